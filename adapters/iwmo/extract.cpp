@@ -1,0 +1,141 @@
+#include "adapters/iwmo/extract.h"
+
+#include <charconv>
+#include <string_view>
+
+namespace iwmo::adapters::iwmo {
+namespace {
+
+using adapters::xml::XmlElement;
+using adapters::xml::XmlTree;
+
+template <typename T>
+T number(std::string_view text) {
+  T value{};
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+void retourCodes(const XmlTree& tree, const XmlElement& parent,
+                 google::protobuf::RepeatedPtrField<std::string>& out) {
+  if (const XmlElement* codes = tree.child(parent, "RetourCodes")) {
+    for (const XmlElement* code : tree.children(*codes, "RetourCode")) out.Add(std::string(code->text));
+  }
+}
+
+void extractHeader(const XmlTree& tree, const XmlElement& header, proto::Header& out) {
+  out.set_bericht_code(number<std::uint32_t>(tree.textAt(header, "BerichtCode")));
+  out.set_bericht_versie(number<std::uint32_t>(tree.textAt(header, "BerichtVersie")));
+  out.set_bericht_subversie(number<std::uint32_t>(tree.textAt(header, "BerichtSubversie")));
+  out.set_afzender(std::string(tree.textAt(header, "Afzender")));
+  out.set_ontvanger(std::string(tree.textAt(header, "Ontvanger")));
+  out.set_identificatie(std::string(tree.textAt(header, "BerichtIdentificatie/Identificatie")));
+  out.set_dagtekening(std::string(tree.textAt(header, "BerichtIdentificatie/Dagtekening")));
+  out.set_basisschema_xsd_versie(std::string(tree.textAt(header, "XsdVersie/BasisschemaXsdVersie")));
+  out.set_bericht_xsd_versie(std::string(tree.textAt(header, "XsdVersie/BerichtXsdVersie")));
+  out.set_identificatie_retour(std::string(tree.textAt(header, "IdentificatieRetour")));
+  out.set_dagtekening_retour(std::string(tree.textAt(header, "DagtekeningRetour")));
+  retourCodes(tree, header, *out.mutable_retour_codes());
+}
+
+bool isProductClass(std::string_view name) {
+  return name == "ToegewezenProduct" || name == "StartProduct" || name == "StopProduct" ||
+         name == "AangevraagdProduct" || name == "OngewijzigdProduct" ||
+         name == "TeWijzigenProduct" || name == "NieuwProduct";
+}
+
+void extractProduct(const XmlTree& tree, const XmlElement& element, proto::Product& out) {
+  out.set_kind(element.name);
+  out.set_line(element.line);
+  if (const XmlElement* nummer = tree.child(element, "ToewijzingNummer")) {
+    out.set_has_toewijzing_nummer(true);
+    out.set_toewijzing_nummer(number<std::uint64_t>(nummer->text));
+  }
+  out.set_categorie(std::string(tree.textAt(element, "Product/Categorie")));
+  out.set_code(std::string(tree.textAt(element, "Product/Code")));
+  // Ingangsdatum is ToegewezenProduct's own; the others echo the toewijzing's.
+  std::string_view ingang = tree.textAt(element, "Ingangsdatum");
+  if (ingang.empty()) ingang = tree.textAt(element, "ToewijzingIngangsdatum");
+  out.set_ingangsdatum(std::string(ingang));
+  std::string_view eind = tree.textAt(element, "Einddatum");
+  if (eind.empty()) eind = tree.textAt(element, "ToewijzingEinddatum");
+  out.set_einddatum(std::string(eind));
+  out.set_begindatum(std::string(tree.textAt(element, "Begindatum")));
+  out.set_status_aanlevering(std::string(tree.textAt(element, "StatusAanlevering")));
+  out.set_reden_wijziging(std::string(tree.textAt(element, "RedenWijziging")));
+  out.set_reden_beeindiging(std::string(tree.textAt(element, "RedenBeeindiging")));
+  out.set_referentie_aanbieder(std::string(tree.textAt(element, "ReferentieAanbieder")));
+  out.set_gewenste_ingangsdatum(std::string(tree.textAt(element, "GewensteIngangsdatum")));
+  retourCodes(tree, element, *out.mutable_retour_codes());
+}
+
+void extractDeclaratie(const XmlTree& tree, const XmlElement& element, proto::Declaratie& out) {
+  out.set_declaratie_nummer(std::string(tree.textAt(element, "DeclaratieNummer")));
+  out.set_totaal_ingediend_bedrag(
+      number<std::uint64_t>(tree.textAt(element, "TotaalIngediendBedrag/TotaalBedrag")));
+  out.set_totaal_ingediend_debet_credit(
+      std::string(tree.textAt(element, "TotaalIngediendBedrag/DebetCredit")));
+  out.set_totaal_toegekend_bedrag(
+      number<std::uint64_t>(tree.textAt(element, "TotaalToegekendBedrag/TotaalBedrag")));
+  out.set_totaal_toegekend_debet_credit(
+      std::string(tree.textAt(element, "TotaalToegekendBedrag/DebetCredit")));
+  const XmlElement* clienten = tree.child(element, "Clienten");
+  if (clienten == nullptr) return;
+  for (const XmlElement* client : tree.children(*clienten, "Client")) {
+    const std::string_view bsn = tree.textAt(*client, "Bsn");
+    const XmlElement* prestaties = tree.child(*client, "Prestaties");
+    if (prestaties == nullptr) continue;
+    for (const XmlElement* prestatie : tree.children(*prestaties, "Prestatie")) {
+      proto::Prestatie& p = *out.add_prestaties();
+      p.set_bsn(std::string(bsn));
+      p.set_referentie_nummer(
+          std::string(tree.textAt(*prestatie, "ProductReferentie/ReferentieNummer")));
+      p.set_vorig_referentie_nummer(
+          std::string(tree.textAt(*prestatie, "ProductReferentie/VorigReferentieNummer")));
+      p.set_toewijzing_nummer(number<std::uint64_t>(tree.textAt(*prestatie, "ToewijzingNummer")));
+      p.set_categorie(std::string(tree.textAt(*prestatie, "ProductCategorie")));
+      p.set_code(std::string(tree.textAt(*prestatie, "ProductCode")));
+      p.set_periode_begindatum(std::string(tree.textAt(*prestatie, "ProductPeriode/Begindatum")));
+      p.set_periode_einddatum(std::string(tree.textAt(*prestatie, "ProductPeriode/Einddatum")));
+      p.set_ingediend_bedrag(number<std::uint64_t>(tree.textAt(*prestatie, "IngediendBedrag/Bedrag")));
+      p.set_debet_credit(std::string(tree.textAt(*prestatie, "IngediendBedrag/DebetCredit")));
+      retourCodes(tree, *prestatie, *p.mutable_retour_codes());
+    }
+  }
+}
+
+}  // namespace
+
+void extractSummary(const MessageType* type, const XmlTree& tree, proto::MessageSummary& summary) {
+  summary.Clear();
+  if (type != nullptr) summary.set_message_type(std::string(type->name));
+  if (tree.empty()) return;
+  const XmlElement& root = tree.root();
+  if (const XmlElement* header = tree.child(root, "Header")) {
+    extractHeader(tree, *header, *summary.mutable_header());
+    // WMO325 names the declaratie it answers in its header.
+    if (const XmlElement* declaratie_id = tree.find(*header, "DeclaratieIdentificatie/Identificatie")) {
+      summary.mutable_declaratie()->set_declaratie_identificatie(declaratie_id->text);
+    }
+  }
+  if (const XmlElement* client = tree.child(root, "Client")) {
+    summary.mutable_client()->set_bsn(std::string(tree.textAt(*client, "Bsn")));
+    summary.mutable_client()->set_geboortedatum(std::string(tree.textAt(*client, "Geboortedatum/Datum")));
+    retourCodes(tree, *client, *summary.mutable_client()->mutable_retour_codes());
+  }
+  for (std::size_t i = 0; i < tree.size(); ++i) {
+    const XmlElement& element = tree.at(static_cast<std::int32_t>(i));
+    if (isProductClass(element.name)) {
+      extractProduct(tree, element, *summary.add_products());
+    } else if (element.name == "Declaratie" || element.name == "DeclaratieAntwoord") {
+      extractDeclaratie(tree, element, *summary.mutable_declaratie());
+    } else if (element.name == "Antwoord") {
+      proto::Antwoord& antwoord = *summary.add_antwoorden();
+      antwoord.set_referentie_aanbieder(std::string(tree.textAt(element, "ReferentieAanbieder")));
+      antwoord.set_verzoek_antwoord(std::string(tree.textAt(element, "VerzoekAntwoord")));
+      antwoord.set_reden_afwijzing(std::string(tree.textAt(element, "RedenAfwijzingVerzoek")));
+    }
+  }
+}
+
+}  // namespace iwmo::adapters::iwmo

@@ -1,0 +1,65 @@
+#include "adapters/iwmo/message_types.h"
+
+#include <array>
+
+namespace iwmo::adapters::iwmo {
+namespace {
+
+#define IWMO_NS(n) "http://www.istandaarden.nl/iwmo/3_2/wmo" n "/schema"
+
+constexpr std::array<MessageType, 14> kTypes{{
+    {"WMO301", 414, IWMO_NS("301"), false, "WMO302", Sender::kGemeente,
+     "Toewijzing Wmo-ondersteuning"},
+    {"WMO302", 415, IWMO_NS("302"), true, "WMO301", Sender::kAanbieder,
+     "Toewijzing Wmo-ondersteuning Retour"},
+    {"WMO305", 418, IWMO_NS("305"), false, "WMO306", Sender::kAanbieder,
+     "Start Wmo-ondersteuning"},
+    {"WMO306", 419, IWMO_NS("306"), true, "WMO305", Sender::kGemeente,
+     "Start Wmo-ondersteuning Retour"},
+    {"WMO307", 420, IWMO_NS("307"), false, "WMO308", Sender::kAanbieder,
+     "Stop Wmo-ondersteuning"},
+    {"WMO308", 421, IWMO_NS("308"), true, "WMO307", Sender::kGemeente,
+     "Stop Wmo-ondersteuning Retour"},
+    {"WMO315", 444, IWMO_NS("315"), false, "WMO316", Sender::kAanbieder,
+     "Verzoek om toewijzing Wmo-ondersteuning"},
+    {"WMO316", 445, IWMO_NS("316"), true, "WMO315", Sender::kGemeente,
+     "Verzoek om toewijzing Wmo-ondersteuning Retour"},
+    {"WMO317", 480, IWMO_NS("317"), false, "WMO318", Sender::kAanbieder,
+     "Verzoek om wijziging Wmo-ondersteuning"},
+    {"WMO318", 481, IWMO_NS("318"), true, "WMO317", Sender::kGemeente,
+     "Verzoek om wijziging Wmo-ondersteuning Retour"},
+    {"WMO319", 482, IWMO_NS("319"), false, "WMO320", Sender::kGemeente, "Antwoordbericht"},
+    {"WMO320", 483, IWMO_NS("320"), true, "WMO319", Sender::kAanbieder, "Antwoordbericht Retour"},
+    {"WMO323", 484, IWMO_NS("323"), false, "", Sender::kAanbieder, "Declaratie Wmo-ondersteuning"},
+    {"WMO325", 485, IWMO_NS("325"), false, "", Sender::kGemeente,
+     "Declaratie-antwoord Wmo-ondersteuning"},
+}};
+
+#undef IWMO_NS
+
+}  // namespace
+
+std::span<const MessageType> allMessageTypes() { return kTypes; }
+
+const MessageType* messageTypeByNamespace(std::string_view ns) {
+  for (const auto& type : kTypes) {
+    if (type.ns == ns) return &type;
+  }
+  return nullptr;
+}
+
+const MessageType* messageTypeByCode(std::uint32_t bericht_code) {
+  for (const auto& type : kTypes) {
+    if (type.bericht_code == bericht_code) return &type;
+  }
+  return nullptr;
+}
+
+const MessageType* messageTypeByName(std::string_view name) {
+  for (const auto& type : kTypes) {
+    if (type.name == name) return &type;
+  }
+  return nullptr;
+}
+
+}  // namespace iwmo::adapters::iwmo

@@ -1,0 +1,33 @@
+// The 14 iWmo 3.2 message types (DESIGN §2.1, reference/iwmo-3.2/codelists/message-types.tsv
+// and COD002): name, BerichtCode, namespace, heen/retour pairing and who sends it.
+// Thread-safety: constant data.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace iwmo::adapters::iwmo {
+
+enum class Sender { kGemeente, kAanbieder };
+
+struct MessageType {
+  std::string_view name;           // "WMO301"
+  std::uint32_t bericht_code;      // 414 (COD002)
+  std::string_view ns;             // http://www.istandaarden.nl/iwmo/3_2/wmo301/schema
+  bool is_retour;                  // WMO302, 306, 308, 316, 318, 320
+  std::string_view pair;           // the retour of a heen message, or the heen of a retour
+  Sender sender;                   // who physically sends it
+  std::string_view title;          // Dutch title of the standard
+};
+
+// All 14 types, in BerichtCode order.
+std::span<const MessageType> allMessageTypes();
+const MessageType* messageTypeByNamespace(std::string_view ns);
+const MessageType* messageTypeByCode(std::uint32_t bericht_code);
+const MessageType* messageTypeByName(std::string_view name);
+
+inline constexpr std::string_view kBasisschemaNamespace =
+    "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema";
+
+}  // namespace iwmo::adapters::iwmo

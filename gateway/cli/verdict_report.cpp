@@ -1,0 +1,72 @@
+#include "gateway/cli/verdict_report.h"
+
+#include <nlohmann/json.hpp>
+
+namespace iwmo::cli {
+namespace {
+
+const char* paint(bool colour, const char* code) { return colour ? code : ""; }
+constexpr const char* kRed = "\033[31m";
+constexpr const char* kGreen = "\033[32m";
+constexpr const char* kDim = "\033[2m";
+constexpr const char* kBold = "\033[1m";
+constexpr const char* kReset = "\033[0m";
+
+}  // namespace
+
+std::string verdictJson(const std::string& file, const proto::Envelope& envelope) {
+  const proto::Verdict& verdict = envelope.verdict();
+  nlohmann::ordered_json out;
+  out["file"] = file;
+  const std::string& type = envelope.summary().message_type();
+  out["message_type"] = type.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(type);
+  out["valid"] = verdict.valid();
+  out["level"] = verdict.valid() ? nlohmann::ordered_json(nullptr)
+                                 : nlohmann::ordered_json(verdict.level());
+  nlohmann::ordered_json errors = nlohmann::ordered_json::array();
+  for (const proto::Finding& f : verdict.findings()) {
+    nlohmann::ordered_json e;
+    e["line"] = f.line() == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.line());
+    e["column"] =
+        f.column() == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.column());
+    e["path"] = f.path().empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.path());
+    e["code"] = f.code();
+    e["retourcode"] =
+        f.retourcode().empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(f.retourcode());
+    e["message"] = f.message();
+    errors.push_back(std::move(e));
+  }
+  out["errors"] = std::move(errors);
+  if (verdict.findings_truncated()) out["errors_truncated"] = true;
+  // Replace invalid UTF-8 (it can only come from a refused input) instead of throwing.
+  return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string verdictText(const std::string& file, const proto::Envelope& envelope, bool colour) {
+  const proto::Verdict& verdict = envelope.verdict();
+  const std::string& type = envelope.summary().message_type();
+  std::string out = paint(colour, kBold) + file + paint(colour, kReset) + ": ";
+  out += type.empty() ? "unknown type" : type;
+  if (verdict.valid()) {
+    out += std::string(" ") + paint(colour, kGreen) + "valid" + paint(colour, kReset) + "\n";
+    return out;
+  }
+  out += std::string(" ") + paint(colour, kRed) + "INVALID" + paint(colour, kReset);
+  out += verdict.level() == 1 ? " (level 1: XML/schema; the sender gets a Fo01 StUF055, no retour)"
+                              : " (level 2: single-message rules; retour with 0001)";
+  out += "\n";
+  for (const proto::Finding& f : verdict.findings()) {
+    std::string position = f.line() == 0 ? std::string("-")
+                                          : std::to_string(f.line()) + ":" + std::to_string(f.column());
+    out += "  " + position + "  " + paint(colour, kBold) + f.code() + paint(colour, kReset);
+    if (!f.retourcode().empty()) out += " [" + f.retourcode() + "]";
+    if (!f.path().empty()) out += std::string("  ") + paint(colour, kDim) + f.path() + paint(colour, kReset);
+    out += "\n      " + f.message() + "\n";
+  }
+  if (verdict.findings_truncated()) {
+    out += "  ... more findings were cut off (limits.max_findings_per_message)\n";
+  }
+  return out;
+}
+
+}  // namespace iwmo::cli
