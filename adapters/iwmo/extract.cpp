@@ -104,6 +104,21 @@ void extractDeclaratie(const XmlTree& tree, const XmlElement& element, proto::De
   }
 }
 
+// Header Afzender/Ontvanger are the heen message's for both heen and retour (IV028): for a type
+// the gemeente sends as heen (301, 319, 325) and its retours (302, 320), Afzender is the
+// gemeente; for the aanbieder's heen messages and their retours, Afzender is the aanbieder.
+void extractRouting(const MessageType& type, const proto::Header& header, proto::Routing& out) {
+  out.set_is_retour(type.is_retour);
+  out.set_sent_by(type.sender == Sender::kGemeente ? "gemeente" : "aanbieder");
+  const bool heen_by_gemeente = (type.sender == Sender::kGemeente) != type.is_retour;
+  out.set_gemeente(heen_by_gemeente ? header.afzender() : header.ontvanger());
+  out.set_aanbieder(heen_by_gemeente ? header.ontvanger() : header.afzender());
+  const bool by_gemeente = type.sender == Sender::kGemeente;
+  out.set_physical_sender(by_gemeente ? out.gemeente() : out.aanbieder());
+  out.set_physical_receiver(by_gemeente ? out.aanbieder() : out.gemeente());
+  out.set_own_identificatie(type.is_retour ? header.identificatie_retour() : header.identificatie());
+}
+
 }  // namespace
 
 void extractSummary(const MessageType* type, const XmlTree& tree, proto::MessageSummary& summary) {
@@ -117,6 +132,7 @@ void extractSummary(const MessageType* type, const XmlTree& tree, proto::Message
     if (const XmlElement* declaratie_id = tree.find(*header, "DeclaratieIdentificatie/Identificatie")) {
       summary.mutable_declaratie()->set_declaratie_identificatie(declaratie_id->text);
     }
+    if (type != nullptr) extractRouting(*type, summary.header(), *summary.mutable_routing());
   }
   if (const XmlElement* client = tree.child(root, "Client")) {
     summary.mutable_client()->set_bsn(std::string(tree.textAt(*client, "Bsn")));

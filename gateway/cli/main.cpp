@@ -1,6 +1,7 @@
-// iwmo-gateway: the one binary (DESIGN §5.2). main() wires the concrete types; each command lives
-// in its own file. Exit codes: 0 success, 1 the command's negative outcome (e.g. invalid
-// messages), 2 usage, configuration or I/O errors.
+// iwmo-gateway: the one binary (DESIGN §5.2). main() parses the command line and hands over to
+// the command; each command lives in its own file. Exit codes: 0 success, 1 the command's
+// negative outcome (e.g. invalid messages, unknown id, invalid config), 2 usage, configuration or
+// I/O errors.
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
@@ -8,6 +9,10 @@
 #include <iostream>
 
 #include "adapters/xml/xerces_platform.h"
+#include "gateway/cli/ops_commands.h"
+#include "gateway/cli/replay_command.h"
+#include "gateway/cli/run_command.h"
+#include "gateway/cli/tail_command.h"
 #include "gateway/cli/validate_command.h"
 #include "gateway/config/config.h"
 
@@ -40,12 +45,14 @@ int main(int argc, char** argv) {
                "municipality's back office and the GGk."};
   app.set_version_flag("--version", std::string("iwmo-gateway ") + IWMO_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();
 
   std::string config_file;
   app.add_option("--config", config_file,
                  "TOML configuration file (default: the embedded default configuration)")
       ->check(CLI::ExistingFile);
 
+  // validate
   iwmo::cli::ValidateOptions validate;
   std::string schema_dir;
   CLI::App* validate_cmd = app.add_subcommand(
@@ -61,12 +68,89 @@ int main(int argc, char** argv) {
                            "iWmo schema directory (overrides schemas.iwmo of the config)")
       ->check(CLI::ExistingDirectory);
 
+  // run
+  CLI::App* run_cmd = app.add_subcommand(
+      "run", "Run the daemon: pick up, validate, journal, route and deliver messages until SIGTERM.");
+
+  // replay
+  iwmo::cli::ReplayOptions replay;
+  CLI::App* replay_cmd = app.add_subcommand(
+      "replay",
+      "Replay a batch (directory or tar) through the daemon's pipeline into an output directory, "
+      "deterministically, and print a summary.");
+  replay_cmd->add_option("batch", replay.batch, "Directory or tar archive of messages")->required();
+  replay_cmd->add_option("--out", replay.out, "Output directory (default: <state_dir>/replay)");
+  replay_cmd->add_option("--rate", replay.rate, "Messages per second (default: as fast as possible)")
+      ->check(CLI::PositiveNumber);
+  replay_cmd->add_flag("--force", replay.force, "Empty --out first if it is not empty");
+  replay_cmd->add_flag("--json", replay.json, "Print the summary as one JSON object");
+  replay_cmd->add_option("--clock-start", replay.clock_start,
+                         "Logical time of the first message (default 2026-01-01T00:00:00Z)");
+
+  // tail
+  iwmo::cli::TailOptions tail;
+  CLI::App* tail_cmd = app.add_subcommand("tail", "Print (and with -f follow) the routing log.");
+  tail_cmd->add_flag("-f,--follow", tail.follow, "Keep printing new lines from the live feed");
+  tail_cmd->add_option("--type", tail.filter.message_type, "Only this message type, e.g. WMO305");
+  tail_cmd->add_option("--gemeente", tail.filter.gemeente, "Only lines about this CBS code, e.g. 0363");
+  tail_cmd->add_option("--verdict", tail.filter.verdict, "Only accepted or rejected")
+      ->check(CLI::IsMember({"accepted", "rejected"}));
+  tail_cmd->add_flag("--json", tail.json, "Raw JSON lines");
+  tail_cmd->add_option("-n,--lines", tail.lines, "How many earlier lines to print first (0 = all)");
+  std::string tail_log;
+  tail_cmd->add_option("--log", tail_log, "Routing log file (default: log.file of the config)");
+
+  // explain
+  std::string explain_id;
+  std::string journal_file;
+  bool explain_json = false;
+  CLI::App* explain_cmd = app.add_subcommand(
+      "explain", "Tell the whole story of one message: verdict, decisions, emitted files, deliveries.");
+  explain_cmd->add_option("id", explain_id, "Journal id, Identificatie, or SHA-256 prefix")->required();
+  explain_cmd->add_option("--journal", journal_file, "Journal file (default: the config's; a replay's is DIR/journal.sqlite)");
+  explain_cmd->add_flag("--json", explain_json, "One JSON object");
+
+  // status
+  bool status_json = false;
+  CLI::App* status_cmd = app.add_subcommand("status", "Journal counts and the daemon's health.");
+  status_cmd->add_option("--journal", journal_file, "Journal file (default: the config's)");
+  status_cmd->add_flag("--json", status_json, "One JSON object");
+
+  // config check
+  CLI::App* config_cmd = app.add_subcommand("config", "Configuration tools.");
+  config_cmd->require_subcommand(1);
+  std::string check_file;
+  CLI::App* check_cmd = config_cmd->add_subcommand(
+      "check", "Load a config file and explain every error with its key and fix. Exit 0 if valid, 1 if not.");
+  check_cmd->add_option("file", check_file, "The TOML file")->required();
+
+  // keygen
+  std::string key_name;
+  CLI::App* keygen_cmd = app.add_subcommand("keygen", "Make a CURVE key pair for the bus: NAME.key and NAME.pub.");
+  keygen_cmd->add_option("name", key_name, "Path without extension, e.g. /etc/iwmo-gateway/worker1")->required();
+
+  // worker
+  std::string worker_endpoint;
+  std::string worker_name;
+  std::string server_key;
+  std::string worker_key;
+  CLI::App* worker_cmd = app.add_subcommand(
+      "worker", "Run handler workers in this process for a daemon's bus (bus.listen).");
+  worker_cmd->add_option("--connect", worker_endpoint, "The daemon's bus endpoint, e.g. ipc:///run/iwmo/bus.sock")
+      ->required();
+  worker_cmd->add_option("--name", worker_name, "Worker name (default: worker-PID)");
+  worker_cmd->add_option("--server-key", server_key, "The daemon's public key file (.pub), for CURVE endpoints");
+  worker_cmd->add_option("--key", worker_key, "This worker's key file (.key), for CURVE endpoints");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
+
+  if (check_cmd->parsed()) return iwmo::cli::runConfigCheck(check_file);
+  if (keygen_cmd->parsed()) return iwmo::cli::runKeygen(key_name);
 
   iwmo::adapters::xml::XercesPlatform xerces;
   if (!xerces.status().isOk()) {
@@ -81,5 +165,17 @@ int main(int argc, char** argv) {
   if (!schema_dir.empty()) config->iwmo_schema_dir = schema_dir;
 
   if (validate_cmd->parsed()) return iwmo::cli::runValidate(*config, validate);
+  if (run_cmd->parsed()) return iwmo::cli::runDaemon(*config, config_file);
+  if (replay_cmd->parsed()) return iwmo::cli::runReplay(*config, replay);
+  if (tail_cmd->parsed()) {
+    tail.log_file = tail_log.empty() ? config->log.file : std::filesystem::path(tail_log);
+    tail.feed_endpoint = tail_log.empty() ? config->log.feed : "";
+    return iwmo::cli::runTail(tail);
+  }
+  if (explain_cmd->parsed()) return iwmo::cli::runExplain(*config, journal_file, explain_id, explain_json);
+  if (status_cmd->parsed()) return iwmo::cli::runStatus(*config, journal_file, status_json);
+  if (worker_cmd->parsed()) {
+    return iwmo::cli::runWorker(*config, worker_endpoint, worker_name, server_key, worker_key);
+  }
   return kExitUsage;
 }

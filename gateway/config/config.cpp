@@ -8,6 +8,8 @@
 namespace iwmo::config {
 namespace {
 
+namespace fs = std::filesystem;
+
 // Collects problems as "origin:line: key: message".
 class Problems {
  public:
@@ -33,37 +35,164 @@ class Problems {
   std::vector<std::string> lines_;
 };
 
-void checkKnownKeys(const toml::table& table, std::string_view section,
-                    const std::set<std::string_view>& known, Problems& problems) {
-  for (const auto& [key, node] : table) {
-    if (known.count(key.str()) == 0) {
+// Typed access to one table: every read checks the type and names the full key in errors;
+// known() reports keys nobody asked for as unknown (spelling mistakes must not pass silently).
+class Section {
+ public:
+  Section(const toml::table* table, std::string name, const fs::path& base_dir, Problems& problems)
+      : table_(table), name_(std::move(name)), base_dir_(base_dir), problems_(problems) {}
+
+  bool present() const { return table_ != nullptr; }
+  const toml::table* table() const { return table_; }
+  std::string key(std::string_view k) const { return name_ + "." + std::string(k); }
+
+  void known(const std::set<std::string_view>& keys) const {
+    if (table_ == nullptr) return;
+    for (const auto& [k, node] : *table_) {
+      if (keys.count(k.str()) != 0) continue;
       std::string list;
-      for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-      const std::string full = section.empty() ? std::string(key.str())
-                                               : std::string(section) + "." + std::string(key.str());
-      problems.add(node.source(), full,
-                   "unknown key; " + (section.empty() ? std::string("known sections: ")
-                                                      : "known keys in [" + std::string(section) + "]: ") +
-                       list + " (check the spelling)");
+      for (auto known_key : keys) list += (list.empty() ? "" : ", ") + std::string(known_key);
+      problems_.add(node.source(), key(k.str()),
+                    "unknown key; known keys in [" + name_ + "]: " + list + " (check the spelling)");
     }
   }
+
+  const toml::node* node(std::string_view k) const {
+    return table_ == nullptr ? nullptr : table_->get(k);
+  }
+
+  void readString(std::string_view k, std::string& out, std::string_view example) const {
+    const toml::node* n = node(k);
+    if (n == nullptr) return;
+    if (const auto value = n->value<std::string>(); n->is_string() && value) {
+      out = *value;
+    } else {
+      problems_.add(n->source(), key(k), "must be a string in quotes, e.g. " + std::string(example));
+    }
+  }
+
+  void readPath(std::string_view k, fs::path& out) const {
+    std::string text;
+    const toml::node* n = node(k);
+    if (n == nullptr) return;
+    readString(k, text, "\"var/journal\"");
+    if (!n->is_string()) return;
+    if (text.empty()) {
+      problems_.add(n->source(), key(k), "must not be empty; give a directory or file path");
+      return;
+    }
+    out = resolve(text);
+  }
+
+  // An endpoint for ZeroMQ: tcp://HOST:PORT or ipc://PATH (a relative PATH is resolved) or
+  // inproc://NAME; empty allowed when `optional`.
+  void readEndpoint(std::string_view k, std::string& out) const {
+    const toml::node* n = node(k);
+    if (n == nullptr) return;
+    std::string text;
+    readString(k, text, "\"tcp://127.0.0.1:5580\"");
+    if (!n->is_string()) return;
+    if (text.empty()) {
+      out.clear();
+      return;
+    }
+    auto endpoint = normaliseEndpoint(text);
+    if (!endpoint) {
+      problems_.add(n->source(), key(k), endpoint.status().message());
+      return;
+    }
+    out = *endpoint;
+  }
+
+  void readEndpoints(std::string_view k, std::vector<std::string>& out) const {
+    const toml::node* n = node(k);
+    if (n == nullptr) return;
+    const toml::array* list = n->as_array();
+    if (list == nullptr) {
+      problems_.add(n->source(), key(k), "must be a list of endpoints, e.g. [\"ipc://var/bus.sock\"]");
+      return;
+    }
+    out.clear();
+    for (const auto& item : *list) {
+      const auto text = item.value<std::string>();
+      if (!item.is_string() || !text) {
+        problems_.add(item.source(), key(k), "each entry must be an endpoint string in quotes");
+        continue;
+      }
+      auto endpoint = normaliseEndpoint(*text);
+      if (!endpoint) {
+        problems_.add(item.source(), key(k), endpoint.status().message());
+      } else {
+        out.push_back(*endpoint);
+      }
+    }
+  }
+
+  template <typename T>
+  void readNumber(std::string_view k, T& out, std::int64_t min, std::int64_t max) const {
+    const toml::node* n = node(k);
+    if (n == nullptr) return;
+    const auto value = n->value<std::int64_t>();
+    if (!n->is_integer() || !value) {
+      problems_.add(n->source(), key(k), "must be a whole number, e.g. " + std::to_string(out));
+      return;
+    }
+    if (*value < min || *value > max) {
+      problems_.add(n->source(), key(k),
+                    "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                        ", found " + std::to_string(*value));
+      return;
+    }
+    out = static_cast<T>(*value);
+  }
+
+  fs::path resolve(const std::string& text) const {
+    const fs::path path(text);
+    return path.is_absolute() ? path : (base_dir_ / path).lexically_normal();
+  }
+
+ private:
+  Result<std::string> normaliseEndpoint(const std::string& text) const {
+    if (text.rfind("ipc://", 0) == 0) {
+      const std::string rest = text.substr(6);
+      if (rest.empty()) return Status::invalid("ipc:// needs a socket path, e.g. ipc://var/bus.sock");
+      return "ipc://" + resolve(rest).string();
+    }
+    if (text.rfind("tcp://", 0) == 0) {
+      const std::string rest = text.substr(6);
+      const auto colon = rest.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 >= rest.size() ||
+          rest.find_first_not_of("0123456789*", colon + 1) != std::string::npos) {
+        return Status::invalid("a tcp endpoint is tcp://HOST:PORT, e.g. tcp://127.0.0.1:5580; found \"" +
+                               text + "\"");
+      }
+      return text;
+    }
+    if (text.rfind("inproc://", 0) == 0 && text.size() > 9) return text;
+    return Status::invalid("\"" + text +
+                           "\" is not a ZeroMQ endpoint; use tcp://HOST:PORT or ipc://PATH");
+  }
+
+  const toml::table* table_;
+  std::string name_;
+  const fs::path& base_dir_;
+  Problems& problems_;
+};
+
+bool isCbsCode(std::string_view text) {
+  return text.size() == 4 && text.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
-std::size_t readPositive(const toml::table& section, std::string_view name, std::string_view full,
-                         std::size_t fallback, std::int64_t max, Problems& problems) {
-  const toml::node* node = section.get(name);
-  if (node == nullptr) return fallback;
-  const auto value = node->value<std::int64_t>();
-  if (!node->is_integer() || !value) {
-    problems.add(node->source(), full, "must be a whole number, e.g. " + std::to_string(fallback));
-    return fallback;
-  }
-  if (*value < 1 || *value > max) {
-    problems.add(node->source(), full,
-                 "must be between 1 and " + std::to_string(max) + ", found " + std::to_string(*value));
-    return fallback;
-  }
-  return static_cast<std::size_t>(*value);
+void readPeer(const toml::table& root, const std::string& name, const fs::path& base_dir,
+              Problems& problems, Peer& peer) {
+  peer.name = name;
+  const toml::table* peers = root["peers"].as_table();
+  const toml::table* table = peers == nullptr ? nullptr : (*peers)[name].as_table();
+  Section section(table, "peers." + name, base_dir, problems);
+  section.known({"receive_dir", "deliver_dir", "submit_endpoint"});
+  section.readPath("receive_dir", peer.receive_dir);
+  section.readPath("deliver_dir", peer.deliver_dir);
+  section.readEndpoint("submit_endpoint", peer.submit_endpoint);
 }
 
 }  // namespace
@@ -82,25 +211,32 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   Config config;
   config.origin = origin;
   Problems problems(origin);
-  checkKnownKeys(root, "", {"gateway", "schemas", "limits"}, problems);
+  {
+    const std::set<std::string_view> sections = {"gateway", "schemas", "limits", "peers", "rejected",
+                                                 "bus",     "log",     "delivery", "http"};
+    for (const auto& [key, node] : root) {
+      if (sections.count(key.str()) != 0) continue;
+      std::string list;
+      for (auto s : sections) list += (list.empty() ? "" : ", ") + std::string(s);
+      problems.add(node.source(), key.str(), "unknown key; known sections: " + list + " (check the spelling)");
+    }
+  }
 
-  if (const toml::table* gateway = root["gateway"].as_table()) {
-    checkKnownKeys(*gateway, "gateway", {"own_gemeente"}, problems);
-    if (const toml::node* own = gateway->get("own_gemeente")) {
-      const toml::array* codes = own->as_array();
-      if (codes == nullptr || codes->empty()) {
-        problems.add(own->source(), "gateway.own_gemeente",
-                     "must be a list of 4-digit CBS codes, e.g. [\"0599\"]");
-      } else {
-        for (const auto& code : *codes) {
-          const auto text = code.value<std::string>();
-          if (!text || text->size() != 4 ||
-              text->find_first_not_of("0123456789") != std::string::npos) {
-            problems.add(code.source(), "gateway.own_gemeente",
-                         "each entry must be a 4-digit CBS gemeentecode in quotes, e.g. \"0599\"");
-          } else {
-            config.own_gemeente.push_back(*text);
-          }
+  Section gateway(root["gateway"].as_table(), "gateway", base_dir, problems);
+  gateway.known({"own_gemeente", "state_dir"});
+  if (const toml::node* own = gateway.node("own_gemeente")) {
+    const toml::array* codes = own->as_array();
+    if (codes == nullptr || codes->empty()) {
+      problems.add(own->source(), "gateway.own_gemeente",
+                   "must be a list of 4-digit CBS codes, e.g. [\"0599\"]");
+    } else {
+      for (const auto& code : *codes) {
+        const auto text = code.value<std::string>();
+        if (!code.is_string() || !text || !isCbsCode(*text)) {
+          problems.add(code.source(), "gateway.own_gemeente",
+                       "each entry must be a 4-digit CBS gemeentecode in quotes, e.g. \"0599\"");
+        } else {
+          config.own_gemeente.push_back(*text);
         }
       }
     }
@@ -109,32 +245,110 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
     problems.add({}, "gateway.own_gemeente",
                  "missing; set the CBS code of your municipality, e.g. own_gemeente = [\"0599\"]");
   }
+  config.state_dir = gateway.resolve("var");
+  gateway.readPath("state_dir", config.state_dir);
 
-  if (const toml::table* schemas = root["schemas"].as_table()) {
-    checkKnownKeys(*schemas, "schemas", {"iwmo"}, problems);
-    if (const toml::node* dir = schemas->get("iwmo")) {
-      const auto text = dir->value<std::string>();
-      if (!text || text->empty()) {
-        problems.add(dir->source(), "schemas.iwmo",
-                     "must be the path of the iWmo 3.2 schema directory in quotes");
-      } else {
-        const std::filesystem::path path(*text);
-        config.iwmo_schema_dir = path.is_absolute() ? path : base_dir / path;
-      }
+  Section schemas(root["schemas"].as_table(), "schemas", base_dir, problems);
+  schemas.known({"iwmo"});
+  if (const toml::node* dir = schemas.node("iwmo")) {
+    const auto text = dir->value<std::string>();
+    if (!dir->is_string() || !text || text->empty()) {
+      problems.add(dir->source(), "schemas.iwmo",
+                   "must be the path of the iWmo 3.2 schema directory in quotes");
+    } else {
+      config.iwmo_schema_dir = schemas.resolve(*text);
     }
   }
   if (config.iwmo_schema_dir.empty() && problems.empty()) {
     problems.add({}, "schemas.iwmo", "missing; set it to the iWmo 3.2 schema directory");
   }
 
-  if (const toml::table* limits = root["limits"].as_table()) {
-    checkKnownKeys(*limits, "limits", {"max_message_bytes", "max_findings_per_message"}, problems);
-    config.max_message_bytes = readPositive(*limits, "max_message_bytes", "limits.max_message_bytes",
-                                            config.max_message_bytes, 1LL << 31, problems);
-    config.max_findings_per_message =
-        readPositive(*limits, "max_findings_per_message", "limits.max_findings_per_message",
-                     config.max_findings_per_message, 100000, problems);
+  Section limits(root["limits"].as_table(), "limits", base_dir, problems);
+  limits.known({"max_message_bytes", "max_findings_per_message"});
+  limits.readNumber("max_message_bytes", config.max_message_bytes, 1, 1LL << 31);
+  limits.readNumber("max_findings_per_message", config.max_findings_per_message, 1, 100000);
+
+  // Peers and directories default to state_dir subdirectories, so a minimal config runs.
+  config.backoffice.receive_dir = config.state_dir / "backoffice/outbox";
+  config.backoffice.deliver_dir = config.state_dir / "backoffice/inbox";
+  config.ggk.receive_dir = config.state_dir / "ggk/download";
+  config.ggk.deliver_dir = config.state_dir / "ggk/upload";
+  config.rejected_dir = config.state_dir / "rejected";
+  config.log.file = config.state_dir / "log/routing.log";
+  config.log.hmac_key_file = config.state_dir / "routing-log.key";
+  if (const toml::node* peers = root.get("peers")) {
+    if (const toml::table* table = peers->as_table()) {
+      for (const auto& [key, node] : *table) {
+        if (key.str() != "backoffice" && key.str() != "ggk") {
+          problems.add(node.source(), "peers." + std::string(key.str()),
+                       "unknown peer; the peers are [peers.backoffice] and [peers.ggk]");
+        }
+      }
+    }
   }
+  readPeer(root, "backoffice", base_dir, problems, config.backoffice);
+  readPeer(root, "ggk", base_dir, problems, config.ggk);
+
+  Section rejected(root["rejected"].as_table(), "rejected", base_dir, problems);
+  rejected.known({"dir"});
+  rejected.readPath("dir", config.rejected_dir);
+
+  Section bus(root["bus"].as_table(), "bus", base_dir, problems);
+  bus.known({"workers", "listen", "curve_secret_key_file", "curve_public_key_file",
+             "curve_authorized_keys_file", "heartbeat_ms", "max_in_flight"});
+  bus.readNumber("workers", config.bus.workers, 0, 64);
+  bus.readEndpoints("listen", config.bus.listen);
+  bus.readPath("curve_secret_key_file", config.bus.curve_secret_key_file);
+  bus.readPath("curve_public_key_file", config.bus.curve_public_key_file);
+  bus.readPath("curve_authorized_keys_file", config.bus.curve_authorized_keys_file);
+  bus.readNumber("heartbeat_ms", config.bus.heartbeat_ms, 50, 60000);
+  bus.readNumber("max_in_flight", config.bus.max_in_flight, 1, 1000000);
+  for (const std::string& endpoint : config.bus.listen) {
+    const bool loopback = endpoint.rfind("tcp://127.", 0) == 0 || endpoint.rfind("tcp://localhost:", 0) == 0 ||
+                          endpoint.rfind("tcp://[::1]:", 0) == 0;
+    if (endpoint.rfind("tcp://", 0) == 0 && !loopback &&
+        (config.bus.curve_secret_key_file.empty() || config.bus.curve_public_key_file.empty() ||
+         config.bus.curve_authorized_keys_file.empty())) {
+      problems.add(bus.node("listen")->source(), "bus.listen",
+                   "\"" + endpoint + "\" is reachable from other machines, so it needs CURVE: set "
+                   "bus.curve_secret_key_file, bus.curve_public_key_file and "
+                   "bus.curve_authorized_keys_file (make keys with `iwmo-gateway keygen`), or "
+                   "listen on tcp://127.0.0.1 or ipc:// only");
+    }
+  }
+  if (config.bus.workers == 0 && config.bus.listen.empty() && problems.empty()) {
+    problems.add(bus.node("workers") ? bus.node("workers")->source() : toml::source_region{},
+                 "bus.workers",
+                 "0 in-process workers and no bus.listen endpoint: nothing could handle messages; "
+                 "set workers >= 1 or add a listen endpoint for `iwmo-gateway worker`");
+  }
+
+  Section log(root["log"].as_table(), "log", base_dir, problems);
+  log.known({"file", "max_bytes", "keep", "feed", "hmac_key_file"});
+  log.readPath("file", config.log.file);
+  log.readNumber("max_bytes", config.log.max_bytes, 4096, 1LL << 40);
+  log.readNumber("keep", config.log.keep, 0, 1000);
+  log.readEndpoint("feed", config.log.feed);
+  log.readPath("hmac_key_file", config.log.hmac_key_file);
+
+  Section delivery(root["delivery"].as_table(), "delivery", base_dir, problems);
+  delivery.known({"retry_initial_ms", "retry_max_ms"});
+  delivery.readNumber("retry_initial_ms", config.delivery.retry_initial_ms, 10, 3600000);
+  delivery.readNumber("retry_max_ms", config.delivery.retry_max_ms, 10, 86400000);
+
+  Section http(root["http"].as_table(), "http", base_dir, problems);
+  http.known({"listen"});
+  http.readString("listen", config.http_listen, "\"127.0.0.1:8480\"");
+  if (!config.http_listen.empty()) {
+    const auto colon = config.http_listen.rfind(':');
+    if (colon == std::string::npos || colon == 0 ||
+        config.http_listen.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+        colon + 1 == config.http_listen.size()) {
+      problems.add(http.node("listen")->source(), "http.listen",
+                   "must be HOST:PORT, e.g. \"127.0.0.1:8480\" (or \"\" to switch HTTP off)");
+    }
+  }
+
   if (!problems.empty()) return problems.status();
   return config;
 }
@@ -153,7 +367,8 @@ Result<Config> loadConfigFile(const std::filesystem::path& file) {
   std::ostringstream text;
   text << in.rdbuf();
   const std::filesystem::path base =
-      file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+      file.has_parent_path() ? std::filesystem::absolute(file.parent_path())
+                             : std::filesystem::current_path();
   return parseConfig(text.str(), file.string(), base);
 }
 

@@ -1,10 +1,14 @@
 // Config: the gateway's configuration (DESIGN §5.3), read from TOML with toml++.
 // The embedded default (config/default.toml, compiled in) runs everything with no edits.
 // Every error names the file, the key, the line and the fix (non-negotiable 4).
-// Thread-safety: a loaded Config is an immutable value.
+// Relative paths (and ipc:// endpoints with a relative path) resolve against the directory of
+// the config file; for the embedded default, against the gateway's data directory.
+// Thread-safety: a loaded Config is an immutable value; the daemon shares it as
+// std::shared_ptr<const Config> and swaps it on SIGHUP.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -14,12 +18,54 @@
 
 namespace iwmo::config {
 
+// A transport peer of the gateway: where its messages are picked up and where messages for it
+// are delivered (write-then-rename), plus an optional ZeroMQ endpoint it may submit through.
+struct Peer {
+  std::string name;                    // "backoffice" or "ggk"
+  std::filesystem::path receive_dir;   // the gateway picks up files the peer puts here
+  std::filesystem::path deliver_dir;   // the gateway puts files for the peer here
+  std::string submit_endpoint;         // ZeroMQ ROUTER endpoint for submissions; empty = none
+};
+
+struct BusConfig {
+  unsigned workers = 2;                // in-process handler worker threads
+  std::vector<std::string> listen;     // extra endpoints for `iwmo-gateway worker` processes
+  std::filesystem::path curve_secret_key_file;  // Z85 server secret key (required for remote tcp)
+  std::filesystem::path curve_public_key_file;  // Z85 server public key
+  std::filesystem::path curve_authorized_keys_file;  // Z85 worker public keys, one per line
+  std::uint32_t heartbeat_ms = 1000;   // worker silence of 3 heartbeats = dead, work redelivered
+  std::uint32_t max_in_flight = 2000;  // work items held by the dispatcher at once
+};
+
+struct LogConfig {
+  std::filesystem::path file;          // routing log (JSON lines)
+  std::uint64_t max_bytes = 64ull * 1024 * 1024;
+  unsigned keep = 8;
+  std::string feed;                    // ZeroMQ PUB endpoint of the live feed; empty = none
+  std::filesystem::path hmac_key_file;  // BSN pseudonym key, created on first run (0600)
+};
+
+struct DeliveryConfig {
+  std::uint32_t retry_initial_ms = 1000;
+  std::uint32_t retry_max_ms = 300000;
+};
+
 struct Config {
   std::string origin;  // the file it came from, or "embedded default"
   std::vector<std::string> own_gemeente;
+  std::filesystem::path state_dir;       // journal and key live here
   std::filesystem::path iwmo_schema_dir;
   std::size_t max_message_bytes = 25u * 1024u * 1024u;
   std::size_t max_findings_per_message = 50;
+  Peer backoffice;
+  Peer ggk;
+  std::filesystem::path rejected_dir;    // invalid and duplicate messages with their reports
+  BusConfig bus;
+  LogConfig log;
+  DeliveryConfig delivery;
+  std::string http_listen;               // "127.0.0.1:8480"; empty = no HTTP endpoint
+
+  std::filesystem::path journalFile() const { return state_dir / "journal.sqlite"; }
 };
 
 // The embedded default, with relative paths resolved against `data_dir`.

@@ -1,0 +1,157 @@
+#include "adapters/transport/batch_reader.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <vector>
+
+namespace iwmo::transport {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string peerOf(const fs::path& relative) {
+  for (const auto& part : relative.parent_path()) {
+    if (part == "backoffice") return "backoffice";
+    if (part == "ggk") return "ggk";
+  }
+  return "";
+}
+
+bool hidden(const fs::path& relative) {
+  for (const auto& part : relative) {
+    const std::string text = part.string();
+    if (text == "." || text == "..") continue;  // "./valid/x.xml" as tar writes it
+    if (!text.empty() && text[0] == '.') return true;
+  }
+  return false;
+}
+
+struct ArchiveFree {
+  void operator()(archive* a) const noexcept { archive_read_free(a); }
+};
+using ArchivePtr = std::unique_ptr<archive, ArchiveFree>;
+
+Result<ArchivePtr> openArchive(const fs::path& batch) {
+  ArchivePtr reader(archive_read_new());
+  archive_read_support_filter_all(reader.get());
+  archive_read_support_format_tar(reader.get());
+  archive_read_support_format_gnutar(reader.get());
+  if (archive_read_open_filename(reader.get(), batch.c_str(), 1 << 16) != ARCHIVE_OK) {
+    return Status::invalid("replay batch " + batch.string() +
+                           " is neither a directory nor a readable tar archive: " +
+                           archive_error_string(reader.get()));
+  }
+  return reader;
+}
+
+Result<std::vector<fs::path>> directoryMembers(const fs::path& batch) {
+  std::vector<fs::path> members;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(batch, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    const fs::path relative = fs::relative(it->path(), batch);
+    if (hidden(relative)) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file()) members.push_back(relative);
+  }
+  if (ec) return Status::unavailable("cannot list replay batch " + batch.string() + ": " + ec.message());
+  std::sort(members.begin(), members.end());
+  return members;
+}
+
+}  // namespace
+
+Status readBatch(const fs::path& batch, std::uint64_t max_bytes,
+                 const std::function<bool(Received member)>& each) {
+  std::error_code ec;
+  if (!fs::exists(batch, ec)) return Status::notFound("no such replay batch: " + batch.string());
+  if (fs::is_directory(batch, ec)) {
+    auto members = directoryMembers(batch);
+    if (!members) return members.status();
+    for (const fs::path& relative : *members) {
+      Received member;
+      member.source = (batch / relative).string();
+      member.peer = peerOf(relative);
+      member.size = fs::file_size(batch / relative, ec);
+      if (ec) return Status::unavailable("cannot read " + member.source + ": " + ec.message());
+      if (member.size > max_bytes) {
+        member.oversize = true;
+      } else {
+        std::ifstream in(batch / relative, std::ios::binary);
+        member.bytes.resize(static_cast<std::size_t>(member.size));
+        in.read(member.bytes.data(), static_cast<std::streamsize>(member.size));
+        if (!in) return Status::unavailable("cannot read " + member.source);
+      }
+      if (!each(std::move(member))) break;
+    }
+    return Status::ok();
+  }
+  auto reader = openArchive(batch);
+  if (!reader) return reader.status();
+  archive_entry* entry = nullptr;
+  while (true) {
+    const int rc = archive_read_next_header(reader->get(), &entry);
+    if (rc == ARCHIVE_EOF) break;
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+      return Status::invalid("replay batch " + batch.string() + " is damaged: " +
+                             archive_error_string(reader->get()));
+    }
+    if (archive_entry_filetype(entry) != AE_IFREG) continue;
+    const fs::path relative = archive_entry_pathname(entry);
+    if (hidden(relative)) continue;
+    Received member;
+    member.source = batch.string() + ":" + relative.string();
+    member.peer = peerOf(relative);
+    member.size = static_cast<std::uint64_t>(archive_entry_size(entry));
+    if (member.size > max_bytes) {
+      member.oversize = true;
+      archive_read_data_skip(reader->get());
+    } else {
+      member.bytes.resize(static_cast<std::size_t>(member.size));
+      std::size_t done = 0;
+      while (done < member.bytes.size()) {
+        const la_ssize_t got =
+            archive_read_data(reader->get(), member.bytes.data() + done, member.bytes.size() - done);
+        if (got < 0) {
+          return Status::invalid("cannot read " + member.source + ": " +
+                                 archive_error_string(reader->get()));
+        }
+        if (got == 0) break;
+        done += static_cast<std::size_t>(got);
+      }
+      member.bytes.resize(done);
+    }
+    if (!each(std::move(member))) break;
+  }
+  return Status::ok();
+}
+
+Result<std::uint64_t> countBatch(const fs::path& batch) {
+  std::error_code ec;
+  if (!fs::exists(batch, ec)) return Status::notFound("no such replay batch: " + batch.string());
+  if (fs::is_directory(batch, ec)) {
+    auto members = directoryMembers(batch);
+    if (!members) return members.status();
+    return static_cast<std::uint64_t>(members->size());
+  }
+  auto reader = openArchive(batch);
+  if (!reader) return reader.status();
+  std::uint64_t count = 0;
+  archive_entry* entry = nullptr;
+  while (archive_read_next_header(reader->get(), &entry) == ARCHIVE_OK) {
+    if (archive_entry_filetype(entry) == AE_IFREG &&
+        !hidden(fs::path(archive_entry_pathname(entry)))) {
+      ++count;
+    }
+    archive_read_data_skip(reader->get());
+  }
+  return count;
+}
+
+}  // namespace iwmo::transport

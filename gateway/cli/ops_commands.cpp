@@ -1,0 +1,316 @@
+#include "gateway/cli/ops_commands.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <httplib.h>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+
+#include "gateway/bus/bus.h"
+#include "gateway/cli/wiring.h"
+#include "gateway/journal/sqlite_journal.h"
+
+namespace iwmo::cli {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr int kExitNegative = 1;
+constexpr int kExitUsage = 2;
+
+Result<std::unique_ptr<journal::SqliteJournal>> openExisting(const config::Config& config,
+                                                             const fs::path& journal_file) {
+  const fs::path file = journal_file.empty() ? config.journalFile() : journal_file;
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    return Status::notFound("no journal at " + file.string() +
+                            " (has the daemon run with this config? for a replay use --journal DIR/journal.sqlite)");
+  }
+  return journal::SqliteJournal::open(file, {});
+}
+
+std::string stateName(journal::OutboxState state) {
+  switch (state) {
+    case journal::OutboxState::kPending: return "pending";
+    case journal::OutboxState::kDelivered: return "delivered";
+    case journal::OutboxState::kFailed: return "failed";
+  }
+  return "?";
+}
+
+}  // namespace
+
+int runExplain(const config::Config& config, const fs::path& journal_file, const std::string& id,
+               bool json) {
+  auto journal = openExisting(config, journal_file);
+  if (!journal) {
+    std::cerr << "iwmo-gateway explain: " << journal.status().message() << "\n";
+    return kExitUsage;
+  }
+  auto found = (*journal)->findMessage(id);
+  if (!found) {
+    std::cerr << "iwmo-gateway explain: " << found.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (!*found) {
+    std::cerr << "iwmo-gateway explain: no message matches \"" << id
+              << "\" (give a journal id, an Identificatie, or 8+ hex digits of the SHA-256)\n";
+    return kExitNegative;
+  }
+  auto story = (*journal)->story(**found);
+  if (!story) {
+    std::cerr << "iwmo-gateway explain: " << story.status().message() << "\n";
+    return kExitUsage;
+  }
+  const journal::MessageRecord& m = story->message;
+  const proto::Envelope& envelope = m.envelope;
+  const proto::MessageSummary& summary = envelope.summary();
+  if (json) {
+    nlohmann::ordered_json out;
+    out["message_id"] = m.id;
+    out["received_at"] = m.received_at.toIso8601();
+    out["from"] = m.peer;
+    out["source"] = m.source;
+    out["sha256"] = m.sha256;
+    out["size"] = m.size;
+    out["message_type"] = m.message_type;
+    out["identificatie"] = summary.routing().own_identificatie();
+    out["sender"] = summary.routing().physical_sender();
+    out["receiver"] = summary.routing().physical_receiver();
+    out["valid"] = envelope.verdict().valid();
+    out["level"] = envelope.verdict().level();
+    nlohmann::ordered_json findings = nlohmann::ordered_json::array();
+    for (const auto& f : envelope.verdict().findings()) {
+      findings.push_back({{"line", f.line()}, {"column", f.column()}, {"path", f.path()},
+                          {"code", f.code()}, {"retourcode", f.retourcode()}, {"message", f.message()}});
+    }
+    out["findings"] = findings;
+    out["state"] = m.state;
+    out["disposition"] = m.disposition;
+    if (m.duplicate_of != 0) {
+      out["duplicate_of"] = m.duplicate_of;
+      out["duplicate_reason"] = m.duplicate_reason;
+    }
+    nlohmann::ordered_json decisions = nlohmann::ordered_json::array();
+    for (const auto& d : story->decisions) {
+      decisions.push_back({{"at", d.at.toIso8601()}, {"worker", d.worker}, {"handler", d.decision.handler()},
+                           {"outcome", d.decision.outcome()},
+                           {"rule_ids", std::vector<std::string>(d.decision.rule_ids().begin(), d.decision.rule_ids().end())},
+                           {"summary", d.decision.summary()},
+                           {"trail", std::vector<std::string>(d.decision.trail().begin(), d.decision.trail().end())}});
+    }
+    out["decisions"] = decisions;
+    nlohmann::ordered_json outgoing = nlohmann::ordered_json::array();
+    for (const auto& [item, attempts] : story->outgoing) {
+      nlohmann::ordered_json a = nlohmann::ordered_json::array();
+      for (const auto& attempt : attempts) {
+        a.push_back({{"at", attempt.at.toIso8601()}, {"ok", attempt.ok}, {"detail", attempt.detail}});
+      }
+      outgoing.push_back({{"peer", item.peer}, {"file_name", item.file_name}, {"message_type", item.message_type},
+                          {"receiver", item.receiver}, {"state", stateName(item.state)}, {"attempts", a}});
+    }
+    out["outgoing"] = outgoing;
+    out["duplicates"] = story->duplicates;
+    std::cout << out.dump() << "\n";
+    return 0;
+  }
+  std::printf("message #%llu  %s\n", static_cast<unsigned long long>(m.id),
+              m.message_type.empty() ? "(type not recognised)" : m.message_type.c_str());
+  std::printf("  received   %s from %s\n", m.received_at.toIso8601().c_str(), m.peer.c_str());
+  std::printf("  source     %s\n", m.source.c_str());
+  std::printf("  content    %llu bytes, SHA-256 %s\n", static_cast<unsigned long long>(m.size), m.sha256.c_str());
+  if (!summary.routing().own_identificatie().empty()) {
+    std::printf("  header     Identificatie %s, sender %s, receiver %s, gemeente %s\n",
+                summary.routing().own_identificatie().c_str(), summary.routing().physical_sender().c_str(),
+                summary.routing().physical_receiver().c_str(), summary.routing().gemeente().c_str());
+  }
+  if (envelope.verdict().valid()) {
+    std::printf("  verdict    valid (levels 1 and 2)\n");
+  } else {
+    std::printf("  verdict    INVALID at level %u\n", envelope.verdict().level());
+    for (const auto& f : envelope.verdict().findings()) {
+      std::printf("             %u:%u %s%s %s\n               %s\n", f.line(), f.column(), f.code().c_str(),
+                  f.retourcode().empty() ? "" : (" [" + f.retourcode() + "]").c_str(), f.path().c_str(),
+                  f.message().c_str());
+    }
+  }
+  if (m.duplicate_of != 0) {
+    std::printf("  duplicate  of #%llu: %s\n", static_cast<unsigned long long>(m.duplicate_of), m.duplicate_reason.c_str());
+  }
+  std::printf("  state      %s%s\n", m.state.c_str(), m.disposition.empty() ? "" : (", " + m.disposition).c_str());
+  for (const auto& d : story->decisions) {
+    std::string rules;
+    for (const auto& r : d.decision.rule_ids()) rules += (rules.empty() ? "" : ", ") + r;
+    std::printf("  decision   %s  %s: %s [%s] (worker %s)\n", d.at.toIso8601().c_str(), d.decision.handler().c_str(),
+                d.decision.outcome().c_str(), rules.c_str(), d.worker.c_str());
+    std::printf("             %s\n", d.decision.summary().c_str());
+    for (const auto& step : d.decision.trail()) std::printf("               - %s\n", step.c_str());
+  }
+  for (const auto& [item, attempts] : story->outgoing) {
+    std::printf("  emitted    %s/%s (%s%s) %s\n", item.peer.c_str(), item.file_name.c_str(),
+                item.message_type.c_str(), item.receiver.empty() ? "" : (" for " + item.receiver).c_str(),
+                stateName(item.state).c_str());
+    for (const auto& attempt : attempts) {
+      std::printf("               %s %s %s\n", attempt.at.toIso8601().c_str(), attempt.ok ? "delivered" : "FAILED",
+                  attempt.detail.c_str());
+    }
+  }
+  for (const auto dup : story->duplicates) {
+    std::printf("  later      #%llu was a duplicate of this message\n", static_cast<unsigned long long>(dup));
+  }
+  return 0;
+}
+
+int runStatus(const config::Config& config, const fs::path& journal_file, bool json) {
+  auto journal = openExisting(config, journal_file);
+  if (!journal) {
+    std::cerr << "iwmo-gateway status: " << journal.status().message() << "\n";
+    return kExitUsage;
+  }
+  auto counts = (*journal)->counts();
+  if (!counts) {
+    std::cerr << "iwmo-gateway status: " << counts.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::string health = "not running (no answer on http.listen)";
+  bool healthy = false;
+  if (!config.http_listen.empty()) {
+    const auto colon = config.http_listen.rfind(':');
+    httplib::Client client(config.http_listen.substr(0, colon), std::stoi(config.http_listen.substr(colon + 1)));
+    client.set_connection_timeout(1, 0);
+    if (auto response = client.Get("/healthz")) {
+      healthy = response->status == 200;
+      health = response->body;
+      while (!health.empty() && health.back() == '\n') health.pop_back();
+    }
+  }
+  if (json) {
+    nlohmann::ordered_json out = {{"messages", counts->messages}, {"pending", counts->pending},
+                                  {"handled", counts->handled}, {"duplicates", counts->duplicates},
+                                  {"outbox_pending", counts->outbox_pending},
+                                  {"outbox_delivered", counts->outbox_delivered},
+                                  {"outbox_failed", counts->outbox_failed},
+                                  {"log_lines", counts->last_log_seq}, {"daemon", health}};
+    std::cout << out.dump() << "\n";
+  } else {
+    std::printf("journal %s\n", (journal_file.empty() ? config.journalFile() : journal_file).string().c_str());
+    std::printf("  messages   %llu (%llu handled, %llu pending, %llu duplicates)\n",
+                static_cast<unsigned long long>(counts->messages), static_cast<unsigned long long>(counts->handled),
+                static_cast<unsigned long long>(counts->pending), static_cast<unsigned long long>(counts->duplicates));
+    std::printf("  outbox     %llu delivered, %llu pending, %llu failed\n",
+                static_cast<unsigned long long>(counts->outbox_delivered),
+                static_cast<unsigned long long>(counts->outbox_pending),
+                static_cast<unsigned long long>(counts->outbox_failed));
+    std::printf("  log        %llu lines\n", static_cast<unsigned long long>(counts->last_log_seq));
+    std::printf("  daemon     %s\n", health.c_str());
+  }
+  return healthy || health.rfind("not running", 0) == 0 ? 0 : kExitNegative;
+}
+
+int runConfigCheck(const fs::path& file) {
+  auto config = config::loadConfigFile(file);
+  if (!config) {
+    std::cerr << config.status().message() << "\n";
+    return config.status().code() == StatusCode::kNotFound ? kExitUsage : kExitNegative;
+  }
+  std::printf("%s: OK\n", file.string().c_str());
+  std::printf("  own_gemeente  ");
+  for (const auto& code : config->own_gemeente) std::printf("%s ", code.c_str());
+  std::printf("\n  state_dir     %s\n  schemas.iwmo  %s\n", config->state_dir.string().c_str(),
+              config->iwmo_schema_dir.string().c_str());
+  std::printf("  backoffice    picks up %s, delivers to %s\n", config->backoffice.receive_dir.string().c_str(),
+              config->backoffice.deliver_dir.string().c_str());
+  std::printf("  ggk           picks up %s, delivers to %s\n", config->ggk.receive_dir.string().c_str(),
+              config->ggk.deliver_dir.string().c_str());
+  std::printf("  rejected      %s\n  routing log   %s\n", config->rejected_dir.string().c_str(),
+              config->log.file.string().c_str());
+  std::error_code ec;
+  if (!fs::is_directory(config->iwmo_schema_dir, ec)) {
+    std::fprintf(stderr, "%s: schemas.iwmo: directory %s does not exist; point it at the iWmo 3.2 XSDs\n",
+                 file.string().c_str(), config->iwmo_schema_dir.string().c_str());
+    return kExitNegative;
+  }
+  return 0;
+}
+
+int runKeygen(const fs::path& name) {
+  auto pair = bus::generateCurveKeyPair();
+  if (!pair) {
+    std::cerr << "iwmo-gateway keygen: " << pair.status().message() << "\n";
+    return kExitUsage;
+  }
+  const std::string secret_file = name.string() + ".key";
+  const std::string public_file = name.string() + ".pub";
+  const int fd = ::open(secret_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    std::cerr << "iwmo-gateway keygen: cannot create " << secret_file
+              << " (does it exist already? keys are never overwritten)\n";
+    return kExitUsage;
+  }
+  const std::string secret = pair->first + "\n" + pair->second + "\n";
+  const bool written = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size());
+  ::fsync(fd);
+  ::close(fd);
+  std::FILE* pub = std::fopen(public_file.c_str(), "wx");
+  if (!written || pub == nullptr) {
+    std::cerr << "iwmo-gateway keygen: cannot write " << (written ? public_file : secret_file) << "\n";
+    if (pub != nullptr) std::fclose(pub);
+    return kExitUsage;
+  }
+  std::fprintf(pub, "%s\n", pair->first.c_str());
+  std::fclose(pub);
+  std::printf("wrote %s (secret, mode 0600) and %s (public)\n", secret_file.c_str(), public_file.c_str());
+  return 0;
+}
+
+int runWorker(const config::Config& config, const std::string& endpoint, const std::string& name,
+              const fs::path& server_public_key, const fs::path& key_file) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  bus::WorkerOptions options;
+  options.endpoint = endpoint;
+  options.name = name.empty() ? "worker-" + std::to_string(::getpid()) : name;
+  options.heartbeat_ms = config.bus.heartbeat_ms;
+  if (!server_public_key.empty() || !key_file.empty()) {
+    auto server = readKeyFile(server_public_key, false);
+    auto own = readKeyFile(key_file, true);
+    if (!server || !own) {
+      std::cerr << "iwmo-gateway worker: " << (!server ? server.status() : own.status()).message() << "\n";
+      return kExitUsage;
+    }
+    options.keys.server_public = server->first;
+    options.keys.client_public = own->first;
+    options.keys.client_secret = own->second;
+  }
+  HandlerChainHolder chain(makeHandlerChain(config));
+  zmq::context_t context;
+  std::atomic<bool> stop{false};
+  std::thread signal_thread([&] {
+    while (!stop) {
+      timespec wait{0, 200 * 1000 * 1000};
+      siginfo_t info{};
+      const int s = sigtimedwait(&signals, &info, &wait);
+      if (s == SIGTERM || s == SIGINT) stop = true;
+    }
+  });
+  std::cerr << "iwmo-gateway worker " << options.name << ": connecting to " << endpoint << "\n";
+  const Status status = bus::runWorker(context, options, chain.workFunction(), [&] { return stop.load(); });
+  stop = true;
+  signal_thread.join();
+  if (!status.isOk()) {
+    std::cerr << "iwmo-gateway worker: " << status.message() << "\n";
+    return kExitUsage;
+  }
+  return 0;
+}
+
+}  // namespace iwmo::cli

@@ -1,0 +1,220 @@
+#include "gateway/cli/run_command.h"
+
+#include <signal.h>
+#include <systemd/sd-daemon.h>
+
+#include <chrono>
+#include <httplib.h>
+#include <iostream>
+#include <thread>
+#include <zmq.hpp>
+
+#include "adapters/transport/directory_sink.h"
+#include "adapters/transport/directory_source.h"
+#include "adapters/transport/zmq_submit_source.h"
+#include "adapters/xml/schema_set.h"
+#include "gateway/cli/wiring.h"
+#include "gateway/journal/sqlite_journal.h"
+#include "gateway/pipeline/pipeline.h"
+
+namespace iwmo::cli {
+namespace {
+
+constexpr int kExitStartup = 2;
+
+int fail(const std::string& message) {
+  std::cerr << "iwmo-gateway run: " << message << "\n";
+  sd_notifyf(0, "STATUS=start-up failed: %s", message.c_str());
+  return kExitStartup;
+}
+
+// Which differences between two configs a SIGHUP cannot apply.
+std::vector<std::string> needsRestart(const config::Config& a, const config::Config& b) {
+  std::vector<std::string> keys;
+  if (a.state_dir != b.state_dir) keys.push_back("gateway.state_dir");
+  if (a.iwmo_schema_dir != b.iwmo_schema_dir) keys.push_back("schemas.iwmo");
+  if (a.backoffice.receive_dir != b.backoffice.receive_dir ||
+      a.backoffice.deliver_dir != b.backoffice.deliver_dir ||
+      a.backoffice.submit_endpoint != b.backoffice.submit_endpoint) {
+    keys.push_back("peers.backoffice");
+  }
+  if (a.ggk.receive_dir != b.ggk.receive_dir || a.ggk.deliver_dir != b.ggk.deliver_dir) {
+    keys.push_back("peers.ggk");
+  }
+  if (a.rejected_dir != b.rejected_dir) keys.push_back("rejected.dir");
+  if (a.bus.listen != b.bus.listen || a.bus.workers != b.bus.workers) keys.push_back("bus");
+  if (a.log.file != b.log.file || a.log.feed != b.log.feed) keys.push_back("log");
+  if (a.http_listen != b.http_listen) keys.push_back("http.listen");
+  return keys;
+}
+
+}  // namespace
+
+int runDaemon(const config::Config& initial_config, const std::filesystem::path& config_file) {
+  config::Config config = initial_config;
+  // Signals are taken by this thread only (sigtimedwait below); every thread started from here
+  // on inherits the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto schemas = adapters::xml::SchemaSet::load(config.iwmo_schema_dir);
+  if (!schemas) return fail(schemas.status().message());
+  auto journal = journal::SqliteJournal::open(config.journalFile(), {});
+  if (!journal) return fail(journal.status().message());
+  auto hasher = log::BsnHasher::fromKeyFile(config.log.hmac_key_file);
+  if (!hasher) return fail(hasher.status().message());
+
+  zmq::context_t context;
+  auto projector = startProjector(**journal, config.log.file, config.log, config.log.feed, context);
+  if (!projector) return fail(projector.status().message());
+
+  transport::DirectorySink backoffice_sink(config.backoffice.deliver_dir);
+  transport::DirectorySink ggk_sink(config.ggk.deliver_dir);
+  transport::DirectorySink rejected_sink(config.rejected_dir);
+  std::map<std::string, transport::Sink*> sinks = {
+      {"backoffice", &backoffice_sink}, {"ggk", &ggk_sink}, {"rejected", &rejected_sink}};
+
+  HandlerChainHolder chain(makeHandlerChain(config));
+  auto bus_options = dispatcherOptions(config);
+  if (!bus_options) return fail(bus_options.status().message());
+
+  pipeline::PipelineOptions options;
+  options.limits = parseLimits(config);
+  options.dispatcher = *bus_options;
+  options.inprocess_workers = config.bus.workers;
+  options.max_in_flight = config.bus.max_in_flight;
+  options.retry_initial_ms = config.delivery.retry_initial_ms;
+  options.retry_max_ms = config.delivery.retry_max_ms;
+  SystemClock clock;
+  pipeline::Metrics metrics;
+  pipeline::Pipeline pipeline(options, **journal, *schemas, *hasher, sinks, context,
+                              chain.workFunction(), clock, metrics);
+  log::LogProjector* projector_ptr = projector->get();
+  pipeline.onLogLines([projector_ptr] { projector_ptr->wake(); });
+  if (Status started = pipeline.start(); !started.isOk()) return fail(started.message());
+
+  std::vector<std::unique_ptr<transport::Source>> sources;
+  for (const config::Peer* peer : {&config.backoffice, &config.ggk}) {
+    transport::DirectorySource::Options source;
+    source.peer = peer->name;
+    source.dir = peer->receive_dir;
+    source.max_bytes = config.max_message_bytes;
+    sources.push_back(std::make_unique<transport::DirectorySource>(source));
+    if (!peer->submit_endpoint.empty()) {
+      sources.push_back(std::make_unique<transport::ZmqSubmitSource>(
+          context, peer->submit_endpoint, peer->name, config.max_message_bytes));
+    }
+  }
+  for (auto& source : sources) {
+    const Status started = source->start([&pipeline](transport::Received message, transport::Ack ack) {
+      pipeline.receive(std::move(message), std::move(ack));
+    });
+    if (!started.isOk()) {
+      for (auto& s : sources) s->stop();
+      pipeline.stop();
+      return fail(started.message());
+    }
+  }
+
+  // Operations endpoint: /healthz and /metrics on loopback (http.listen).
+  httplib::Server http;
+  std::thread http_thread;
+  if (!config.http_listen.empty()) {
+    const auto colon = config.http_listen.rfind(':');
+    const std::string host = config.http_listen.substr(0, colon);
+    const int port = std::stoi(config.http_listen.substr(colon + 1));
+    http.Get("/healthz", [&](const httplib::Request&, httplib::Response& response) {
+      Status health = pipeline.health();
+      if (health.isOk()) health = projector_ptr->health();
+      if (health.isOk()) {
+        response.set_content("ok\n", "text/plain");
+      } else {
+        response.status = 503;
+        response.set_content("unhealthy: " + health.message() + "\n", "text/plain");
+      }
+    });
+    http.Get("/metrics", [&](const httplib::Request&, httplib::Response& response) {
+      response.set_content(metrics.render(pipeline.gauges()), "text/plain; version=0.0.4");
+    });
+    if (!http.bind_to_port(host, port)) {
+      for (auto& s : sources) s->stop();
+      pipeline.stop();
+      return fail("cannot listen on http.listen = " + config.http_listen +
+                  " (port in use? set another, or \"\" to switch HTTP off)");
+    }
+    http_thread = std::thread([&http] { http.listen_after_bind(); });
+  }
+
+  std::cerr << "iwmo-gateway: running for gemeente";
+  for (const auto& code : config.own_gemeente) std::cerr << " " << code;
+  std::cerr << " (config: " << config.origin << ")\n"
+            << "  journal     " << config.journalFile().string() << "\n"
+            << "  back office picks up " << config.backoffice.receive_dir.string() << ", delivers to "
+            << config.backoffice.deliver_dir.string() << "\n"
+            << "  GGk         picks up " << config.ggk.receive_dir.string() << ", delivers to "
+            << config.ggk.deliver_dir.string() << "\n"
+            << "  rejected    " << config.rejected_dir.string() << "\n"
+            << "  routing log " << config.log.file.string()
+            << (config.log.feed.empty() ? "" : ", live feed " + config.log.feed) << "\n";
+  if (!config.backoffice.submit_endpoint.empty()) {
+    std::cerr << "  submit      " << config.backoffice.submit_endpoint << "\n";
+  }
+  if (!config.http_listen.empty()) std::cerr << "  http        http://" << config.http_listen << "/healthz, /metrics\n";
+  std::cerr.flush();
+  sd_notify(0, "READY=1\nSTATUS=running");
+
+  std::uint64_t watchdog_usec = 0;
+  const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  while (true) {
+    timespec wait{0, 500 * 1000 * 1000};
+    siginfo_t info{};
+    const int signal = sigtimedwait(&signals, &info, &wait);
+    if (watchdog) {
+      if (pipeline.health().isOk()) sd_notify(0, "WATCHDOG=1");
+    }
+    if (signal == SIGHUP) {
+      sd_notify(0, "RELOADING=1");
+      if (config_file.empty()) {
+        std::cerr << "iwmo-gateway: SIGHUP: running on the embedded default config; nothing to reload\n";
+      } else {
+        auto reloaded = config::loadConfigFile(config_file);
+        if (!reloaded) {
+          std::cerr << "iwmo-gateway: SIGHUP: keeping the running config; " << reloaded.status().message() << "\n";
+        } else {
+          for (const auto& key : needsRestart(config, *reloaded)) {
+            std::cerr << "iwmo-gateway: SIGHUP: " << key << " changed; that takes effect after a restart\n";
+          }
+          chain.swap(makeHandlerChain(*reloaded));
+          config.own_gemeente = reloaded->own_gemeente;
+          std::cerr << "iwmo-gateway: SIGHUP: reloaded " << config_file.string() << "\n";
+        }
+      }
+      sd_notify(0, "READY=1\nSTATUS=running");
+    } else if (signal == SIGTERM || signal == SIGINT) {
+      break;
+    }
+  }
+
+  std::cerr << "iwmo-gateway: stopping: no new messages; finishing what is journaled\n";
+  sd_notify(0, "STOPPING=1\nSTATUS=draining");
+  for (auto& source : sources) source->stop();
+  const bool idle = pipeline.waitIdle(std::chrono::seconds(30));
+  pipeline.stop();
+  (void)(*projector)->flush();
+  if (http_thread.joinable()) {
+    http.stop();
+    http_thread.join();
+  }
+  const auto totals = pipeline.totals();
+  std::cerr << "iwmo-gateway: stopped; " << totals.journaled << " journaled, " << totals.committed
+            << " handled, " << totals.delivered << " delivered this run"
+            << (idle ? "" : "; unfinished work stays in the journal and is done at the next start")
+            << "\n";
+  return 0;
+}
+
+}  // namespace iwmo::cli

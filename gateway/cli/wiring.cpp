@@ -1,0 +1,127 @@
+#include "gateway/cli/wiring.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <zmq.hpp>
+
+#include "gateway/handlers/routing_handler.h"
+
+namespace iwmo::cli {
+
+std::unique_ptr<const handlers::HandlerChain> makeHandlerChain(const config::Config& config) {
+  std::vector<std::unique_ptr<const handlers::Handler>> chain;
+  chain.push_back(std::make_unique<handlers::RoutingHandler>(rules::RoutingParams{config.own_gemeente}));
+  return std::make_unique<const handlers::HandlerChain>(std::move(chain));
+}
+
+bus::WorkFunction HandlerChainHolder::workFunction() {
+  return [this](const proto::WorkItem& item) {
+    const std::shared_ptr<const handlers::HandlerChain> chain = chain_.load();
+    return chain->run(item);
+  };
+}
+
+adapters::xml::ParseLimits parseLimits(const config::Config& config) {
+  adapters::xml::ParseLimits limits;
+  limits.max_input_bytes = config.max_message_bytes;
+  limits.max_problems = config.max_findings_per_message;
+  return limits;
+}
+
+Result<std::unique_ptr<log::LogProjector>> startProjector(journal::Journal& journal,
+                                                          const std::filesystem::path& file,
+                                                          const config::LogConfig& settings,
+                                                          const std::string& feed,
+                                                          zmq::context_t& context) {
+  log::LogFileWriter::Options options;
+  options.max_bytes = settings.max_bytes;
+  options.keep = settings.keep;
+  auto writer = log::LogFileWriter::open(file, options);
+  if (!writer) return writer.status();
+  std::unique_ptr<log::LogPublisher> publisher;
+  if (!feed.empty()) {
+    if (feed.rfind("ipc://", 0) == 0) {
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(feed.substr(6)).parent_path(), ec);
+    }
+    auto bound = log::LogPublisher::bind(context, feed);
+    if (!bound) return bound.status();
+    publisher = std::move(*bound);
+  }
+  log::LogSource source = [&journal](std::uint64_t after, std::size_t limit)
+      -> Result<std::vector<log::LogSourceEntry>> {
+    auto entries = journal.logAfter(after, limit);
+    if (!entries) return entries.status();
+    std::vector<log::LogSourceEntry> out;
+    out.reserve(entries->size());
+    for (auto& entry : *entries) out.push_back({entry.seq, std::move(entry.line)});
+    return out;
+  };
+  return std::make_unique<log::LogProjector>(std::move(source), std::move(*writer),
+                                             std::move(publisher));
+}
+
+Result<std::pair<std::string, std::string>> readKeyFile(const std::filesystem::path& file,
+                                                        bool need_secret) {
+  std::ifstream in(file);
+  if (!in) return Status::notFound("cannot read key file " + file.string());
+  std::string public_key;
+  std::string secret_key;
+  std::getline(in, public_key);
+  std::getline(in, secret_key);
+  if (public_key.size() != 40 || (need_secret && secret_key.size() != 40)) {
+    return Status::invalid("key file " + file.string() + " does not hold " +
+                           (need_secret ? "a public and a secret" : "a public") +
+                           " 40-character Z85 CURVE key; make one with `iwmo-gateway keygen`");
+  }
+  return std::make_pair(public_key, need_secret ? secret_key : std::string());
+}
+
+Result<bus::DispatcherOptions> dispatcherOptions(const config::Config& config) {
+  bus::DispatcherOptions options;
+  options.heartbeat_ms = config.bus.heartbeat_ms;
+  for (const std::string& endpoint : config.bus.listen) {
+    const bool local = endpoint.rfind("ipc://", 0) == 0 || endpoint.rfind("tcp://127.", 0) == 0 ||
+                       endpoint.rfind("tcp://localhost:", 0) == 0 ||
+                       endpoint.rfind("tcp://[::1]:", 0) == 0;
+    if (local) {
+      if (endpoint.rfind("ipc://", 0) == 0) {
+        std::error_code ec;
+        std::filesystem::create_directories(std::filesystem::path(endpoint.substr(6)).parent_path(), ec);
+      }
+      options.plain_endpoints.push_back(endpoint);
+    } else {
+      options.curve_endpoints.push_back(endpoint);
+    }
+  }
+  if (!options.curve_endpoints.empty()) {
+    auto server = readKeyFile(config.bus.curve_secret_key_file, true);
+    if (!server) return server.status();
+    options.keys.server_public = server->first;
+    options.keys.server_secret = server->second;
+    std::ifstream in(config.bus.curve_authorized_keys_file);
+    if (!in) {
+      return Status::notFound("cannot read bus.curve_authorized_keys_file " +
+                              config.bus.curve_authorized_keys_file.string());
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      if (line.size() != 40) {
+        return Status::invalid(config.bus.curve_authorized_keys_file.string() +
+                               ": every line must be a worker's 40-character public key (.pub)");
+      }
+      options.keys.authorized_workers.push_back(line);
+    }
+  }
+  return options;
+}
+
+bool colourOn(int fd) {
+  const char* no_colour = std::getenv("NO_COLOR");
+  return isatty(fd) == 1 && (no_colour == nullptr || *no_colour == '\0');
+}
+
+}  // namespace iwmo::cli

@@ -1,0 +1,60 @@
+// Wiring shared by the commands that run the pipeline (`run`, `replay`, `worker`): the only place
+// that builds the concrete stages from a Config (STYLE.md §2.1: cli plays Envoy's source/exe).
+// Thread-safety: HandlerChainHolder is thread-safe (the chain is swapped atomically on SIGHUP);
+// the rest are plain functions.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "adapters/xml/validating_parser.h"
+#include "gateway/base/result.h"
+#include "gateway/bus/bus.h"
+#include "gateway/config/config.h"
+#include "gateway/handlers/handler.h"
+#include "gateway/journal/journal.h"
+#include "gateway/log/log_projector.h"
+
+namespace zmq {
+class context_t;
+}
+
+namespace iwmo::cli {
+
+// The handler chain of this issue: pass-through routing with the config's own_gemeente.
+std::unique_ptr<const handlers::HandlerChain> makeHandlerChain(const config::Config& config);
+
+class HandlerChainHolder {
+ public:
+  explicit HandlerChainHolder(std::shared_ptr<const handlers::HandlerChain> chain)
+      : chain_(std::move(chain)) {}
+  void swap(std::shared_ptr<const handlers::HandlerChain> chain) { chain_.store(std::move(chain)); }
+  // What the workers run: the current chain on each item.
+  bus::WorkFunction workFunction();
+
+ private:
+  std::atomic<std::shared_ptr<const handlers::HandlerChain>> chain_;
+};
+
+adapters::xml::ParseLimits parseLimits(const config::Config& config);
+
+// The routing-log projector over `journal`: file per config.log, feed when `feed` is non-empty.
+Result<std::unique_ptr<log::LogProjector>> startProjector(journal::Journal& journal,
+                                                          const std::filesystem::path& file,
+                                                          const config::LogConfig& settings,
+                                                          const std::string& feed,
+                                                          zmq::context_t& context);
+
+// Reads a CURVE key file written by `iwmo-gateway keygen`: "public Z85\nsecret Z85\n" (.key)
+// or "public Z85\n" (.pub). Errors: kNotFound, kInvalid (not 40-character Z85 keys).
+Result<std::pair<std::string, std::string>> readKeyFile(const std::filesystem::path& file,
+                                                        bool need_secret);
+// The bus options of the daemon from config.bus (loopback/ipc plain, the rest CURVE).
+Result<bus::DispatcherOptions> dispatcherOptions(const config::Config& config);
+
+// True when stdout (or stderr) is a terminal and NO_COLOR is unset.
+bool colourOn(int fd);
+
+}  // namespace iwmo::cli

@@ -1,0 +1,17 @@
+#include "gateway/handlers/handler.h"
+
+namespace iwmo::handlers {
+
+proto::HandlerResult HandlerChain::run(const proto::WorkItem& item) const {
+  proto::HandlerResult result;
+  result.set_message_id(item.message_id());
+  for (const auto& handler : handlers_) handler->handle(item, result);
+  bool rejected = false;
+  for (const auto& decision : result.decisions()) {
+    if (decision.outcome() == "rejected") rejected = true;
+  }
+  result.set_disposition(rejected ? "rejected" : "routed");
+  return result;
+}
+
+}  // namespace iwmo::handlers

@@ -1,0 +1,137 @@
+#include "gateway/pipeline/metrics.h"
+
+#include <sstream>
+
+namespace iwmo::pipeline {
+namespace {
+
+std::string label(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+void Metrics::received(const std::string& peer, const std::string& type) {
+  std::lock_guard lock(mutex_);
+  ++received_[{peer, type}];
+}
+
+void Metrics::decided(const std::string& type, const std::string& disposition,
+                      const std::string& rule) {
+  std::lock_guard lock(mutex_);
+  ++decided_[{type, disposition, rule}];
+}
+
+void Metrics::delivered(const std::string& peer, const std::string& type) {
+  std::lock_guard lock(mutex_);
+  ++delivered_[{peer, type}];
+}
+
+void Metrics::deliveryFailed(const std::string& peer) {
+  std::lock_guard lock(mutex_);
+  ++delivery_failed_[peer];
+}
+
+void Metrics::duplicate() {
+  std::lock_guard lock(mutex_);
+  ++duplicates_;
+}
+
+void Metrics::journalCommit(double seconds) {
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++commit_buckets_[i];
+  }
+  ++commit_count_;
+  commit_sum_ += seconds;
+}
+
+std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> Metrics::decisionCounts()
+    const {
+  std::lock_guard lock(mutex_);
+  return decided_;
+}
+
+std::map<std::tuple<std::string, std::string>, std::uint64_t> Metrics::deliveryCounts() const {
+  std::lock_guard lock(mutex_);
+  return delivered_;
+}
+
+std::uint64_t Metrics::receivedTotal() const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t total = 0;
+  for (const auto& [key, n] : received_) total += n;
+  return total;
+}
+
+std::uint64_t Metrics::decidedTotal() const {
+  std::lock_guard lock(mutex_);
+  std::uint64_t total = 0;
+  for (const auto& [key, n] : decided_) total += n;
+  return total;
+}
+
+std::string Metrics::render(const Gauges& gauges) const {
+  std::lock_guard lock(mutex_);
+  std::ostringstream out;
+  out << "# HELP iwmo_messages_received_total Messages received and journaled, by peer and type.\n"
+      << "# TYPE iwmo_messages_received_total counter\n";
+  for (const auto& [key, n] : received_) {
+    out << "iwmo_messages_received_total{peer=\"" << label(std::get<0>(key)) << "\",type=\""
+        << label(std::get<1>(key)) << "\"} " << n << "\n";
+  }
+  out << "# HELP iwmo_messages_decided_total Handler decisions, by type, disposition and rule.\n"
+      << "# TYPE iwmo_messages_decided_total counter\n";
+  for (const auto& [key, n] : decided_) {
+    out << "iwmo_messages_decided_total{type=\"" << label(std::get<0>(key)) << "\",disposition=\""
+        << label(std::get<1>(key)) << "\",rule=\"" << label(std::get<2>(key)) << "\"} " << n << "\n";
+  }
+  out << "# HELP iwmo_messages_rejected_total Messages rejected (never forwarded), by type and rule.\n"
+      << "# TYPE iwmo_messages_rejected_total counter\n";
+  for (const auto& [key, n] : decided_) {
+    if (std::get<1>(key) != "rejected") continue;
+    out << "iwmo_messages_rejected_total{type=\"" << label(std::get<0>(key)) << "\",rule=\""
+        << label(std::get<2>(key)) << "\"} " << n << "\n";
+  }
+  out << "# HELP iwmo_messages_delivered_total Messages delivered from the outbox, by peer and type.\n"
+      << "# TYPE iwmo_messages_delivered_total counter\n";
+  for (const auto& [key, n] : delivered_) {
+    out << "iwmo_messages_delivered_total{peer=\"" << label(std::get<0>(key)) << "\",type=\""
+        << label(std::get<1>(key)) << "\"} " << n << "\n";
+  }
+  out << "# HELP iwmo_delivery_failures_total Failed delivery attempts (retried with backoff).\n"
+      << "# TYPE iwmo_delivery_failures_total counter\n";
+  for (const auto& [peer, n] : delivery_failed_) {
+    out << "iwmo_delivery_failures_total{peer=\"" << label(peer) << "\"} " << n << "\n";
+  }
+  out << "# HELP iwmo_duplicates_total Messages the journal recognised as duplicates.\n"
+      << "# TYPE iwmo_duplicates_total counter\n"
+      << "iwmo_duplicates_total " << duplicates_ << "\n";
+  out << "# HELP iwmo_queue_depth Work waiting, by queue.\n# TYPE iwmo_queue_depth gauge\n"
+      << "iwmo_queue_depth{queue=\"journal_pending\"} " << gauges.journal_pending << "\n"
+      << "iwmo_queue_depth{queue=\"outbox_pending\"} " << gauges.outbox_pending << "\n"
+      << "iwmo_queue_depth{queue=\"bus_queued\"} " << gauges.bus_queued << "\n"
+      << "iwmo_queue_depth{queue=\"bus_in_flight\"} " << gauges.bus_in_flight << "\n";
+  out << "# HELP iwmo_bus_workers Live handler workers.\n# TYPE iwmo_bus_workers gauge\n"
+      << "iwmo_bus_workers " << gauges.bus_workers << "\n";
+  out << "# HELP iwmo_journal_commit_seconds Time from a journal request to its durable commit.\n"
+      << "# TYPE iwmo_journal_commit_seconds histogram\n";
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    out << "iwmo_journal_commit_seconds_bucket{le=\"" << kBuckets[i] << "\"} " << commit_buckets_[i] << "\n";
+  }
+  out << "iwmo_journal_commit_seconds_bucket{le=\"+Inf\"} " << commit_count_ << "\n"
+      << "iwmo_journal_commit_seconds_sum " << commit_sum_ << "\n"
+      << "iwmo_journal_commit_seconds_count " << commit_count_ << "\n";
+  return out.str();
+}
+
+}  // namespace iwmo::pipeline

@@ -1,0 +1,102 @@
+#include "gateway/rules/routing.h"
+
+#include <algorithm>
+#include <set>
+
+namespace iwmo::rules {
+namespace {
+
+// "CS002, TR101": each code once, in order of first appearance.
+std::string joined(const std::vector<std::string>& codes) {
+  std::string out;
+  std::set<std::string> seen;
+  for (const auto& code : codes) {
+    if (!seen.insert(code).second) continue;
+    out += (out.empty() ? "" : ", ") + code;
+  }
+  return out;
+}
+
+RoutingDecision reject(std::string rule_id, std::string summary, std::vector<std::string> trail) {
+  RoutingDecision decision;
+  decision.routed = false;
+  decision.to_peer = "rejected";
+  decision.rule_id = std::move(rule_id);
+  decision.summary = std::move(summary);
+  decision.trail = std::move(trail);
+  decision.trail.push_back("not forwarded; payload and report are in the rejected area");
+  return decision;
+}
+
+}  // namespace
+
+RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& params) {
+  const std::string type = facts.message_type.empty() ? "message" : facts.message_type;
+  std::vector<std::string> trail;
+  trail.push_back("received from " + facts.from_peer);
+
+  if (facts.duplicate_of != 0) {
+    trail.push_back(facts.duplicate_reason);
+    return reject("REJECT-DUPLICATE",
+                  type + " is a duplicate of message #" + std::to_string(facts.duplicate_of) +
+                      "; not processed twice",
+                  std::move(trail));
+  }
+  if (!facts.valid) {
+    trail.push_back("verdict: level " + std::to_string(facts.level) + " (" + joined(facts.codes) + ")");
+    if (facts.level <= 1) {
+      trail.push_back("DESIGN §3 level 1: no retour; a Fo01 StUF055 answers it (GGk side)");
+      return reject("REJECT-LEVEL-1",
+                    type + " is not well-formed or not schema-valid (" + joined(facts.codes) + ")",
+                    std::move(trail));
+    }
+    trail.push_back("DESIGN §3 level 2: a retour with 0001 answers it (GGk side)");
+    return reject("REJECT-LEVEL-2",
+                  type + " breaks single-message rules (" + joined(facts.codes) + ")",
+                  std::move(trail));
+  }
+
+  // Direction: the gemeente's messages come from the back office, a provider's from the GGk.
+  const std::string expected_peer = facts.sent_by == "gemeente" ? "backoffice" : "ggk";
+  if (facts.from_peer != expected_peer) {
+    trail.push_back(type + " is sent by the " + facts.sent_by + ", so it must arrive from " +
+                    expected_peer);
+    return reject("REJECT-DIRECTION",
+                  type + " arrived from " + facts.from_peer + " but is sent by the " +
+                      facts.sent_by + " (expected from " + expected_peer + ")",
+                  std::move(trail));
+  }
+  const bool ours = std::find(params.own_gemeente.begin(), params.own_gemeente.end(),
+                              facts.gemeente) != params.own_gemeente.end();
+  if (!ours) {
+    std::string own;
+    for (const auto& code : params.own_gemeente) own += (own.empty() ? "" : ", ") + code;
+    trail.push_back("header gemeente " + facts.gemeente + "; this gateway serves " + own);
+    return reject("REJECT-NOT-OWN-GEMEENTE",
+                  type + " concerns gemeente " + facts.gemeente +
+                      ", which this gateway does not serve (gateway.own_gemeente = " + own + ")",
+                  std::move(trail));
+  }
+
+  RoutingDecision decision;
+  decision.routed = true;
+  decision.rule_id = "ROUTE-PASS-THROUGH";
+  if (facts.from_peer == "backoffice") {
+    decision.to_peer = "ggk";
+    decision.receiver = facts.aanbieder;
+    decision.summary = type + " from gemeente " + facts.gemeente + " to aanbieder " +
+                       facts.aanbieder + " via the GGk";
+  } else {
+    decision.to_peer = "backoffice";
+    decision.receiver = facts.gemeente;
+    decision.summary = type + " from aanbieder " + facts.aanbieder + " to the back office of gemeente " +
+                       facts.gemeente;
+  }
+  trail.push_back("valid at levels 1 and 2; sent by the " + facts.sent_by + "; gemeente " +
+                  facts.gemeente + " is ours");
+  trail.push_back("pass-through to " + decision.to_peer);
+  decision.trail = std::move(trail);
+  return decision;
+}
+
+}  // namespace iwmo::rules

@@ -1,0 +1,51 @@
+// Pass-through routing (issue 3; DESIGN §3, §5.1 step 5): where a journaled message goes, or
+// why it is refused. Pure: facts and parameters in, a decision with rule ids and a trail out.
+//
+// Rule ids:
+//   ROUTE-PASS-THROUGH       valid, right direction, our municipality: back office <-> GGk
+//   REJECT-LEVEL-1           not well-formed / not schema-valid / unknown type (Fo01 StUF055)
+//   REJECT-LEVEL-2           a single-message rule failed (retour with 0001)
+//   REJECT-DUPLICATE         the journal found the same content or the same Identificatie (TR056)
+//   REJECT-DIRECTION         a provider's message from the back office, or the other way round
+//   REJECT-NOT-OWN-GEMEENTE  the header's municipality is not one this gateway serves
+// A rejected message is never forwarded; its payload and a report go to the rejected area. The
+// technical answers (Fo01, retour with 0001/9056) are the GGk issue's work, our reading of the
+// issue split; the trail says so.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace iwmo::rules {
+
+struct RoutingParams {
+  std::vector<std::string> own_gemeente;  // CBS codes this gateway serves
+};
+
+struct RoutingFacts {
+  std::string from_peer;      // "backoffice" or "ggk"
+  std::string message_type;   // "WMO305"; empty when unknown
+  bool valid = false;
+  std::uint32_t level = 0;    // 1 or 2 when invalid
+  std::vector<std::string> codes;  // finding codes
+  std::string sent_by;        // "gemeente" or "aanbieder" (the message type's physical sender)
+  std::string gemeente;       // header CBS code
+  std::string aanbieder;      // header AGB code
+  std::uint64_t duplicate_of = 0;
+  std::string duplicate_reason;
+};
+
+struct RoutingDecision {
+  bool routed = false;
+  std::string to_peer;        // "backoffice", "ggk" or "rejected"
+  std::string receiver;       // organisation it is for (routed only)
+  std::string rule_id;
+  std::string summary;        // one sentence for an operator
+  std::vector<std::string> trail;
+};
+
+RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& params);
+
+}  // namespace iwmo::rules

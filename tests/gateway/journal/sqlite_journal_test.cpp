@@ -1,0 +1,834 @@
+#include "gateway/journal/sqlite_journal.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cctype>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gateway/base/sha256.h"
+#include "support/test_support.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using iwmo::Result;
+using iwmo::Status;
+using iwmo::StatusCode;
+using iwmo::Timestamp;
+using iwmo::journal::AppendKind;
+using iwmo::journal::AppendOutcome;
+using iwmo::journal::AppendRequest;
+using iwmo::journal::DeliveryRecord;
+using iwmo::journal::Journal;
+using iwmo::journal::MessageId;
+using iwmo::journal::OutboxState;
+using iwmo::journal::SqliteJournal;
+
+const Timestamp kT0 = Timestamp::fromSeconds(1796119200);  // 2026-12-01T10:00:00Z
+
+std::unique_ptr<SqliteJournal> openJournal(const fs::path& file,
+                                           SqliteJournal::Options options = {}) {
+  Result<std::unique_ptr<SqliteJournal>> journal = SqliteJournal::open(file, options);
+  INFO(journal.status().toString());
+  REQUIRE(journal);
+  return std::move(*journal);
+}
+
+struct Msg {
+  std::string payload;
+  std::string source = "inbox/a.xml";
+  std::string peer = "ggk";
+  std::string key{};  // duplicate key
+  bool valid = true;
+  std::string identificatie{};
+  Timestamp at = kT0;
+};
+
+AppendRequest makeRequest(const Msg& m) {
+  AppendRequest request;
+  request.envelope.set_source(m.source);
+  request.envelope.set_payload(m.payload);
+  request.envelope.set_payload_sha256(iwmo::sha256Hex(m.payload));
+  request.envelope.set_payload_size(m.payload.size());
+  request.envelope.set_standard("iwmo");
+  request.envelope.mutable_verdict()->set_valid(m.valid);
+  request.envelope.mutable_summary()->set_message_type("WMO301");
+  request.envelope.mutable_summary()->mutable_header()->set_identificatie(m.identificatie);
+  request.peer = m.peer;
+  request.received_at = m.at;
+  request.duplicate_key = m.key;
+  return request;
+}
+
+AppendOutcome appendOk(Journal& journal, const Msg& m) {
+  Result<AppendOutcome> outcome = journal.appendSync(makeRequest(m));
+  INFO(outcome.status().toString());
+  REQUIRE(outcome);
+  return *outcome;
+}
+
+std::future<Result<AppendOutcome>> appendAsync(Journal& journal, AppendRequest request) {
+  auto promise = std::make_shared<std::promise<Result<AppendOutcome>>>();
+  std::future<Result<AppendOutcome>> future = promise->get_future();
+  journal.append(std::move(request), [promise](Result<AppendOutcome> outcome) {
+    promise->set_value(std::move(outcome));
+  });
+  return future;
+}
+
+std::future<Result<bool>> commitAsync(Journal& journal, iwmo::proto::HandlerResult result,
+                                      std::vector<std::string> lines, Timestamp at) {
+  auto promise = std::make_shared<std::promise<Result<bool>>>();
+  std::future<Result<bool>> future = promise->get_future();
+  journal.commitResult(std::move(result), std::move(lines), at, [promise](Result<bool> committed) {
+    promise->set_value(std::move(committed));
+  });
+  return future;
+}
+
+iwmo::proto::HandlerResult handlerResult(MessageId id, int decisions, int outgoing) {
+  iwmo::proto::HandlerResult result;
+  result.set_message_id(id);
+  result.set_disposition("routed");
+  result.set_worker("worker-1");
+  for (int i = 0; i < decisions; ++i) {
+    iwmo::proto::Decision* d = result.add_decisions();
+    d->set_handler("routing");
+    d->set_outcome("routed");
+    d->add_rule_ids("R" + std::to_string(i));
+    d->set_summary("decision " + std::to_string(i));
+  }
+  for (int i = 0; i < outgoing; ++i) {
+    iwmo::proto::Outgoing* o = result.add_outgoing();
+    o->set_peer("backoffice");
+    o->set_file_name(std::to_string(id) + "-" + std::to_string(i) + "-WMO301.xml");
+    o->set_payload("<out" + std::to_string(i) + "/>");
+    o->set_message_type("WMO301");
+    o->set_receiver("12345678");
+  }
+  return result;
+}
+
+bool commitOk(Journal& journal, iwmo::proto::HandlerResult result, std::vector<std::string> lines,
+              Timestamp at) {
+  Result<bool> committed = journal.commitResultSync(std::move(result), std::move(lines), at);
+  INFO(committed.status().toString());
+  REQUIRE(committed);
+  return *committed;
+}
+
+iwmo::journal::JournalCounts countsOf(Journal& journal) {
+  Result<iwmo::journal::JournalCounts> counts = journal.counts();
+  REQUIRE(counts);
+  return *counts;
+}
+
+std::vector<iwmo::journal::LogEntry> logOf(Journal& journal, std::uint64_t after = 0,
+                                           std::size_t limit = 1000) {
+  Result<std::vector<iwmo::journal::LogEntry>> entries = journal.logAfter(after, limit);
+  REQUIRE(entries);
+  return *entries;
+}
+
+iwmo::journal::MessageStory storyOf(Journal& journal, MessageId id) {
+  Result<iwmo::journal::MessageStory> story = journal.story(id);
+  INFO(story.status().toString());
+  REQUIRE(story);
+  return *story;
+}
+
+std::vector<iwmo::journal::OutboxItem> dueOf(Journal& journal, Timestamp now,
+                                             std::size_t limit = 100) {
+  Result<std::vector<iwmo::journal::OutboxItem>> due = journal.dueOutbox(now, limit);
+  REQUIRE(due);
+  return *due;
+}
+
+std::optional<MessageId> find(Journal& journal, std::string_view key) {
+  Result<std::optional<MessageId>> found = journal.findMessage(key);
+  REQUIRE(found);
+  return *found;
+}
+
+// Holds the writer thread inside a request (its log_lines callback) so that everything queued
+// meanwhile is taken as one batch once released. Releases itself on destruction, so a failed
+// test cannot leave the journal's destructor waiting; declare it after the journal.
+class WriterBlocker {
+ public:
+  std::future<Result<AppendOutcome>> block(Journal& journal) {
+    AppendRequest request = makeRequest({.payload = "<blocker/>", .source = "blocker"});
+    // The callback owns what it touches, so it may outlive this object.
+    request.log_lines = [entered = entered_, released = released_](const AppendOutcome&) {
+      entered->set_value();
+      released.wait();
+      return std::vector<std::string>{};
+    };
+    std::future<Result<AppendOutcome>> done = appendAsync(journal, std::move(request));
+    entered_future_.wait();
+    return done;
+  }
+  void release() {
+    if (!released_flag_) {
+      released_flag_ = true;
+      release_.set_value();
+    }
+  }
+  ~WriterBlocker() { release(); }
+
+ private:
+  std::shared_ptr<std::promise<void>> entered_ = std::make_shared<std::promise<void>>();
+  std::future<void> entered_future_ = entered_->get_future();
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  bool released_flag_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("append assigns ascending ids that survive closing and reopening the journal",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "var" / "journal" / "journal.db";  // parents are created
+  {
+    auto journal = openJournal(file);
+    for (MessageId expected = 1; expected <= 3; ++expected) {
+      AppendRequest request = makeRequest({.payload = "<m" + std::to_string(expected) + "/>",
+                                           .source = "inbox/" + std::to_string(expected) + ".xml"});
+      request.log_lines = [](const AppendOutcome& o) {
+        return std::vector<std::string>{
+            "{\"event\":\"received\",\"message_id\":" + std::to_string(o.id) + "}"};
+      };
+      Result<AppendOutcome> outcome = journal->appendSync(std::move(request));
+      REQUIRE(outcome);
+      CHECK(outcome->id == expected);
+      CHECK(outcome->kind == AppendKind::kNew);
+    }
+    CHECK(commitOk(*journal, handlerResult(1, 1, 1), {"{\"event\":\"routed\"}"}, kT0));
+  }
+  auto journal = openJournal(file);
+  Result<std::vector<iwmo::journal::PendingMessage>> pending = journal->pending(0, 10);
+  REQUIRE(pending);
+  REQUIRE(pending->size() == 2);  // #1 was handled before the reopen
+  CHECK((*pending)[0].id == 2);
+  CHECK((*pending)[0].envelope.payload() == "<m2/>");
+  CHECK((*pending)[0].envelope.source() == "inbox/2.xml");
+  CHECK((*pending)[0].envelope.summary().message_type() == "WMO301");
+  CHECK((*pending)[0].peer == "ggk");
+  CHECK((*pending)[0].received_at == kT0);
+  CHECK((*pending)[1].id == 3);
+  CHECK(storyOf(*journal, 1).message.state == "handled");
+  CHECK(logOf(*journal).size() == 4);
+  CHECK(appendOk(*journal, {.payload = "<m4/>", .source = "inbox/4.xml"}).id == 4);
+  const auto counts = countsOf(*journal);
+  CHECK(counts.messages == 4);
+  CHECK(counts.pending == 3);
+  CHECK(counts.handled == 1);
+  CHECK(counts.outbox_pending == 1);
+  CHECK(counts.last_log_seq == 4);
+}
+
+TEST_CASE("pending lists only unhandled messages after the given id, at most limit", "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  for (int i = 1; i <= 5; ++i) {
+    appendOk(*journal, {.payload = "<p" + std::to_string(i) + "/>", .source = std::to_string(i)});
+  }
+  CHECK(commitOk(*journal, handlerResult(3, 0, 0), {}, kT0));
+  Result<std::vector<iwmo::journal::PendingMessage>> after1 = journal->pending(1, 2);
+  REQUIRE(after1);
+  REQUIRE(after1->size() == 2);
+  CHECK((*after1)[0].id == 2);
+  CHECK((*after1)[1].id == 4);
+  Result<std::vector<iwmo::journal::PendingMessage>> after4 = journal->pending(4, 100);
+  REQUIRE(after4);
+  REQUIRE(after4->size() == 1);
+  CHECK((*after4)[0].id == 5);
+}
+
+TEST_CASE("the same bytes from the same source are already journaled and write no row",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  const AppendOutcome first = appendOk(*journal, {.payload = "<same/>", .source = "inbox/x.xml"});
+
+  AppendRequest again = makeRequest({.payload = "<same/>", .source = "inbox/x.xml"});
+  AppendKind seen_kind = AppendKind::kNew;
+  again.log_lines = [&seen_kind](const AppendOutcome& o) {
+    seen_kind = o.kind;  // runs on the writer thread before done; appendSync orders the read
+    return std::vector<std::string>{"{\"event\":\"already_journaled\"}"};
+  };
+  Result<AppendOutcome> outcome = journal->appendSync(std::move(again));
+  REQUIRE(outcome);
+  CHECK(outcome->kind == AppendKind::kAlreadyJournaled);
+  CHECK(outcome->id == first.id);
+  CHECK(outcome->original == first.id);
+  CHECK(seen_kind == AppendKind::kAlreadyJournaled);
+  CHECK(countsOf(*journal).messages == 1);
+  const auto log = logOf(*journal);
+  REQUIRE(log.size() == 1);
+  CHECK(log[0].line == "{\"event\":\"already_journaled\"}");
+}
+
+TEST_CASE("the same bytes from another source become a duplicate of the original", "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  const std::string payload = "<content/>";
+  const AppendOutcome first =
+      appendOk(*journal, {.payload = payload, .source = "ggk/in/a.xml", .peer = "ggk"});
+  const AppendOutcome second = appendOk(*journal, {.payload = payload,
+                                                   .source = "backoffice/b.xml",
+                                                   .peer = "backoffice",
+                                                   .at = kT0.plusMillis(5000)});
+  CHECK(second.kind == AppendKind::kDuplicate);
+  CHECK(second.id == 2);
+  CHECK(second.original == first.id);
+  CHECK(second.duplicate_reason ==
+        "same content (SHA-256 " + iwmo::sha256Hex(payload).substr(0, 8) +
+            "\u2026) as message #1 received 2026-12-01T10:00:00Z from ggk");
+  Result<std::vector<iwmo::journal::PendingMessage>> pending = journal->pending(0, 10);
+  REQUIRE(pending);
+  REQUIRE(pending->size() == 2);  // a duplicate is kept and goes to the handlers
+  CHECK((*pending)[1].duplicate_of == 1);
+  CHECK((*pending)[1].duplicate_reason == second.duplicate_reason);
+  CHECK(countsOf(*journal).duplicates == 1);
+}
+
+TEST_CASE("TR056: a second message with the duplicate key of a valid one is a duplicate",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  const std::string key = "12345678|WMO301|ID-1";
+  const AppendOutcome first = appendOk(*journal, {.payload = "<a/>", .source = "a", .key = key});
+  CHECK(first.kind == AppendKind::kNew);
+  const AppendOutcome second = appendOk(*journal, {.payload = "<b/>", .source = "b", .key = key});
+  CHECK(second.kind == AppendKind::kDuplicate);
+  CHECK(second.original == first.id);
+  CHECK(second.duplicate_reason ==
+        "same sender, message type and Identificatie as message #1 (TR056)");
+  // A third one still points at the original, not at the duplicate.
+  const AppendOutcome third = appendOk(*journal, {.payload = "<c/>", .source = "c", .key = key});
+  CHECK(third.kind == AppendKind::kDuplicate);
+  CHECK(third.original == first.id);
+  // Other keys and empty keys do not match.
+  CHECK(
+      appendOk(*journal, {.payload = "<d/>", .source = "d", .key = "12345678|WMO301|ID-2"}).kind ==
+      AppendKind::kNew);
+  CHECK(appendOk(*journal, {.payload = "<e/>", .source = "e"}).kind == AppendKind::kNew);
+  CHECK(appendOk(*journal, {.payload = "<f/>", .source = "f"}).kind == AppendKind::kNew);
+  CHECK(storyOf(*journal, first.id).duplicates == std::vector<MessageId>{2, 3});
+}
+
+TEST_CASE("TR056: a duplicate key only matches earlier valid messages that are no duplicates",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  const std::string key = "12345678|WMO301|ID-9";
+  // An invalid message does not take the key: a corrected resend is new.
+  const AppendOutcome invalid =
+      appendOk(*journal, {.payload = "<bad/>", .source = "a", .key = key, .valid = false});
+  CHECK(invalid.kind == AppendKind::kNew);
+  const AppendOutcome corrected =
+      appendOk(*journal, {.payload = "<good/>", .source = "b", .key = key});
+  CHECK(corrected.kind == AppendKind::kNew);
+  CHECK(appendOk(*journal, {.payload = "<again/>", .source = "c", .key = key}).original ==
+        corrected.id);
+
+  // A content duplicate carrying a key is not an original for that key.
+  const std::string other_key = "87654321|WMO305|X";
+  const AppendOutcome original =
+      appendOk(*journal, {.payload = "<o/>", .source = "d", .key = other_key});
+  const AppendOutcome copy =
+      appendOk(*journal, {.payload = "<o/>", .source = "e", .key = other_key});
+  CHECK(copy.kind == AppendKind::kDuplicate);
+  CHECK(copy.original == original.id);
+  const AppendOutcome later =
+      appendOk(*journal, {.payload = "<p/>", .source = "f", .key = other_key});
+  CHECK(later.kind == AppendKind::kDuplicate);
+  CHECK(later.original == original.id);
+}
+
+TEST_CASE(
+    "log lines get gap-free seqs from 1, also past a failed request, and logAfter returns "
+    "them",
+    "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  AppendRequest first = makeRequest({.payload = "<1/>", .source = "1"});
+  first.log_lines = [](const AppendOutcome&) {
+    return std::vector<std::string>{"{\"n\":1}", "{\"n\":2}"};
+  };
+  REQUIRE(journal->appendSync(std::move(first)));
+
+  AppendRequest broken = makeRequest({.payload = "<2/>", .source = "2"});
+  broken.log_lines = [](const AppendOutcome&) {
+    return std::vector<std::string>{"{\"n\":\"x\"}", "{\"two\":\n\"lines\"}"};
+  };
+  Result<AppendOutcome> failed = journal->appendSync(std::move(broken));
+  REQUIRE_FALSE(failed);
+  CHECK(failed.status().code() == StatusCode::kInvalid);
+  CHECK(countsOf(*journal).messages == 1);  // the failed request wrote nothing at all
+
+  AppendRequest third = makeRequest({.payload = "<3/>", .source = "3"});
+  third.log_lines = [](const AppendOutcome& o) {
+    return std::vector<std::string>{"{\"n\":3,\"id\":" + std::to_string(o.id) + "}"};
+  };
+  Result<AppendOutcome> ok = journal->appendSync(std::move(third));
+  REQUIRE(ok);
+  CHECK(ok->id == 2);  // the failed request gave its id back
+  CHECK(commitOk(*journal, handlerResult(1, 0, 0), {"{\"n\":4}"}, kT0));
+
+  const auto log = logOf(*journal);
+  REQUIRE(log.size() == 4);
+  for (std::size_t i = 0; i < log.size(); ++i) CHECK(log[i].seq == i + 1);
+  CHECK(log[0].line == "{\"n\":1}");
+  CHECK(log[1].line == "{\"n\":2}");
+  CHECK(log[2].line == "{\"n\":3,\"id\":2}");
+  CHECK(log[3].line == "{\"n\":4}");
+  const auto tail = logOf(*journal, 2, 1);
+  REQUIRE(tail.size() == 1);
+  CHECK(tail[0].seq == 3);
+  CHECK(logOf(*journal, 4).empty());
+  CHECK(countsOf(*journal).last_log_seq == 4);
+}
+
+TEST_CASE("commitResult writes decisions, outbox items and log lines at once, and only once",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  const MessageId id = appendOk(*journal, {.payload = "<m/>", .source = "m"}).id;
+  const Timestamp at = kT0.plusMillis(1500);
+  CHECK(commitOk(*journal, handlerResult(id, 2, 2), {"{\"event\":\"routed\"}"}, at));
+
+  auto story = storyOf(*journal, id);
+  CHECK(story.message.state == "handled");
+  CHECK(story.message.disposition == "routed");
+  CHECK(story.message.handled_at == at);
+  REQUIRE(story.decisions.size() == 2);
+  CHECK(story.decisions[0].decision.summary() == "decision 0");
+  CHECK(story.decisions[1].decision.rule_ids(0) == "R1");
+  CHECK(story.decisions[0].worker == "worker-1");
+  CHECK(story.decisions[0].at == at);
+  REQUIRE(story.outgoing.size() == 2);
+  const auto& item = story.outgoing[0].first;
+  CHECK(item.file_name == "1-0-WMO301.xml");
+  CHECK(story.outgoing[1].first.file_name == "1-1-WMO301.xml");
+  CHECK(item.payload == "<out0/>");
+  CHECK(item.peer == "backoffice");
+  CHECK(item.receiver == "12345678");
+  CHECK(item.message_type == "WMO301");
+  CHECK(item.state == OutboxState::kPending);
+  CHECK(item.attempts == 0);
+  CHECK(item.created_at == at);
+  CHECK(item.next_attempt_at == at);
+  CHECK_FALSE(item.delivered_at.has_value());
+  CHECK(story.outgoing[0].second.empty());
+
+  // A redelivered work item's second result: false, and nothing more is written.
+  CHECK_FALSE(commitOk(*journal, handlerResult(id, 1, 1), {"{\"event\":\"again\"}"}, at));
+  story = storyOf(*journal, id);
+  CHECK(story.decisions.size() == 2);
+  CHECK(story.outgoing.size() == 2);
+  const auto counts = countsOf(*journal);
+  CHECK(counts.last_log_seq == 1);
+  CHECK(counts.outbox_pending == 2);
+  CHECK(counts.handled == 1);
+  CHECK(counts.pending == 0);
+
+  Result<bool> unknown = journal->commitResultSync(handlerResult(99, 1, 1), {}, at);
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("a failing request in a group-commit batch rolls back only itself", "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  WriterBlocker blocker;
+  std::future<Result<AppendOutcome>> blocked = blocker.block(*journal);
+
+  // Queued while the writer is held: executed together in the next transaction.
+  auto a = appendAsync(*journal, makeRequest({.payload = "<a/>", .source = "a"}));
+  auto unknown = commitAsync(*journal, handlerResult(999, 1, 1), {"{\"x\":1}"}, kT0);
+  AppendRequest bad_request = makeRequest({.payload = "<bad/>", .source = "bad"});
+  bad_request.log_lines = [](const AppendOutcome&) { return std::vector<std::string>{""}; };
+  auto bad = appendAsync(*journal, std::move(bad_request));
+  auto c = appendAsync(*journal, makeRequest({.payload = "<c/>", .source = "c"}));
+  auto handled = commitAsync(*journal, handlerResult(1, 1, 1), {"{\"y\":1}"}, kT0);
+  blocker.release();
+
+  Result<AppendOutcome> blocked_outcome = blocked.get();
+  REQUIRE(blocked_outcome);
+  CHECK(blocked_outcome->id == 1);
+  Result<AppendOutcome> a_outcome = a.get();
+  REQUIRE(a_outcome);
+  CHECK(a_outcome->id == 2);
+  Result<bool> unknown_outcome = unknown.get();
+  REQUIRE_FALSE(unknown_outcome);
+  CHECK(unknown_outcome.status().code() == StatusCode::kNotFound);
+  Result<AppendOutcome> bad_outcome = bad.get();
+  REQUIRE_FALSE(bad_outcome);
+  CHECK(bad_outcome.status().code() == StatusCode::kInvalid);
+  Result<AppendOutcome> c_outcome = c.get();
+  REQUIRE(c_outcome);
+  CHECK(c_outcome->id == 3);
+  Result<bool> handled_outcome = handled.get();
+  REQUIRE(handled_outcome);
+  CHECK(*handled_outcome);
+
+  const SqliteJournal::Stats stats = journal->stats();
+  CHECK(stats.transactions == 2);  // the blocker's, then the five queued ones together
+  CHECK(stats.requests == 6);
+  const auto counts = countsOf(*journal);
+  CHECK(counts.messages == 3);
+  CHECK(counts.handled == 1);
+  CHECK(counts.outbox_pending == 1);
+  const auto log = logOf(*journal);
+  REQUIRE(log.size() == 1);
+  CHECK(log[0].line == "{\"y\":1}");
+}
+
+TEST_CASE("group commit puts everything queued into one transaction of at most max_batch",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  const std::size_t max_batch = GENERATE(std::size_t{512}, std::size_t{10});
+  auto journal = openJournal(dir.path() / "journal.db", {.max_batch = max_batch});
+  WriterBlocker blocker;
+  std::future<Result<AppendOutcome>> blocked = blocker.block(*journal);
+  std::vector<std::future<Result<AppendOutcome>>> queued;
+  for (int i = 0; i < 25; ++i) {
+    queued.push_back(appendAsync(
+        *journal, makeRequest({.payload = "<q" + std::to_string(i) + "/>", .source = "q"})));
+  }
+  blocker.release();
+  REQUIRE(blocked.get());
+  for (std::size_t i = 0; i < queued.size(); ++i) {
+    Result<AppendOutcome> outcome = queued[i].get();
+    REQUIRE(outcome);
+    CHECK(outcome->id == i + 2);
+  }
+  const SqliteJournal::Stats stats = journal->stats();
+  CHECK(stats.requests == 26);
+  CHECK(stats.transactions == (max_batch == 512 ? 2u : 4u));  // 1 + ceil(25 / max_batch)
+}
+
+TEST_CASE(
+    "group commit: 2000 concurrent appends from 4 threads get distinct ids, ascending per "
+    "thread",
+    "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 500;
+  std::vector<std::vector<MessageId>> ids(kThreads, std::vector<MessageId>(kPerThread, 0));
+  std::atomic<int> failures{0};
+  std::atomic<int> remaining{kThreads * kPerThread};
+  auto all_done = std::make_shared<std::promise<void>>();
+  std::future<void> all_done_future = all_done->get_future();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string name = std::to_string(t) + "-" + std::to_string(i);
+        journal->append(
+            makeRequest({.payload = "<m>" + name + "</m>", .source = name}),
+            [&ids, &failures, &remaining, all_done, t, i](Result<AppendOutcome> outcome) {
+              if (outcome) {
+                ids[static_cast<std::size_t>(t)][static_cast<std::size_t>(i)] = outcome->id;
+              } else {
+                ++failures;
+              }
+              if (--remaining == 0) all_done->set_value();
+            });
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  all_done_future.wait();
+
+  CHECK(failures.load() == 0);
+  std::set<MessageId> distinct;
+  for (const auto& per_thread : ids) {
+    CHECK(std::is_sorted(per_thread.begin(), per_thread.end()));
+    CHECK(std::adjacent_find(per_thread.begin(), per_thread.end()) == per_thread.end());
+    distinct.insert(per_thread.begin(), per_thread.end());
+  }
+  CHECK(distinct.size() == 2000);
+  CHECK(*distinct.begin() == 1);
+  CHECK(*distinct.rbegin() == 2000);
+  CHECK(countsOf(*journal).messages == 2000);
+  CHECK(journal->stats().requests == 2000);
+}
+
+TEST_CASE("the destructor executes every queued request before it returns", "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  std::atomic<int> done{0};
+  {
+    auto journal = openJournal(file);
+    for (int i = 0; i < 200; ++i) {
+      journal->append(makeRequest({.payload = "<d" + std::to_string(i) + "/>", .source = "d"}),
+                      [&done](Result<AppendOutcome> outcome) {
+                        if (outcome) ++done;
+                      });
+    }
+  }
+  CHECK(done.load() == 200);
+  auto journal = openJournal(file);
+  CHECK(countsOf(*journal).messages == 200);
+}
+
+TEST_CASE("dueOutbox returns pending items whose next attempt is due, in id order", "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  const MessageId m1 = appendOk(*journal, {.payload = "<1/>", .source = "1"}).id;
+  const MessageId m2 = appendOk(*journal, {.payload = "<2/>", .source = "2"}).id;
+  const Timestamp t1 = kT0.plusMillis(1000);
+  const Timestamp t2 = kT0.plusMillis(2000);
+  const Timestamp t3 = kT0.plusMillis(3000);
+  REQUIRE(commitOk(*journal, handlerResult(m1, 0, 2), {}, t1));
+  REQUIRE(commitOk(*journal, handlerResult(m2, 0, 1), {}, t2));
+
+  CHECK(dueOf(*journal, kT0).empty());
+  auto due = dueOf(*journal, t1);
+  REQUIRE(due.size() == 2);
+  CHECK(due[0].id == 1);
+  CHECK(due[1].id == 2);
+  CHECK(due[0].message_id == m1);
+  CHECK(dueOf(*journal, t2).size() == 3);
+  CHECK(dueOf(*journal, t2, 1).size() == 1);
+
+  REQUIRE(journal
+              ->recordDelivery({.outbox_id = 1,
+                                .at = t2,
+                                .ok = false,
+                                .detail = "ggk outbox not writable",
+                                .next_attempt_at = t3})
+              .isOk());
+  due = dueOf(*journal, t2);
+  REQUIRE(due.size() == 2);
+  CHECK(due[0].id == 2);
+  CHECK(due[1].id == 3);
+  CHECK(dueOf(*journal, t3).size() == 3);
+}
+
+TEST_CASE(
+    "recordDelivery records success, retry and giving up; a repeat after success changes "
+    "nothing",
+    "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  const MessageId id = appendOk(*journal, {.payload = "<m/>", .source = "m"}).id;
+  REQUIRE(commitOk(*journal, handlerResult(id, 0, 2), {}, kT0));
+  const Timestamp t1 = kT0.plusMillis(1000);
+  const Timestamp t2 = kT0.plusMillis(2000);
+  const Timestamp t3 = kT0.plusMillis(3000);
+
+  // Item 1: a failed attempt with a retry, then success.
+  REQUIRE(journal
+              ->recordDelivery({.outbox_id = 1,
+                                .at = t1,
+                                .ok = false,
+                                .detail = "disk full",
+                                .next_attempt_at = t2,
+                                .log_lines = {"{\"event\":\"delivery_failed\"}"}})
+              .isOk());
+  auto story = storyOf(*journal, id);
+  CHECK(story.outgoing[0].first.state == OutboxState::kPending);
+  CHECK(story.outgoing[0].first.attempts == 1);
+  CHECK(story.outgoing[0].first.next_attempt_at == t2);
+  CHECK(story.outgoing[0].first.last_error == "disk full");
+  REQUIRE(journal
+              ->recordDelivery({.outbox_id = 1,
+                                .at = t2,
+                                .ok = true,
+                                .detail = "var/backoffice/1-0-WMO301.xml",
+                                .log_lines = {"{\"event\":\"delivered\"}"}})
+              .isOk());
+  story = storyOf(*journal, id);
+  CHECK(story.outgoing[0].first.state == OutboxState::kDelivered);
+  CHECK(story.outgoing[0].first.attempts == 2);
+  CHECK(story.outgoing[0].first.delivered_at == t2);
+  REQUIRE(story.outgoing[0].second.size() == 2);
+  CHECK_FALSE(story.outgoing[0].second[0].ok);
+  CHECK(story.outgoing[0].second[0].detail == "disk full");
+  CHECK(story.outgoing[0].second[0].at == t1);
+  CHECK(story.outgoing[0].second[1].ok);
+  CHECK(story.outgoing[0].second[1].detail == "var/backoffice/1-0-WMO301.xml");
+
+  // Idempotent: a repeat after success records nothing.
+  REQUIRE(journal
+              ->recordDelivery({.outbox_id = 1,
+                                .at = t3,
+                                .ok = true,
+                                .detail = "again",
+                                .log_lines = {"{\"event\":\"delivered\"}"}})
+              .isOk());
+  story = storyOf(*journal, id);
+  CHECK(story.outgoing[0].second.size() == 2);
+  CHECK(story.outgoing[0].first.delivered_at == t2);
+  CHECK(countsOf(*journal).last_log_seq == 2);
+
+  // Item 2: giving up.
+  REQUIRE(
+      journal->recordDelivery({.outbox_id = 2, .at = t1, .ok = false, .detail = "receiver unknown"})
+          .isOk());
+  story = storyOf(*journal, id);
+  CHECK(story.outgoing[1].first.state == OutboxState::kFailed);
+  CHECK(story.outgoing[1].first.last_error == "receiver unknown");
+  CHECK(dueOf(*journal, t3).empty());
+  const auto counts = countsOf(*journal);
+  CHECK(counts.outbox_delivered == 1);
+  CHECK(counts.outbox_failed == 1);
+  CHECK(counts.outbox_pending == 0);
+
+  const Status unknown = journal->recordDelivery({.outbox_id = 42, .at = t1, .ok = true});
+  CHECK(unknown.code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("story returns the message, its decisions, outbox items with attempts, and duplicates",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  const std::string payload = "<story/>";
+  const MessageId id =
+      appendOk(
+          *journal,
+          {.payload = payload, .source = "ggk/in/s.xml", .key = "k|WMO301|S", .identificatie = "S"})
+          .id;
+  const MessageId copy = appendOk(*journal, {.payload = payload, .source = "other"}).id;
+  REQUIRE(commitOk(*journal, handlerResult(id, 1, 1), {}, kT0.plusMillis(10)));
+  REQUIRE(journal
+              ->recordDelivery(
+                  {.outbox_id = 1, .at = kT0.plusMillis(20), .ok = true, .detail = "delivered"})
+              .isOk());
+
+  const auto story = storyOf(*journal, id);
+  const auto& m = story.message;
+  CHECK(m.id == id);
+  CHECK(m.received_at == kT0);
+  CHECK(m.peer == "ggk");
+  CHECK(m.source == "ggk/in/s.xml");
+  CHECK(m.sha256 == iwmo::sha256Hex(payload));
+  CHECK(m.size == payload.size());
+  CHECK(m.message_type == "WMO301");
+  CHECK(m.duplicate_key == "k|WMO301|S");
+  CHECK(m.state == "handled");
+  CHECK(m.duplicate_of == 0);
+  CHECK(m.envelope.payload() == payload);
+  CHECK(m.envelope.verdict().valid());
+  CHECK(m.envelope.summary().header().identificatie() == "S");
+  CHECK(m.envelope.standard() == "iwmo");
+  REQUIRE(story.decisions.size() == 1);
+  CHECK(story.decisions[0].decision.handler() == "routing");
+  REQUIRE(story.outgoing.size() == 1);
+  CHECK(story.outgoing[0].first.state == OutboxState::kDelivered);
+  REQUIRE(story.outgoing[0].second.size() == 1);
+  CHECK(story.outgoing[0].second[0].detail == "delivered");
+  CHECK(story.duplicates == std::vector<MessageId>{copy});
+
+  const auto copy_story = storyOf(*journal, copy);
+  CHECK(copy_story.message.duplicate_of == id);
+  CHECK(copy_story.message.state == "pending");
+  CHECK_FALSE(copy_story.message.handled_at.has_value());
+  CHECK(copy_story.decisions.empty());
+
+  Result<iwmo::journal::MessageStory> missing = journal->story(77);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("findMessage finds a message by id, by Identificatie and by SHA-256 prefix",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  const MessageId first =
+      appendOk(*journal, {.payload = "<f1/>", .source = "1", .identificatie = "ID-7"}).id;
+  const MessageId second =
+      appendOk(*journal, {.payload = "<f2/>", .source = "2", .identificatie = "ID-7"}).id;
+  const MessageId numeric =
+      appendOk(*journal, {.payload = "<f3/>", .source = "3", .identificatie = "20260001"}).id;
+
+  CHECK(find(*journal, "1") == first);
+  CHECK(find(*journal, "3") == numeric);
+  CHECK(find(*journal, "ID-7") == second);       // the latest with it
+  CHECK(find(*journal, "20260001") == numeric);  // all digits, but no such id
+  const std::string sha = iwmo::sha256Hex("<f1/>");
+  CHECK(find(*journal, sha.substr(0, 8)) == first);
+  CHECK(find(*journal, sha) == first);
+  std::string upper = sha.substr(0, 12);
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  });
+  CHECK(find(*journal, upper) == first);
+  CHECK_FALSE(find(*journal, sha.substr(0, 7)).has_value());  // too short for a prefix
+  CHECK_FALSE(find(*journal, "99").has_value());
+  CHECK_FALSE(find(*journal, "no-such").has_value());
+  CHECK_FALSE(find(*journal, "").has_value());
+}
+
+TEST_CASE("a non-durable journal (benchmarks only) journals the same way", "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  {
+    auto journal = openJournal(file, {.durable = false});
+    CHECK(appendOk(*journal, {.payload = "<n/>", .source = "n"}).id == 1);
+  }
+  auto journal = openJournal(file);
+  CHECK(countsOf(*journal).messages == 1);
+}
+
+TEST_CASE("a database file full of garbage gives kDataLoss naming the file", "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  std::string garbage;
+  while (garbage.size() < 16384) garbage += "this is certainly not an SQLite database; ";
+  iwmo::test::writeFile(file, garbage);
+  Result<std::unique_ptr<SqliteJournal>> journal = SqliteJournal::open(file, {});
+  REQUIRE_FALSE(journal);
+  CHECK(journal.status().code() == StatusCode::kDataLoss);
+  CHECK_THAT(journal.status().message(), Catch::Contains(file.string()));
+}
+
+TEST_CASE("a journal damaged after it was written gives kDataLoss naming the file", "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  {
+    auto journal = openJournal(file);
+    appendOk(*journal, {.payload = "<x/>", .source = "x"});
+  }
+  std::string bytes = iwmo::test::readFile(file);
+  REQUIRE(bytes.size() > 100);
+  std::fill(bytes.begin(), bytes.begin() + 100, '\x5a');  // the header, magic string included
+  iwmo::test::writeFile(file, bytes);
+  Result<std::unique_ptr<SqliteJournal>> journal = SqliteJournal::open(file, {});
+  REQUIRE_FALSE(journal);
+  CHECK(journal.status().code() == StatusCode::kDataLoss);
+  CHECK_THAT(journal.status().message(), Catch::Contains(file.string()));
+}
+
+TEST_CASE("a journal with a newer schema version is refused with kFailedPrecondition",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  openJournal(file).reset();
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+    REQUIRE(sqlite3_exec(db.get(), "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  Result<std::unique_ptr<SqliteJournal>> journal = SqliteJournal::open(file, {});
+  REQUIRE_FALSE(journal);
+  CHECK(journal.status().code() == StatusCode::kFailedPrecondition);
+  CHECK_THAT(journal.status().message(), Catch::Contains(file.string()));
+  CHECK_THAT(journal.status().message(), Catch::Contains("schema version 2"));
+}

@@ -1,0 +1,226 @@
+// The daemon as operators run it: the real binary, real directories, real ZeroMQ sockets on
+// ipc://, the HTTP endpoint on 127.0.0.1. Messages dropped in the receive directories come out
+// validated and routed; invalid ones land in the rejected area with their report; duplicates are
+// caught; `tail`, `explain` and `status` tell what happened; SIGTERM drains and exits 0.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <zmq.hpp>
+
+#include "support/daemon_process.h"
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using iwmo::test::filesIn;
+using iwmo::test::waitFor;
+
+namespace {
+
+// The peer a demo message comes from: the gemeente's types from the back office, the rest from
+// the GGk.
+std::string peerOf(const std::string& xml) {
+  static const std::regex ns("iwmo/3_2/wmo(3\\d\\d)/schema");
+  std::smatch match;
+  if (!std::regex_search(xml, match, ns)) return "ggk";
+  static const std::set<std::string> gemeente = {"301", "306", "308", "316", "318", "319", "325"};
+  return gemeente.count(match.str(1)) != 0 ? "backoffice" : "ggk";
+}
+
+struct Gateway {
+  iwmo::test::TempDir dir;
+  int port = iwmo::test::freeLocalPort();
+  fs::path config = iwmo::test::writeDaemonConfig(dir.path(), port);
+  iwmo::test::DaemonProcess daemon{config, dir.path() / "daemon.log"};
+
+  fs::path receiveDir(const std::string& peer) const {
+    return dir.path() / (peer == "backoffice" ? "backoffice/outbox" : "ggk/download");
+  }
+  std::string logText() const { return iwmo::test::readFile(dir.path() / "daemon.log"); }
+  iwmo::test::CommandResult cli(const std::string& args) const {
+    return iwmo::test::runCommand(iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " +
+                                  iwmo::test::shellQuote(config.string()) + " " + args);
+  }
+  bool ready() const { return iwmo::test::httpGet(port, "/healthz").first == 200; }
+};
+
+std::size_t countIn(const fs::path& dir) { return filesIn(dir).size(); }
+
+}  // namespace
+
+TEST_CASE("daemon: demo messages are validated, routed, rejected with a report, and explained",
+          "[integration][daemon]") {
+  Gateway gw;
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+
+  std::map<std::string, std::string> valid;    // file name -> bytes
+  std::map<std::string, std::string> invalid;
+  for (const auto& file : filesIn(iwmo::test::sourceDir() / "demo/messages/valid")) {
+    valid[file.filename().string()] = iwmo::test::readFile(file);
+  }
+  for (const auto& file : filesIn(iwmo::test::sourceDir() / "demo/messages/invalid")) {
+    invalid[file.filename().string()] = iwmo::test::readFile(file);
+  }
+  for (const auto& [name, bytes] : valid) iwmo::test::dropFile(gw.receiveDir(peerOf(bytes)), name, bytes);
+  for (const auto& [name, bytes] : invalid) iwmo::test::dropFile(gw.receiveDir(peerOf(bytes)), name, bytes);
+
+  const fs::path to_ggk = gw.dir.path() / "ggk/upload";
+  const fs::path to_backoffice = gw.dir.path() / "backoffice/inbox";
+  const fs::path rejected = gw.dir.path() / "rejected";
+  REQUIRE(waitFor([&] {
+    return countIn(to_ggk) + countIn(to_backoffice) == valid.size() && countIn(rejected) == 2 * invalid.size();
+  }, std::chrono::seconds(30)));
+  INFO(gw.logText());
+
+  // Every valid message arrives unchanged at the peer it is for; the receive dirs are empty.
+  std::multiset<std::string> delivered;
+  for (const auto& file : filesIn(to_ggk)) delivered.insert(iwmo::test::readFile(file));
+  for (const auto& file : filesIn(to_backoffice)) delivered.insert(iwmo::test::readFile(file));
+  for (const auto& [name, bytes] : valid) {
+    INFO(name);
+    CHECK(delivered.count(bytes) == 1);
+  }
+  for (const auto& file : filesIn(to_ggk)) CHECK(peerOf(iwmo::test::readFile(file)) == "backoffice");
+  for (const auto& file : filesIn(to_backoffice)) CHECK(peerOf(iwmo::test::readFile(file)) == "ggk");
+  CHECK(countIn(gw.receiveDir("backoffice")) == 0);
+  CHECK(countIn(gw.receiveDir("ggk")) == 0);
+
+  // The rejected area holds each invalid message and a report naming its rule.
+  std::string reports;
+  for (const auto& file : filesIn(rejected)) {
+    if (file.extension() == ".txt") reports += iwmo::test::readFile(file);
+  }
+  for (const char* code : {"TR101", "CS002", "TR018", "CD085", "TR358", "TR342", "XSD", "XML", "TYPE"}) {
+    CHECK_THAT(reports, Catch::Contains(code));
+  }
+  CHECK_THAT(reports, Catch::Contains("REJECT-LEVEL-2"));
+
+  // The routing log: one decision line per message, no BSN in clear.
+  const std::string log = iwmo::test::readFile(gw.dir.path() / "log/routing.log");
+  CHECK_THAT(log, !Catch::Contains("999952620"));
+  auto tail = gw.cli("tail --json -n 0 --verdict rejected");
+  REQUIRE(tail.exit_code == 0);
+  std::istringstream lines(tail.out);
+  std::size_t rejected_lines = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const auto json = nlohmann::json::parse(line);
+    CHECK(json["verdict"] == "rejected");
+    if (json["event"] == "rejected") ++rejected_lines;
+  }
+  CHECK(rejected_lines == invalid.size());
+  auto human = gw.cli("tail -n 5 --type WMO305");
+  CHECK(human.exit_code == 0);
+  CHECK_THAT(human.out, Catch::Contains("WMO305"));
+
+  // explain by Identificatie of the BSN-elfproef message tells the whole story.
+  auto explain = gw.cli("explain --json THR26-S0901");
+  REQUIRE(explain.exit_code == 0);
+  const auto story = nlohmann::json::parse(explain.out);
+  CHECK(story["valid"] == false);
+  CHECK(story["findings"][0]["code"] == "CS002");
+  CHECK(story["decisions"][0]["rule_ids"][0] == "REJECT-LEVEL-2");
+  CHECK(story["outgoing"].size() == 2);
+  CHECK(story["outgoing"][0]["attempts"][0]["ok"] == true);
+  CHECK(gw.cli("explain no-such-thing").exit_code == 1);
+
+  // A duplicate: the first valid message again under another name.
+  const auto& [first_name, first_bytes] = *valid.begin();
+  iwmo::test::dropFile(gw.receiveDir(peerOf(first_bytes)), "again-" + first_name, first_bytes);
+  REQUIRE(waitFor([&] { return countIn(rejected) == 2 * invalid.size() + 2; }, std::chrono::seconds(20)));
+  std::string duplicate_report;
+  for (const auto& file : filesIn(rejected)) {
+    const std::string text = iwmo::test::readFile(file);
+    if (file.extension() == ".txt" && text.find("REJECT-DUPLICATE") != std::string::npos) duplicate_report = text;
+  }
+  CHECK_THAT(duplicate_report, Catch::Contains("duplicate of message #"));
+  CHECK(countIn(to_ggk) + countIn(to_backoffice) == valid.size());  // not forwarded twice
+
+  // Metrics and status.
+  const auto metrics = iwmo::test::httpGet(gw.port, "/metrics");
+  CHECK(metrics.first == 200);
+  CHECK_THAT(metrics.second, Catch::Contains("iwmo_messages_received_total{peer=\"ggk\",type=\"WMO305\"}"));
+  CHECK_THAT(metrics.second, Catch::Contains("iwmo_duplicates_total 1"));
+  CHECK_THAT(metrics.second, Catch::Contains("iwmo_journal_commit_seconds_count"));
+  auto status = gw.cli("status --json");
+  REQUIRE(status.exit_code == 0);
+  const auto counts = nlohmann::json::parse(status.out);
+  CHECK(counts["messages"] == valid.size() + invalid.size() + 1);
+  CHECK(counts["pending"] == 0);
+  CHECK(counts["duplicates"] == 1);
+
+  CHECK(gw.daemon.terminate() == 0);
+  CHECK_THAT(gw.logText(), Catch::Contains("stopped;"));
+}
+
+TEST_CASE("daemon: a back office submits over ZeroMQ and is answered after the journal commit",
+          "[integration][daemon][zmq]") {
+  Gateway gw;
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+  const std::string toewijzing =
+      iwmo::test::readFile(iwmo::test::sourceDir() / "demo/messages/valid/01-WMO301-toewijzing-hh-de-graaf.xml");
+
+  zmq::context_t context;
+  zmq::socket_t request(context, zmq::socket_type::req);
+  request.set(zmq::sockopt::rcvtimeo, 20000);
+  request.set(zmq::sockopt::linger, 0);
+  request.connect("ipc://" + (gw.dir.path() / "run/submit.sock").string());
+  auto submit = [&](const std::string& name, const std::string& bytes) {
+    request.send(zmq::buffer(name), zmq::send_flags::sndmore);
+    request.send(zmq::buffer(bytes), zmq::send_flags::none);
+    zmq::message_t reply;
+    REQUIRE(request.recv(reply));
+    return nlohmann::json::parse(reply.to_string());
+  };
+  const auto accepted = submit("toewijzing.xml", toewijzing);
+  CHECK(accepted["status"] == "accepted");
+  CHECK(accepted["message_id"] == 1);
+  const auto again = submit("toewijzing.xml", toewijzing);
+  CHECK(again["status"] == "duplicate");
+  const auto broken = submit("broken.xml", "<not xml");
+  CHECK(broken["status"] == "rejected");
+
+  REQUIRE(waitFor([&] { return countIn(gw.dir.path() / "ggk/upload") == 1; }, std::chrono::seconds(20)));
+  CHECK(iwmo::test::readFile(filesIn(gw.dir.path() / "ggk/upload")[0]) == toewijzing);
+  CHECK(gw.daemon.terminate() == 0);
+}
+
+TEST_CASE("daemon: a message of a municipality we do not serve is rejected, not re-addressed",
+          "[integration][daemon]") {
+  Gateway gw;
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+  std::string other = iwmo::test::readFile(iwmo::test::sourceDir() /
+                                           "demo/messages/valid/01-WMO301-toewijzing-hh-de-graaf.xml");
+  other = iwmo::test::replaceFirst(other, "<wmo301:Afzender>0599</wmo301:Afzender>",
+                                   "<wmo301:Afzender>0363</wmo301:Afzender>");
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "other.xml", other);
+  // A provider's message arriving from the back office is refused too.
+  const std::string start = iwmo::test::readFile(iwmo::test::sourceDir() /
+                                                 "demo/messages/valid/05-WMO305-start-hh-corrected.xml");
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "start.xml", start);
+  REQUIRE(waitFor([&] { return countIn(gw.dir.path() / "rejected") == 4; }, std::chrono::seconds(20)));
+  std::string reports;
+  for (const auto& file : filesIn(gw.dir.path() / "rejected")) reports += iwmo::test::readFile(file);
+  CHECK_THAT(reports, Catch::Contains("REJECT-NOT-OWN-GEMEENTE"));
+  CHECK_THAT(reports, Catch::Contains("REJECT-DIRECTION"));
+  CHECK(countIn(gw.dir.path() / "ggk/upload") == 0);
+  CHECK(gw.daemon.terminate() == 0);
+}
+
+TEST_CASE("daemon: a bad config is refused at start with the key and the fix", "[integration][daemon]") {
+  iwmo::test::TempDir dir;
+  const auto config = iwmo::test::writeDaemonConfig(dir.path(), iwmo::test::freeLocalPort(),
+                                                    "[bus]\nlisten = [\"tcp://0.0.0.0:5999\"]\n");
+  auto result = iwmo::test::runCommand(iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " +
+                                       iwmo::test::shellQuote(config.string()) + " run");
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains("bus.listen"));
+  CHECK_THAT(result.err, Catch::Contains("CURVE"));
+  auto check = iwmo::test::runCommand(iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " config check " +
+                                      iwmo::test::shellQuote(config.string()));
+  CHECK(check.exit_code == 1);
+  CHECK_THAT(check.err, Catch::Contains("gateway.toml:"));
+}

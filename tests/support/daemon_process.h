@@ -1,0 +1,51 @@
+// Starts the real `iwmo-gateway run` as a child process on a config of the test's own (temp
+// directories, ipc endpoints, an HTTP port on 127.0.0.1 chosen free), for integration tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace iwmo::test {
+
+// Writes a config for a daemon whose state is all below `dir`, with gemeente 0599.
+// `extra` is appended verbatim (more TOML).
+std::filesystem::path writeDaemonConfig(const std::filesystem::path& dir, int http_port,
+                                        const std::string& extra = "");
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int freeLocalPort();
+
+class DaemonProcess {
+ public:
+  DaemonProcess(std::filesystem::path config, std::filesystem::path log_file);
+  ~DaemonProcess();  // SIGKILL if still running
+  DaemonProcess(const DaemonProcess&) = delete;
+  DaemonProcess& operator=(const DaemonProcess&) = delete;
+
+  // Starts the process (stdout/stderr appended to the log file).
+  void start();
+  // SIGTERM and wait; returns the exit status (or 128+signal).
+  int terminate(std::chrono::seconds timeout = std::chrono::seconds(60));
+  void kill9();
+  bool running();
+  pid_t pid() const { return pid_; }
+
+ private:
+  std::filesystem::path config_;
+  std::filesystem::path log_file_;
+  pid_t pid_ = -1;
+};
+
+// Polls `condition` every 20 ms until it holds or `timeout` passes.
+bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
+// Files (not dot files) directly in `dir`, sorted; empty when it does not exist.
+std::vector<std::filesystem::path> filesIn(const std::filesystem::path& dir);
+// Writes `bytes` into dir/name the way a producer must: temporary name, then rename.
+void dropFile(const std::filesystem::path& dir, const std::string& name, const std::string& bytes);
+// A plain HTTP GET of 127.0.0.1:port/path; {status, body}; status 0 when nothing answers.
+std::pair<int, std::string> httpGet(int port, const std::string& path);
+
+}  // namespace iwmo::test
