@@ -11,12 +11,15 @@ packages=(
   libxerces-c-dev libxml2-utils
   # Protobuf: the Envelope between stages
   libprotobuf-dev protobuf-compiler
-  # OpenSSL: SHA-256 of payloads (and, later, the HMAC of BSNs)
+  # OpenSSL: SHA-256 of payloads, the HMAC of BSNs in the routing log
   libssl-dev
+  # the daemon: ZeroMQ bus (libzmq + cppzmq), SQLite journal, HTTP /healthz and /metrics,
+  # sd_notify for systemd, tar batches for replay; the sqlite3 shell for operators
+  libzmq3-dev cppzmq-dev libsqlite3-dev sqlite3 libcpp-httplib-dev libsystemd-dev libarchive-dev
   # command line, config, JSON output
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-  # tests and benchmarks
-  catch2 libbenchmark-dev
+  # tests and benchmarks (curl: the README's operations examples)
+  catch2 libbenchmark-dev curl
   # fuzzing: clang with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
 )

@@ -1,23 +1,71 @@
 #!/usr/bin/env bash
-# The main job on the embedded default configuration: install what is missing, build, and
-# validate the bundled demo batch (demo/messages), printing the gateway's report.
-# Later issues turn this into: start the daemon and replay the demo batch.
+# The main job on the embedded default configuration: install what is missing, build, then
+#  1. replay the bundled demo batch (demo/messages) through the gateway's pipeline and print the
+#     replay summary (deterministic outputs in var/demo-replay/);
+#  2. start the daemon (`iwmo-gateway run`), hand it the same demo messages through its receive
+#     directories, and show what it did: the routing log (`tail`), the story of one rejected
+#     message (`explain`), the journal (`status`) and a few metrics; then stop it with SIGTERM.
+# The embedded default config keeps its state in var/ of this checkout; the demo starts from an
+# empty var/ each time.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 iwmo_install_and_build
 
 gateway="$IWMO_BUILD_DIR/gateway/cli/iwmo-gateway"
 cd "$IWMO_ROOT"
+rm -rf var
 echo
-echo "== iwmo-gateway validate demo/messages (embedded default config) =="
-echo "   demo/messages/valid: one story of all 14 iWmo 3.2 message types"
+echo "== 1. iwmo-gateway replay demo/messages (embedded default config) =="
+echo "   demo/messages/valid: one story of all 14 iWmo 3.2 message types for gemeente 0599"
 echo "   demo/messages/invalid: messages with one deliberate flaw each (see demo/README.md)"
+"$gateway" replay demo/messages --out var/demo-replay
+
 echo
-set +e
-"$gateway" validate demo/messages
-status=$?
-set -e
-# Exit 1 means "some messages are invalid", which the demo's invalid/ folder is there to show.
-case $status in
-  0|1) echo; echo "demo finished: every message got a verdict (details: demo/README.md)"; exit 0 ;;
-  *) echo "demo failed: iwmo-gateway exited with $status" >&2; exit "$status" ;;
-esac
+echo "== 2. the daemon: iwmo-gateway run =="
+"$gateway" run 2> var/daemon.log &
+daemon=$!
+trap 'kill -TERM $daemon 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -fs http://127.0.0.1:8480/healthz >/dev/null 2>&1 && break
+  if ! kill -0 $daemon 2>/dev/null; then cat var/daemon.log; echo "the daemon did not start" >&2; exit 1; fi
+  sleep 0.1
+done
+cat var/daemon.log
+# The gemeente's own message types come from the back office, the providers' from the GGk.
+count=0
+for file in demo/messages/valid/*.xml demo/messages/invalid/*.xml; do
+  case "$(grep -o 'iwmo/3_2/wmo3[0-9][0-9]' "$file" | head -n 1)" in
+    */wmo301|*/wmo306|*/wmo308|*/wmo316|*/wmo318|*/wmo319|*/wmo325) dir=var/backoffice/outbox ;;
+    *) dir=var/ggk/download ;;
+  esac
+  name="$(basename "$file")"
+  cp "$file" "$dir/.$name.tmp" && mv "$dir/.$name.tmp" "$dir/$name"   # write, then rename
+  count=$((count + 1))
+done
+echo "   dropped $count messages into var/backoffice/outbox and var/ggk/download"
+for _ in $(seq 1 300); do
+  status=$("$gateway" status --json 2>/dev/null || true)
+  case "$status" in *"\"messages\":$count,\"pending\":0,"*"\"outbox_pending\":0,"*) break ;; esac
+  sleep 0.1
+done
+
+echo
+echo "== routing log (iwmo-gateway tail -n 0; BSNs appear only as keyed pseudonyms) =="
+"$gateway" tail -n 0
+echo
+echo "== why was the message with Identificatie THR26-S0901 refused? (iwmo-gateway explain THR26-S0901) =="
+"$gateway" explain THR26-S0901
+echo
+echo "== iwmo-gateway status =="
+"$gateway" status
+echo
+echo "== a few metrics (curl http://127.0.0.1:8480/metrics) =="
+curl -fs http://127.0.0.1:8480/metrics | grep -E '^iwmo_(messages_rejected_total|duplicates_total|queue_depth)' || true
+echo
+kill -TERM $daemon
+wait $daemon
+trap - EXIT
+tail -n 2 var/daemon.log
+echo
+echo "demo finished. Delivered files: var/ggk/upload (to the GGk), var/backoffice/inbox (to the back"
+echo "office), var/rejected (refused, each with a .report.txt). Run the daemon yourself with:"
+echo "  $gateway run          (then: $gateway tail -f, in another terminal)"

@@ -373,6 +373,15 @@ class SqliteJournal::Writer {
     wake_.notify_one();
   }
 
+  // Queues several jobs at once, so the writer takes them into one transaction.
+  void enqueueAll(std::vector<Job> jobs) {
+    {
+      std::lock_guard lock(mutex_);
+      for (auto& job : jobs) queue_.push_back(std::move(job));
+    }
+    wake_.notify_one();
+  }
+
   bool onWriterThread() const { return std::this_thread::get_id() == thread_id_; }
 
   Stats stats() const {
@@ -1048,6 +1057,37 @@ Status SqliteJournal::recordDelivery(DeliveryRecord record) {
   writer_->enqueue(DeliveryJob{
       std::move(record), [promise](Status status) { promise->set_value(std::move(status)); }});
   return future.get();
+}
+
+Status SqliteJournal::recordDeliveries(std::vector<DeliveryRecord> records) {
+  if (records.empty()) return Status::ok();
+  if (writer_->onWriterThread()) {
+    return Status::internal(prefixOf(file_) +
+                            "recordDeliveries called from a journal callback would wait for itself");
+  }
+  struct Countdown {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::size_t left = 0;
+    Status first_error;
+  };
+  auto countdown = std::make_shared<Countdown>();
+  countdown->left = records.size();
+  std::vector<Job> jobs;
+  jobs.reserve(records.size());
+  for (auto& record : records) {
+    jobs.push_back(DeliveryJob{std::move(record), [countdown](Status status) {
+                                 std::lock_guard lock(countdown->mutex);
+                                 if (!status.isOk() && countdown->first_error.isOk()) {
+                                   countdown->first_error = std::move(status);
+                                 }
+                                 if (--countdown->left == 0) countdown->done.notify_all();
+                               }});
+  }
+  writer_->enqueueAll(std::move(jobs));
+  std::unique_lock lock(countdown->mutex);
+  countdown->done.wait(lock, [&] { return countdown->left == 0; });
+  return countdown->first_error;
 }
 
 Result<std::vector<PendingMessage>> SqliteJournal::pending(MessageId after, std::size_t limit) {

@@ -59,6 +59,8 @@ class SqliteJournal final : public Journal {
   void commitResult(proto::HandlerResult result, std::vector<std::string> log_lines, Timestamp at,
                     std::function<void(Result<bool>)> done) override;
   Status recordDelivery(DeliveryRecord record) override;
+  // All records go into the queue at once, so they share one transaction (one fsync).
+  Status recordDeliveries(std::vector<DeliveryRecord> records) override;
 
   Result<std::vector<PendingMessage>> pending(MessageId after, std::size_t limit) override;
   Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit) override;

@@ -256,7 +256,7 @@ LogFileWriter::~LogFileWriter() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Status LogFileWriter::writeAndSync(const std::string& bytes, std::uint64_t last_seq_in_bytes) {
+Status LogFileWriter::writeLines(const std::string& bytes, std::uint64_t last_seq_in_bytes) {
   if (fd_ < 0) return Status::failedPrecondition("log file " + path_.string() + " is not open");
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -273,9 +273,8 @@ Status LogFileWriter::writeAndSync(const std::string& bytes, std::uint64_t last_
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd_) != 0) {
-    return Status::unavailable("cannot fsync log file " + path_.string() + ": " + errnoText(errno));
-  }
+  // No fsync: the journal holds every line durably, and after a crash the projector resumes
+  // from the last complete line in the file, so a lost tail is written again.
   size_ += bytes.size();
   if (last_seq_in_bytes != 0) last_seq_ = last_seq_in_bytes;
   return Status::ok();
@@ -323,7 +322,7 @@ Status LogFileWriter::append(const std::vector<std::string>& rendered_lines) {
     const std::uint64_t line_bytes = line.size() + 1;
     if (size_ + pending.size() > 0 && size_ + pending.size() + line_bytes > options_.max_bytes) {
       if (!pending.empty()) {
-        IWMO_RETURN_IF_ERROR(writeAndSync(pending, pending_last_seq));
+        IWMO_RETURN_IF_ERROR(writeLines(pending, pending_last_seq));
         pending.clear();
         pending_last_seq = 0;
       }
@@ -334,7 +333,7 @@ Status LogFileWriter::append(const std::vector<std::string>& rendered_lines) {
     if (const std::optional<std::uint64_t> seq = seqOf(line)) pending_last_seq = *seq;
   }
   if (pending.empty()) return Status::ok();
-  return writeAndSync(pending, pending_last_seq);
+  return writeLines(pending, pending_last_seq);
 }
 
 std::vector<std::filesystem::path> logFilesInOrder(const std::filesystem::path& path) {

@@ -48,7 +48,9 @@ std::optional<std::uint64_t> seqOf(std::string_view line);
 
 // Appends rendered lines to `path`, rotating by size: when the file would pass `max_bytes`, it
 // is renamed to path.1 (path.1 to path.2, ... keeping `keep` old files) and a new file begun.
-// Each append() flushes and fsyncs before returning. Not thread-safe: one projector owns it.
+// append() writes whole lines (one write() per file) but does not fsync: the journal is the
+// durable record, and after a crash the projector resumes after the last complete line here.
+// Not thread-safe: one projector owns it.
 class LogFileWriter {
  public:
   struct Options {
@@ -69,7 +71,7 @@ class LogFileWriter {
  private:
   LogFileWriter() = default;
   // Writes `bytes` (whole lines) at the end and fsyncs; on a failed write cuts what landed.
-  Status writeAndSync(const std::string& bytes, std::uint64_t last_seq_in_bytes);
+  Status writeLines(const std::string& bytes, std::uint64_t last_seq_in_bytes);
   // path -> path.1 -> ... -> path.keep (dropped), then a new empty path.
   Status rotate();
   std::filesystem::path path_;

@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "gateway/base/bsn.h"
 #include "support/daemon_process.h"
 #include "support/test_support.h"
 
@@ -18,9 +19,25 @@ namespace {
 constexpr std::size_t kMessages = 10000;
 constexpr int kKills = 24;
 
+// 500 BSNs from the test range that pass the elfproef: the batch is about many clients, as a
+// municipality's traffic is (messages of one client are handled one at a time, in order).
+const std::vector<std::string>& clientBsns() {
+  static const std::vector<std::string> bsns = [] {
+    std::vector<std::string> out;
+    for (unsigned candidate = 999900000; out.size() < 500; ++candidate) {
+      if (iwmo::isValidBsn(std::to_string(candidate))) out.push_back(std::to_string(candidate));
+    }
+    return out;
+  }();
+  return bsns;
+}
+
 // Message n: a valid WMO301 (back office → GGk) or WMO305 (GGk → back office) with its own
-// Identificatie, so every message is distinct and valid.
-std::string message(std::size_t n, const std::string& wmo301, const std::string& wmo305) {
+// Identificatie and one of 500 clients, so every message is distinct and valid.
+std::string message(std::size_t n, const std::string& wmo301_template, const std::string& wmo305_template) {
+  const std::string& bsn = clientBsns()[n % clientBsns().size()];
+  const std::string wmo301 = iwmo::test::replaceFirst(wmo301_template, ">999952602<", ">" + bsn + "<");
+  const std::string wmo305 = iwmo::test::replaceFirst(wmo305_template, ">999952602<", ">" + bsn + "<");
   char identificatie[16];
   std::snprintf(identificatie, sizeof identificatie, "CR%08zu", n);
   if (n % 2 == 0) {

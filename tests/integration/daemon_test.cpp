@@ -4,9 +4,12 @@
 // caught; `tail`, `explain` and `status` tell what happened; SIGTERM drains and exits 0.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <signal.h>
+
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <zmq.hpp>
 
 #include "support/daemon_process.h"
@@ -223,4 +226,106 @@ TEST_CASE("daemon: a bad config is refused at start with the key and the fix", "
                                       iwmo::test::shellQuote(config.string()));
   CHECK(check.exit_code == 1);
   CHECK_THAT(check.err, Catch::Contains("gateway.toml:"));
+}
+
+TEST_CASE("daemon: tail -f follows the live feed without repeating a line", "[integration][daemon][tail]") {
+  Gateway gw;
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+  const std::string first = iwmo::test::readFile(iwmo::test::sourceDir() /
+                                                 "demo/messages/valid/01-WMO301-toewijzing-hh-de-graaf.xml");
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "first.xml", first);
+  REQUIRE(waitFor([&] { return countIn(gw.dir.path() / "ggk/upload") == 1; }, std::chrono::seconds(20)));
+
+  // `tail -f --json` in the background, its output into a file.
+  const fs::path out = gw.dir.path() / "tail.out";
+  const std::string command = iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " +
+                              iwmo::test::shellQuote(gw.config.string()) + " tail -f --json -n 0 > " +
+                              iwmo::test::shellQuote(out.string()) + " 2>&1 & echo $!";
+  const auto started = iwmo::test::runCommand(command);
+  const int tail_pid = std::stoi(started.out);
+  REQUIRE(waitFor([&] { return iwmo::test::readFile(out).find("\"seq\":1,") != std::string::npos; },
+                  std::chrono::seconds(10)));
+  const std::string second = iwmo::test::readFile(iwmo::test::sourceDir() /
+                                                  "demo/messages/valid/05-WMO305-start-hh-corrected.xml");
+  iwmo::test::dropFile(gw.receiveDir("ggk"), "second.xml", second);
+  // The second message's decision and delivery lines arrive through the feed.
+  REQUIRE(waitFor([&] { return iwmo::test::readFile(out).find("\"message_id\":2,") != std::string::npos &&
+                               iwmo::test::readFile(out).find("\"event\":\"delivered\",\"message_id\":2") != std::string::npos; },
+                  std::chrono::seconds(20)));
+  ::kill(tail_pid, SIGTERM);
+  std::istringstream lines(iwmo::test::readFile(out));
+  std::set<std::uint64_t> seqs;
+  std::size_t count = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const auto json = nlohmann::json::parse(line);
+    seqs.insert(json["seq"].get<std::uint64_t>());
+    ++count;
+  }
+  CHECK(count == seqs.size());  // no line twice
+  CHECK(*seqs.begin() == 1);
+  CHECK(*seqs.rbegin() == count);  // gap-free
+  CHECK(gw.daemon.terminate() == 0);
+}
+
+TEST_CASE("daemon: SIGHUP reloads own_gemeente without a restart", "[integration][daemon]") {
+  Gateway gw;
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+  std::string other = iwmo::test::readFile(iwmo::test::sourceDir() /
+                                           "demo/messages/valid/01-WMO301-toewijzing-hh-de-graaf.xml");
+  other = iwmo::test::replaceFirst(other, "<wmo301:Afzender>0599</wmo301:Afzender>",
+                                   "<wmo301:Afzender>0363</wmo301:Afzender>");
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "before.xml", other);
+  REQUIRE(waitFor([&] { return countIn(gw.dir.path() / "rejected") == 2; }, std::chrono::seconds(20)));
+  // Serve 0363 too, then SIGHUP.
+  std::string text = iwmo::test::readFile(gw.config);
+  text = iwmo::test::replaceFirst(text, "own_gemeente = [\"0599\"]", "own_gemeente = [\"0599\", \"0363\"]");
+  iwmo::test::writeFile(gw.config, text);
+  ::kill(gw.daemon.pid(), SIGHUP);
+  REQUIRE(waitFor([&] { return gw.logText().find("SIGHUP: reloaded") != std::string::npos; },
+                  std::chrono::seconds(10)));
+  other = iwmo::test::replaceFirst(other, "TW-2026-0001", "TW-2026-0991");
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "after.xml", other);
+  REQUIRE(waitFor([&] { return countIn(gw.dir.path() / "ggk/upload") == 1; }, std::chrono::seconds(20)));
+  CHECK(gw.daemon.terminate() == 0);
+}
+
+TEST_CASE("daemon: handler workers in a separate process over ipc, and one that dies",
+          "[integration][daemon][worker]") {
+  iwmo::test::TempDir dir;
+  const int port = iwmo::test::freeLocalPort();
+  const auto config = iwmo::test::writeDaemonConfig(
+      dir.path(), port, "[bus]\nworkers = 0\nlisten = [\"ipc://run/bus.sock\"]\nheartbeat_ms = 100\n");
+  iwmo::test::DaemonProcess daemon(config, dir.path() / "daemon.log");
+  daemon.start();
+  REQUIRE(waitFor([&] { return iwmo::test::httpGet(port, "/metrics").first == 200; }, std::chrono::seconds(20)));
+  // No worker yet: the daemon is not healthy, and messages wait in the journal.
+  CHECK(iwmo::test::httpGet(port, "/healthz").first == 503);
+  const std::string toewijzing = iwmo::test::readFile(
+      iwmo::test::sourceDir() / "demo/messages/valid/01-WMO301-toewijzing-hh-de-graaf.xml");
+  iwmo::test::dropFile(dir.path() / "backoffice/outbox", "a.xml", toewijzing);
+  REQUIRE(waitFor([&] { return filesIn(dir.path() / "backoffice/outbox").empty(); }, std::chrono::seconds(20)));
+  CHECK(filesIn(dir.path() / "ggk/upload").empty());
+
+  // A worker process joins and does the work.
+  const std::string worker = iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " +
+                             iwmo::test::shellQuote(config.string()) + " worker --name w1 --connect " +
+                             iwmo::test::shellQuote("ipc://" + (dir.path() / "run/bus.sock").string());
+  const auto started = iwmo::test::runCommand(worker + " > " + iwmo::test::shellQuote((dir.path() / "w1.log").string()) +
+                                              " 2>&1 & echo $!");
+  const int worker_pid = std::stoi(started.out);
+  REQUIRE(waitFor([&] { return filesIn(dir.path() / "ggk/upload").size() == 1; }, std::chrono::seconds(20)));
+  CHECK(iwmo::test::httpGet(port, "/healthz").first == 200);
+  // It dies; a second message waits until another worker comes.
+  ::kill(worker_pid, SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  iwmo::test::dropFile(dir.path() / "backoffice/outbox", "b.xml",
+                       iwmo::test::replaceFirst(toewijzing, "TW-2026-0001", "TW-2026-0002"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(filesIn(dir.path() / "ggk/upload").size() == 1);
+  const auto second = iwmo::test::runCommand(worker + " > /dev/null 2>&1 & echo $!");
+  REQUIRE(waitFor([&] { return filesIn(dir.path() / "ggk/upload").size() == 2; }, std::chrono::seconds(20)));
+  ::kill(std::stoi(second.out), SIGTERM);
+  CHECK(daemon.terminate() == 0);
 }
