@@ -71,7 +71,8 @@ std::string humanTime(const std::string& iso) {
 
 std::string pair(const std::string& left, const std::string& right) {
   if (left.empty() && right.empty()) return "";
-  return (left.empty() ? "?" : left) + std::string(kArrow) + (right.empty() ? "?" : right);
+  // A delivery line has only a destination: "→ggk".
+  return left + std::string(kArrow) + right;
 }
 
 class LineBuilder {

@@ -363,7 +363,10 @@ void Pipeline::commit(proto::HandlerResult result) {
         }
         {
           std::lock_guard lock(intake_mutex_);
-          if (*committed) ++totals_.committed;
+          if (*committed) {
+            ++totals_.committed;
+            outgoing_committed_ += static_cast<std::uint64_t>(retry.outgoing_size());
+          }
           const auto received = wall_received_.find(id);
           if (received != wall_received_.end()) {
             latencies_ms_.push_back(
@@ -465,19 +468,22 @@ void Pipeline::deliveryLoop() {
 
 bool Pipeline::waitIdle(std::chrono::milliseconds timeout) {
   const auto deadline = SteadyClock::now() + timeout;
-  while (SteadyClock::now() < deadline) {
-    bool intake_idle = false;
+  while (true) {
+    // Cheap in-memory check first; the journal (a count over every row) only to confirm.
+    bool quiet = false;
     {
-      std::lock_guard lock(intake_mutex_);
-      intake_idle = outstanding_appends_ == 0;
+      std::lock_guard intake(intake_mutex_);
+      std::lock_guard dispatch(dispatch_mutex_);
+      quiet = outstanding_appends_ == 0 && submitted_not_committed_ == 0 &&
+              outgoing_committed_ <= totals_.delivered;
     }
-    if (intake_idle) {
+    if (quiet) {
       auto counts = journal_.counts();
       if (counts && counts->pending == 0 && counts->outbox_pending == 0) return true;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (SteadyClock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  return false;
 }
 
 std::vector<double> Pipeline::latenciesMs() const {

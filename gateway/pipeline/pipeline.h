@@ -159,6 +159,7 @@ class Pipeline {
   PipelineTotals totals_;
   Status journal_health_;
   std::vector<double> latencies_ms_;
+  std::uint64_t outgoing_committed_ = 0;  // outbox items committed this run
   std::unordered_map<std::uint64_t, std::chrono::steady_clock::time_point> wall_received_;
 
   // Dispatch state (guarded by dispatch_mutex_).
