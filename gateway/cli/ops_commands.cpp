@@ -291,6 +291,15 @@ int runWorker(const config::Config& config, const std::string& endpoint, const s
     options.keys.client_public = own->first;
     options.keys.client_secret = own->second;
   }
+  const bool remote_tcp = endpoint.rfind("tcp://", 0) == 0 && endpoint.rfind("tcp://127.", 0) != 0 &&
+                          endpoint.rfind("tcp://localhost:", 0) != 0 && endpoint.rfind("tcp://[::1]:", 0) != 0;
+  if (remote_tcp && !options.keys.enabled()) {
+    std::cerr << "iwmo-gateway worker: " << endpoint
+              << " is a remote tcp endpoint, which the daemon serves with CURVE only: give "
+                 "--server-key (the daemon's .pub) and --key (this worker's .key from "
+                 "`iwmo-gateway keygen`, whose .pub is in the daemon's bus.curve_authorized_keys_file)\n";
+    return kExitUsage;
+  }
   HandlerChainHolder chain(makeHandlerChain(config));
   zmq::context_t context;
   std::atomic<bool> stop{false};

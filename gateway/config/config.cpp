@@ -307,13 +307,12 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
     const bool loopback = endpoint.rfind("tcp://127.", 0) == 0 || endpoint.rfind("tcp://localhost:", 0) == 0 ||
                           endpoint.rfind("tcp://[::1]:", 0) == 0;
     if (endpoint.rfind("tcp://", 0) == 0 && !loopback &&
-        (config.bus.curve_secret_key_file.empty() || config.bus.curve_public_key_file.empty() ||
-         config.bus.curve_authorized_keys_file.empty())) {
+        (config.bus.curve_secret_key_file.empty() || config.bus.curve_authorized_keys_file.empty())) {
       problems.add(bus.node("listen")->source(), "bus.listen",
                    "\"" + endpoint + "\" is reachable from other machines, so it needs CURVE: set "
-                   "bus.curve_secret_key_file, bus.curve_public_key_file and "
-                   "bus.curve_authorized_keys_file (make keys with `iwmo-gateway keygen`), or "
-                   "listen on tcp://127.0.0.1 or ipc:// only");
+                   "bus.curve_secret_key_file (the daemon's .key) and "
+                   "bus.curve_authorized_keys_file (the workers' .pub lines); make keys with "
+                   "`iwmo-gateway keygen NAME`. Or listen on tcp://127.0.0.1 or ipc:// only");
     }
   }
   if (config.bus.workers == 0 && config.bus.listen.empty() && problems.empty()) {

@@ -31,7 +31,7 @@ struct BusConfig {
   unsigned workers = 2;                // in-process handler worker threads
   std::vector<std::string> listen;     // extra endpoints for `iwmo-gateway worker` processes
   std::filesystem::path curve_secret_key_file;  // Z85 server secret key (required for remote tcp)
-  std::filesystem::path curve_public_key_file;  // Z85 server public key
+  std::filesystem::path curve_public_key_file;  // Z85 server public key (.pub, for the workers)
   std::filesystem::path curve_authorized_keys_file;  // Z85 worker public keys, one per line
   std::uint32_t heartbeat_ms = 1000;   // worker silence of 3 heartbeats = dead, work redelivered
   std::uint32_t max_in_flight = 2000;  // work items held by the dispatcher at once
@@ -63,7 +63,7 @@ struct Config {
   BusConfig bus;
   LogConfig log;
   DeliveryConfig delivery;
-  std::string http_listen;               // "127.0.0.1:8480"; empty = no HTTP endpoint
+  std::string http_listen = "127.0.0.1:8480";  // empty = no HTTP endpoint
 
   std::filesystem::path journalFile() const { return state_dir / "journal.sqlite"; }
 };

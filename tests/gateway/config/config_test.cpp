@@ -55,3 +55,57 @@ TEST_CASE("config errors name the file, the line, the key and the fix", "[config
     CHECK_THAT(config.status().message(), Catch::Contains("gateway.own_gemeente: missing"));
   }
 }
+
+TEST_CASE("config: the daemon's directories default to state_dir and ipc paths resolve", "[config]") {
+  auto config = parseConfig(
+      "[gateway]\nown_gemeente=[\"0363\"]\nstate_dir=\"/srv/gw\"\n[schemas]\niwmo=\"s\"\n"
+      "[peers.backoffice]\nsubmit_endpoint=\"ipc://run/submit.sock\"\n[log]\nfeed=\"tcp://127.0.0.1:5580\"\n",
+      "test.toml", "/etc/iwmo");
+  REQUIRE(config);
+  CHECK(config->backoffice.receive_dir == "/srv/gw/backoffice/outbox");
+  CHECK(config->ggk.deliver_dir == "/srv/gw/ggk/upload");
+  CHECK(config->rejected_dir == "/srv/gw/rejected");
+  CHECK(config->journalFile() == "/srv/gw/journal.sqlite");
+  CHECK(config->backoffice.submit_endpoint == "ipc:///etc/iwmo/run/submit.sock");
+  CHECK(config->log.feed == "tcp://127.0.0.1:5580");
+  CHECK(config->http_listen == "127.0.0.1:8480");
+}
+
+TEST_CASE("config: daemon settings are checked with the key and the fix", "[config]") {
+  const std::string base = "[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s\"\n";
+  SECTION("a remote tcp bus endpoint needs CURVE") {
+    auto config = parseConfig(base + "[bus]\nlisten=[\"tcp://0.0.0.0:5571\"]\n", "my.toml", "/");
+    REQUIRE_FALSE(config);
+    CHECK_THAT(config.status().message(), Catch::Contains("my.toml:6: bus.listen"));
+    CHECK_THAT(config.status().message(), Catch::Contains("curve_secret_key_file"));
+  }
+  SECTION("loopback and ipc bus endpoints need no keys") {
+    CHECK(parseConfig(base + "[bus]\nlisten=[\"tcp://127.0.0.1:5571\", \"ipc://bus.sock\"]\n", "my.toml", "/"));
+  }
+  SECTION("not an endpoint") {
+    auto config = parseConfig(base + "[log]\nfeed=\"localhost:5580\"\n", "my.toml", "/");
+    REQUIRE_FALSE(config);
+    CHECK_THAT(config.status().message(), Catch::Contains("log.feed"));
+    CHECK_THAT(config.status().message(), Catch::Contains("tcp://HOST:PORT or ipc://PATH"));
+  }
+  SECTION("an unknown peer") {
+    auto config = parseConfig(base + "[peers.cak]\nreceive_dir=\"x\"\n", "my.toml", "/");
+    REQUIRE_FALSE(config);
+    CHECK_THAT(config.status().message(), Catch::Contains("peers.cak: unknown peer"));
+  }
+  SECTION("a misspelt key in a peer") {
+    auto config = parseConfig(base + "[peers.ggk]\nrecieve_dir=\"x\"\n", "my.toml", "/");
+    REQUIRE_FALSE(config);
+    CHECK_THAT(config.status().message(), Catch::Contains("peers.ggk.recieve_dir: unknown key"));
+  }
+  SECTION("http.listen without a port") {
+    auto config = parseConfig(base + "[http]\nlisten=\"127.0.0.1\"\n", "my.toml", "/");
+    REQUIRE_FALSE(config);
+    CHECK_THAT(config.status().message(), Catch::Contains("http.listen: must be HOST:PORT"));
+  }
+  SECTION("no workers at all") {
+    auto config = parseConfig(base + "[bus]\nworkers=0\n", "my.toml", "/");
+    REQUIRE_FALSE(config);
+    CHECK_THAT(config.status().message(), Catch::Contains("bus.workers"));
+  }
+}
