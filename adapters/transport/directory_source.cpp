@@ -203,11 +203,23 @@ void DirectorySource::offer(const std::string& name) {
     if (stopping_) return;
     outstanding_.insert(name);
   }
-  receiver_(std::move(message), [this, name](const AckInfo& ack) { finish(name, ack); });
+  const bool oversize = message.oversize;
+  receiver_(std::move(message),
+            [this, name, oversize](const AckInfo& ack) { finish(name, oversize, ack); });
 }
 
-void DirectorySource::finish(const std::string& name, const AckInfo& info) {
-  if (info.journaled) {
+void DirectorySource::finish(const std::string& name, bool oversize, const AckInfo& info) {
+  if (info.journaled && oversize) {
+    // Never read, so not in the journal: keep the bytes for the operator, out of the way.
+    const fs::path refused = options_.dir / "refused";
+    std::error_code ec;
+    fs::create_directories(refused, ec);
+    fs::rename(options_.dir / name, refused / name, ec);
+    if (ec) {
+      options_.warn("cannot move oversize file " + (options_.dir / name).string() + " to " +
+                    refused.string() + ": " + ec.message());
+    }
+  } else if (info.journaled) {
     const fs::path path = options_.dir / name;
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
       options_.warn("journaled " + path.string() + " as #" + std::to_string(info.message_id) +

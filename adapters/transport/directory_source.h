@@ -8,7 +8,9 @@
 //
 // A file stays in the directory until its Ack says it was journaled; then it is removed. A file
 // whose journaling failed is offered again after `retry_after`. Files are offered in name order.
-// Oversize files (> max_bytes) are offered with oversize=true and never read.
+// Oversize files (> max_bytes) are offered with oversize=true and never read; once their refusal
+// is journaled they are moved to DIR/refused/ rather than removed (their bytes are not in the
+// journal).
 //
 // Thread-safety: one thread of its own; stop() from any thread; Acks from any thread.
 #pragma once
@@ -50,7 +52,7 @@ class DirectorySource final : public Source {
   void run();
   void scan(const std::set<std::string>& announced);
   void offer(const std::string& name);
-  void finish(const std::string& name, const AckInfo& info);
+  void finish(const std::string& name, bool oversize, const AckInfo& info);
 
   Options options_;
   Receiver receiver_;

@@ -79,8 +79,8 @@ std::string declaredEncoding(std::string_view bytes) {
 
 XmlProblem oversizeProblem(std::uint64_t size, std::size_t max_bytes) {
   return inputProblem("message is " + megabytes(size) + " (" + std::to_string(size) +
-                      " bytes); the limit is " + megabytes(max_bytes) +
-                      " (limits.max_message_bytes). The GGk refuses envelopes over 25 MB; split "
+                      " bytes); the limit is " + megabytes(max_bytes) + " (" +
+                      std::to_string(max_bytes) + " bytes, limits.max_message_bytes). The GGk refuses envelopes over 25 MB; split "
                       "the batch at the sender");
 }
 

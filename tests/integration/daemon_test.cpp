@@ -329,3 +329,24 @@ TEST_CASE("daemon: handler workers in a separate process over ipc, and one that 
   ::kill(std::stoi(second.out), SIGTERM);
   CHECK(daemon.terminate() == 0);
 }
+
+TEST_CASE("daemon: an oversize file is refused unread and kept in refused/", "[integration][daemon]") {
+  iwmo::test::TempDir dir;
+  const int port = iwmo::test::freeLocalPort();
+  const auto config = iwmo::test::writeDaemonConfig(dir.path(), port, "[limits]\nmax_message_bytes = 1000\n");
+  iwmo::test::DaemonProcess daemon(config, dir.path() / "daemon.log");
+  daemon.start();
+  REQUIRE(waitFor([&] { return iwmo::test::httpGet(port, "/healthz").first == 200; }, std::chrono::seconds(20)));
+  const std::string big = iwmo::test::readFile(iwmo::test::sourceDir() /
+                                               "demo/messages/valid/01-WMO301-toewijzing-hh-de-graaf.xml");
+  REQUIRE(big.size() > 1000);
+  iwmo::test::dropFile(dir.path() / "backoffice/outbox", "big.xml", big);
+  REQUIRE(waitFor([&] { return filesIn(dir.path() / "rejected").size() == 1; }, std::chrono::seconds(20)));
+  const std::string report = iwmo::test::readFile(filesIn(dir.path() / "rejected")[0]);
+  CHECK_THAT(report, Catch::Contains("INPUT"));
+  CHECK_THAT(report, Catch::Contains("1000"));
+  REQUIRE(waitFor([&] { return filesIn(dir.path() / "backoffice/outbox/refused").size() == 1; },
+                  std::chrono::seconds(10)));
+  CHECK(iwmo::test::readFile(dir.path() / "backoffice/outbox/refused/big.xml") == big);
+  CHECK(daemon.terminate() == 0);
+}
