@@ -244,14 +244,16 @@ TEST_CASE("daemon: tail -f follows the live feed without repeating a line", "[in
                               iwmo::test::shellQuote(out.string()) + " 2>&1 & echo $!";
   const auto started = iwmo::test::runCommand(command);
   const int tail_pid = std::stoi(started.out);
-  REQUIRE(waitFor([&] { return iwmo::test::readFile(out).find("\"seq\":1,") != std::string::npos; },
+  // The shell creates the file when it starts tail; until then there is nothing to read.
+  const auto output = [&] { return fs::exists(out) ? iwmo::test::readFile(out) : std::string(); };
+  REQUIRE(waitFor([&] { return output().find("\"seq\":1,") != std::string::npos; },
                   std::chrono::seconds(10)));
   const std::string second = iwmo::test::readFile(iwmo::test::sourceDir() /
                                                   "demo/messages/valid/05-WMO305-start-hh-corrected.xml");
   iwmo::test::dropFile(gw.receiveDir("ggk"), "second.xml", second);
   // The second message's decision and delivery lines arrive through the feed.
-  REQUIRE(waitFor([&] { return iwmo::test::readFile(out).find("\"message_id\":2,") != std::string::npos &&
-                               iwmo::test::readFile(out).find("\"event\":\"delivered\",\"message_id\":2") != std::string::npos; },
+  REQUIRE(waitFor([&] { return output().find("\"message_id\":2,") != std::string::npos &&
+                               output().find("\"event\":\"delivered\",\"message_id\":2") != std::string::npos; },
                   std::chrono::seconds(20)));
   ::kill(tail_pid, SIGTERM);
   std::istringstream lines(iwmo::test::readFile(out));
