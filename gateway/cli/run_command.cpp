@@ -1,7 +1,10 @@
 #include "gateway/cli/run_command.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <httplib.h>
@@ -60,6 +63,21 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // One daemon per state directory: a second one would share the journal and the receive
+  // directories (and take over the first one's ipc sockets).
+  std::error_code ec;
+  std::filesystem::create_directories(config.state_dir, ec);
+  const std::filesystem::path lock_file = config.state_dir / "iwmo-gateway.lock";
+  const int lock_fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    return fail("another `iwmo-gateway run` is using " + config.state_dir.string() + " (lock " +
+                lock_file.string() + "); stop it first, or give this one its own gateway.state_dir");
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(lock_fd, 0) == 0) {
+    [[maybe_unused]] const auto written = ::write(lock_fd, pid.data(), pid.size());
+  }
 
   auto schemas = adapters::xml::SchemaSet::load(config.iwmo_schema_dir);
   if (!schemas) return fail(schemas.status().message());

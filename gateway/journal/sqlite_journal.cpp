@@ -38,9 +38,11 @@
 //                without its "seq" field, no newline)
 //
 // Connections: journal_mode=WAL; synchronous=FULL (NORMAL when Options::durable is false);
-// foreign_keys=ON; busy timeout 10 s; writer cache 64 MiB and wal_autocheckpoint=8192 pages (the
+// foreign_keys=ON; busy timeout 10 s; writer cache 16 MiB and wal_autocheckpoint=8192 pages (the
 // digest and key indexes dirty random pages; a page rewritten by many transactions is copied to
-// the database once per checkpoint); the reader runs with query_only=ON.
+// the database once per checkpoint); the reader runs with query_only=ON and an 8 MiB cache. The
+// caches are what the daemon's memory grows to as the journal grows; they are fixed, so its
+// resident size stays flat after the first few ten thousand messages.
 //
 // Writes run on the writer thread (class Writer), reads on the read connection (class Reader);
 // see sqlite_journal.h for the group-commit protocol. (Writer and Reader would each fill a .cpp
@@ -202,7 +204,7 @@ Status configureWriter(const Connection& connection, bool durable) {
       durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", "setting synchronous"));
   // See the connection settings at the top of this file.
   return connection.exec(
-      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=8192; "
+      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=8192; "
       "PRAGMA journal_size_limit=67108864;",
       "setting foreign_keys and the cache");
 }
@@ -729,7 +731,7 @@ class SqliteJournal::Reader {
         Connection::open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
     if (!connection) return connection.status();
     sqlite3_busy_timeout(connection->get(), kBusyTimeoutMillis);
-    IWMO_RETURN_IF_ERROR(connection->exec("PRAGMA query_only=ON; PRAGMA cache_size=-16384",
+    IWMO_RETURN_IF_ERROR(connection->exec("PRAGMA query_only=ON; PRAGMA cache_size=-8192",
                                           "opening the read connection"));
     std::unique_ptr<Reader> reader(new Reader(std::move(*connection)));
     const std::string message_columns = kMessageColumns;

@@ -117,7 +117,14 @@ void Pipeline::receive(transport::Received message, transport::Ack ack) {
   Timestamp received_at;
   {
     std::unique_lock lock(intake_mutex_);
-    intake_cv_.wait(lock, [&] { return outstanding_appends_ < options_.max_outstanding_appends; });
+    // Back-pressure: at most max_outstanding_appends journal writes in progress, and no more
+    // than a bounded backlog journaled but not yet handled (the source keeps the rest).
+    const std::uint64_t backlog_limit = 4ull * options_.max_in_flight;
+    intake_cv_.wait(lock, [&] {
+      const std::uint64_t backlog =
+          totals_.journaled > totals_.committed ? totals_.journaled - totals_.committed : 0;
+      return outstanding_appends_ < options_.max_outstanding_appends && backlog < backlog_limit;
+    });
     ++outstanding_appends_;
     ++totals_.received;
     received_at = options_.logical_time ? options_.logical_start.plusMillis(
@@ -374,6 +381,7 @@ void Pipeline::commit(proto::HandlerResult result) {
             wall_received_.erase(received);
           }
         }
+        intake_cv_.notify_all();
         dispatcher_->complete(id);
         wakeDispatch();
         wakeDelivery();

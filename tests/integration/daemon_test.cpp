@@ -352,3 +352,14 @@ TEST_CASE("daemon: an oversize file is refused unread and kept in refused/", "[i
   CHECK(iwmo::test::readFile(dir.path() / "backoffice/outbox/refused/big.xml") == big);
   CHECK(daemon.terminate() == 0);
 }
+
+TEST_CASE("daemon: a second daemon on the same state directory is refused", "[integration][daemon]") {
+  Gateway gw;
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+  const auto second = gw.cli("run");
+  CHECK(second.exit_code == 2);
+  CHECK_THAT(second.err, Catch::Contains("another `iwmo-gateway run` is using"));
+  CHECK(gw.ready());  // the first one is unharmed
+  CHECK(gw.daemon.terminate() == 0);
+}
