@@ -9,7 +9,7 @@
 //
 //   seq           number   position in the log, from the journal
 //   time          string   ISO 8601 UTC with microseconds
-//   event         string   received | routed | rejected | duplicate | delivered | delivery_failed
+//   event         string   routed | rejected | delivered | delivery_failed | received_again
 //   message_id    number   journal id (`iwmo-gateway explain ID`)
 //   message_type  string   WMO301 ... ("" when not recognised)
 //   from, to      string   peers: backoffice, ggk, rejected
@@ -21,7 +21,9 @@
 //                          forwarded, its report is in the rejected area)
 //   level         number   1 or 2 when the message failed validation
 //   codes         [string] finding codes (CS002, XSD, ...)
+//   handler       string   the handler that decided ("routing")
 //   rule_ids      [string] the rules that made the decision
+//   attempt       number   deliveries: which attempt this was
 //   derived       [string] file names of the messages emitted
 //   latency_ms    number   received → this event
 //   detail        string   one sentence for an operator
