@@ -66,20 +66,6 @@ std::map<std::tuple<std::string, std::string>, std::uint64_t> Metrics::deliveryC
   return delivered_;
 }
 
-std::uint64_t Metrics::receivedTotal() const {
-  std::lock_guard lock(mutex_);
-  std::uint64_t total = 0;
-  for (const auto& [key, n] : received_) total += n;
-  return total;
-}
-
-std::uint64_t Metrics::decidedTotal() const {
-  std::lock_guard lock(mutex_);
-  std::uint64_t total = 0;
-  for (const auto& [key, n] : decided_) total += n;
-  return total;
-}
-
 std::string Metrics::render(const Gauges& gauges) const {
   std::lock_guard lock(mutex_);
   std::ostringstream out;

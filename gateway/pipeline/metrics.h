@@ -40,8 +40,6 @@ class Metrics {
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> decisionCounts() const;
   std::map<std::tuple<std::string, std::string>, std::uint64_t> deliveryCounts() const;
 
-  std::uint64_t receivedTotal() const;
-  std::uint64_t decidedTotal() const;
 
  private:
   static constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
