@@ -13,7 +13,8 @@
 // - Per-client order: items with the same key (the client's pseudonymised BSN) go to the same
 //   worker (rendezvous hashing over the live workers) and at most one item per key is out at a
 //   time: the next is sent only after complete() for the previous one, i.e. after its result
-//   was committed. So effects for one client commit in journal order.
+//   was committed. So effects for one client commit in journal order. When a worker joins or
+//   leaves, some keys move to another worker; their order is still kept.
 // - No lost work: an item stays the dispatcher's until complete(). A worker silent for three
 //   heartbeat intervals is declared dead and its items go to another worker (attempt + 1).
 //   A late result from the "dead" worker may still arrive; the journal's idempotent commit makes

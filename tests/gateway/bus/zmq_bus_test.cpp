@@ -72,6 +72,12 @@ TEST_CASE("bus: every item reaches a worker and each result comes back once", "[
       CHECK(iwmo::bus::runWorker(context, worker, echo, [&] { return stop.load(); }).isOk());
     });
   }
+  // Same key → same worker holds for a stable set of workers: wait until all three joined.
+  const auto joined = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while ((*dispatcher)->counters().workers < 3 && std::chrono::steady_clock::now() < joined) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE((*dispatcher)->counters().workers == 3);
   for (std::uint64_t id = 1; id <= 500; ++id) (*dispatcher)->submit(item(id), "client-" + std::to_string(id % 7));
   // Release keys as results arrive, as the pipeline does after committing.
   std::thread completer([&] {
