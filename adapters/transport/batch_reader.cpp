@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -48,22 +49,42 @@ Result<ArchivePtr> openArchive(const fs::path& batch) {
   return reader;
 }
 
-Result<std::vector<fs::path>> directoryMembers(const fs::path& batch) {
-  std::vector<fs::path> members;
+// Calls `each(relative)` for every regular, non-hidden file below `dir`, in the order of
+// std::filesystem::path comparison (component by component, byte order within a component),
+// which is the order a sorted full listing would give. Only one directory's names are held at a
+// time (plus those of its ancestors still being walked), so a batch of 100 000 files in one
+// directory costs its names (~40 bytes each), not 100 000 path objects.
+Status walkSorted(const fs::path& root, const fs::path& relative_dir,
+                  const std::function<Status(const fs::path& relative)>& each) {
+  struct Entry {
+    std::string name;
+    bool directory;
+  };
+  std::vector<Entry> entries;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(batch, ec); !ec && it != fs::end(it);
-       it.increment(ec)) {
-    const fs::path relative = fs::relative(it->path(), batch);
-    if (hidden(relative)) {
-      if (it->is_directory()) it.disable_recursion_pending();
-      continue;
+  const fs::path dir = relative_dir.empty() ? root : root / relative_dir;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::end(it); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.empty() || name[0] == '.') continue;
+    std::error_code type_ec;
+    if (it->is_directory(type_ec)) {
+      entries.push_back({std::move(name), true});
+    } else if (it->is_regular_file(type_ec)) {
+      entries.push_back({std::move(name), false});
     }
-    if (it->is_regular_file()) members.push_back(relative);
   }
-  if (ec) return Status::unavailable("cannot list replay batch " + batch.string() + ": " + ec.message());
-  std::sort(members.begin(), members.end());
-  return members;
+  if (ec) return Status::unavailable("cannot list replay batch directory " + dir.string() + ": " + ec.message());
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  for (const Entry& entry : entries) {
+    const fs::path relative = relative_dir / entry.name;
+    Status status = entry.directory ? walkSorted(root, relative, each) : each(relative);
+    if (!status.isOk()) return status;
+  }
+  return Status::ok();
 }
+
+// What a walk callback returns to stop the walk early (the caller knows it asked to stop).
+Status stopWalk() { return Status::failedPrecondition("replay stopped early"); }
 
 }  // namespace
 
@@ -72,14 +93,14 @@ Status readBatch(const fs::path& batch, std::uint64_t max_bytes,
   std::error_code ec;
   if (!fs::exists(batch, ec)) return Status::notFound("no such replay batch: " + batch.string());
   if (fs::is_directory(batch, ec)) {
-    auto members = directoryMembers(batch);
-    if (!members) return members.status();
-    for (const fs::path& relative : *members) {
+    bool stopped = false;
+    Status walked = walkSorted(batch, {}, [&](const fs::path& relative) -> Status {
       Received member;
       member.source = (batch / relative).string();
       member.peer = peerOf(relative);
-      member.size = fs::file_size(batch / relative, ec);
-      if (ec) return Status::unavailable("cannot read " + member.source + ": " + ec.message());
+      std::error_code size_ec;
+      member.size = fs::file_size(batch / relative, size_ec);
+      if (size_ec) return Status::unavailable("cannot read " + member.source + ": " + size_ec.message());
       if (member.size > max_bytes) {
         member.oversize = true;
       } else {
@@ -88,8 +109,13 @@ Status readBatch(const fs::path& batch, std::uint64_t max_bytes,
         in.read(member.bytes.data(), static_cast<std::streamsize>(member.size));
         if (!in) return Status::unavailable("cannot read " + member.source);
       }
-      if (!each(std::move(member))) break;
-    }
+      if (!each(std::move(member))) {
+        stopped = true;
+        return stopWalk();
+      }
+      return Status::ok();
+    });
+    if (!walked.isOk() && !stopped) return walked;
     return Status::ok();
   }
   auto reader = openArchive(batch);
@@ -136,9 +162,13 @@ Result<std::uint64_t> countBatch(const fs::path& batch) {
   std::error_code ec;
   if (!fs::exists(batch, ec)) return Status::notFound("no such replay batch: " + batch.string());
   if (fs::is_directory(batch, ec)) {
-    auto members = directoryMembers(batch);
-    if (!members) return members.status();
-    return static_cast<std::uint64_t>(members->size());
+    std::uint64_t count = 0;
+    Status walked = walkSorted(batch, {}, [&](const fs::path&) {
+      ++count;
+      return Status::ok();
+    });
+    if (!walked.isOk()) return walked;
+    return count;
   }
   auto reader = openArchive(batch);
   if (!reader) return reader.status();

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
+#include <string>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -31,11 +33,15 @@ int fail(const std::string& message) {
   return kExitUsage;
 }
 
-double percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
-  return values[std::min(values.size() - 1, rank == 0 ? 0 : rank - 1)];
+// The kernel's high-water mark of this process's resident memory (VmHWM), in KiB; 0 when
+// /proc is not there. Unlike getrusage's ru_maxrss it does not include the memory of the parent
+// that spawned us (Linux carries that over an exec after vfork/posix_spawn).
+long peakResidentKiB() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+  }
+  return 0;
 }
 
 class Progress {
@@ -181,20 +187,23 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
     file << summary.dump(2) << "\n";
   }
 
-  const auto latencies = pipeline.latenciesMs();
-  const double p50 = percentile(latencies, 50);
-  const double p99 = percentile(latencies, 99);
+  const LatencyHistogram latencies = pipeline.latencies();
+  const double p50 = latencies.percentileMs(50);
+  const double p99 = latencies.percentileMs(99);
+  const long peak_rss_kib = peakResidentKiB();
   const double rate = seconds > 0 ? static_cast<double>(offered) / seconds : 0;
   if (options.json) {
     nlohmann::ordered_json printed = summary;
     printed["seconds"] = seconds;
     printed["messages_per_second"] = rate;
     printed["latency_ms"] = {{"p50", p50}, {"p99", p99}};
+    printed["peak_rss_kib"] = peak_rss_kib;
     std::cout << printed.dump() << "\n";
     return 0;
   }
-  std::printf("\nreplay summary: %llu messages in %.2f s (%.0f msg/s), latency p50 %.1f ms, p99 %.1f ms\n\n",
-              static_cast<unsigned long long>(offered), seconds, rate, p50, p99);
+  std::printf("\nreplay summary: %llu messages in %.2f s (%.0f msg/s), latency p50 %.1f ms, p99 %.1f ms, "
+              "peak memory %ld MiB\n\n",
+              static_cast<unsigned long long>(offered), seconds, rate, p50, p99, peak_rss_kib / 1024);
   std::printf("  %-8s %9s %9s\n", "type", "accepted", "rejected");
   for (const auto& [type, dispositions] : by_type) {
     const auto get = [&](const char* key) {

@@ -376,7 +376,7 @@ void Pipeline::commit(proto::HandlerResult result) {
           }
           const auto received = wall_received_.find(id);
           if (received != wall_received_.end()) {
-            latencies_ms_.push_back(
+            latencies_.record(
                 std::chrono::duration<double, std::milli>(SteadyClock::now() - received->second).count());
             wall_received_.erase(received);
           }
@@ -494,9 +494,9 @@ bool Pipeline::waitIdle(std::chrono::milliseconds timeout) {
   }
 }
 
-std::vector<double> Pipeline::latenciesMs() const {
+LatencyHistogram Pipeline::latencies() const {
   std::lock_guard lock(intake_mutex_);
-  return latencies_ms_;
+  return latencies_;
 }
 
 PipelineTotals Pipeline::totals() const {

@@ -39,6 +39,7 @@
 #include "adapters/xml/schema_set.h"
 #include "adapters/xml/validating_parser.h"
 #include "gateway/base/clock.h"
+#include "gateway/base/latency_histogram.h"
 #include "gateway/bus/bus.h"
 #include "gateway/journal/journal.h"
 #include "gateway/log/bsn_hasher.h"
@@ -109,9 +110,9 @@ class Pipeline {
   void stop();
 
   PipelineTotals totals() const;
-  // Wall-clock milliseconds from receive() to the commit of the handler result, per message
-  // (for the replay summary's p50/p99).
-  std::vector<double> latenciesMs() const;
+  // Wall-clock milliseconds from receive() to the commit of the handler result, over all
+  // messages (for the replay summary's p50/p99), in fixed memory.
+  LatencyHistogram latencies() const;
   Gauges gauges() const;
   // OK, or why the pipeline is unhealthy (journal failing, deliveries failing).
   Status health() const;
@@ -158,7 +159,7 @@ class Pipeline {
   std::uint64_t sequence_ = 0;  // logical time: position in the batch
   PipelineTotals totals_;
   Status journal_health_;
-  std::vector<double> latencies_ms_;
+  LatencyHistogram latencies_;
   std::uint64_t outgoing_committed_ = 0;  // outbox items committed this run
   std::unordered_map<std::uint64_t, std::chrono::steady_clock::time_point> wall_received_;
 
