@@ -11,14 +11,13 @@
 #include "adapters/xml/xerces_platform.h"
 #include "gateway/cli/ops_commands.h"
 #include "gateway/cli/replay_command.h"
+#include "gateway/cli/responsible_command.h"
 #include "gateway/cli/run_command.h"
 #include "gateway/cli/tail_command.h"
 #include "gateway/cli/validate_command.h"
+#include "gateway/cli/wiring.h"
 #include "gateway/config/config.h"
 
-#ifndef IWMO_DATA_DIR
-#error "IWMO_DATA_DIR must name the directory holding schemas/ (set by CMake)"
-#endif
 #ifndef IWMO_VERSION
 #define IWMO_VERSION "dev"
 #endif
@@ -27,11 +26,7 @@ namespace {
 
 constexpr int kExitUsage = 2;
 
-// Where the embedded config's relative paths point: $IWMO_DATA_DIR, else the build's data dir.
-std::filesystem::path dataDir() {
-  if (const char* env = std::getenv("IWMO_DATA_DIR"); env != nullptr && *env != '\0') return env;
-  return IWMO_DATA_DIR;
-}
+using iwmo::cli::dataDir;
 
 iwmo::Result<iwmo::config::Config> loadConfig(const std::string& config_file) {
   if (config_file.empty()) return iwmo::config::loadDefaultConfig(dataDir());
@@ -110,6 +105,17 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--journal", journal_file, "Journal file (default: the config's; a replay's is DIR/journal.sqlite)");
   explain_cmd->add_flag("--json", explain_json, "One JSON object");
 
+  // responsible
+  iwmo::cli::ResponsibleOptions responsible;
+  CLI::App* responsible_cmd = app.add_subcommand(
+      "responsible",
+      "Decide which municipality is responsible for a client's Beschermd Wonen, for one case in the "
+      "JSON format of DESIGN §4.1, with the rule and the trail. Exit 0 decided (and as expected with "
+      "--check), 1 not as expected, 2 unusable case.");
+  responsible_cmd->add_option("--case", responsible.case_file, "The case file (JSON)")->required()->check(CLI::ExistingFile);
+  responsible_cmd->add_flag("--json", responsible.json, "Print {\"gemeente\",\"rule\",\"regime\",\"flags\",\"trail\"}");
+  responsible_cmd->add_flag("--check", responsible.check, "Compare with the case's \"expect\"; exit 1 on a mismatch");
+
   // status
   bool status_json = false;
   CLI::App* status_cmd = app.add_subcommand("status", "Journal counts and the daemon's health.");
@@ -173,6 +179,7 @@ int main(int argc, char** argv) {
     return iwmo::cli::runTail(tail);
   }
   if (explain_cmd->parsed()) return iwmo::cli::runExplain(*config, journal_file, explain_id, explain_json);
+  if (responsible_cmd->parsed()) return iwmo::cli::runResponsible(*config, responsible);
   if (status_cmd->parsed()) return iwmo::cli::runStatus(*config, journal_file, status_json);
   if (worker_cmd->parsed()) {
     return iwmo::cli::runWorker(*config, worker_endpoint, worker_name, server_key, worker_key);

@@ -4,11 +4,35 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <zmq.hpp>
 
 #include "gateway/handlers/routing_handler.h"
 
+#ifndef IWMO_DATA_DIR
+#error "IWMO_DATA_DIR must name the directory holding schemas/ and config/ (set by CMake)"
+#endif
+
 namespace iwmo::cli {
+
+std::filesystem::path dataDir() {
+  if (const char* env = std::getenv("IWMO_DATA_DIR"); env != nullptr && *env != '\0') return env;
+  return IWMO_DATA_DIR;
+}
+
+Result<rules::GemeenteTable> loadGemeenteTable(const config::Config& config) {
+  const std::filesystem::path file = config.responsibility.gemeenten_file.empty()
+                                         ? dataDir() / "config/gemeenten.csv"
+                                         : config.responsibility.gemeenten_file;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return Status::notFound("cannot read the municipality table " + file.string() +
+                            " (responsibility.gemeenten_file); restore config/gemeenten.csv or point the key at a copy");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return rules::GemeenteTable::parse(text.str(), file.string());
+}
 
 std::unique_ptr<const handlers::HandlerChain> makeHandlerChain(const config::Config& config) {
   std::vector<std::unique_ptr<const handlers::Handler>> chain;

@@ -16,12 +16,21 @@
 #include "gateway/handlers/handler.h"
 #include "gateway/journal/journal.h"
 #include "gateway/log/log_projector.h"
+#include "gateway/rules/gemeente_table.h"
 
 namespace zmq {
 class context_t;
 }
 
 namespace iwmo::cli {
+
+// Where the embedded config's relative paths point: $IWMO_DATA_DIR, else the build's data dir
+// (the source tree; /usr/share/iwmo-gateway when installed).
+std::filesystem::path dataDir();
+
+// The municipality table of config.responsibility.gemeenten_file (default: the data directory's
+// config/gemeenten.csv). Errors: kNotFound, kInvalid naming the line.
+Result<rules::GemeenteTable> loadGemeenteTable(const config::Config& config);
 
 // The handler chain of this issue: pass-through routing with the config's own_gemeente.
 std::unique_ptr<const handlers::HandlerChain> makeHandlerChain(const config::Config& config);

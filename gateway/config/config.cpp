@@ -1,5 +1,6 @@
 #include "gateway/config/config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -195,6 +196,131 @@ void readPeer(const toml::table& root, const std::string& name, const fs::path& 
   section.readEndpoint("submit_endpoint", peer.submit_endpoint);
 }
 
+void readResponsibility(const toml::table& root, const fs::path& base_dir, Problems& problems,
+                        ResponsibilityConfig& out) {
+  Section section(root["responsibility"].as_table(), "responsibility", base_dir, problems);
+  section.known({"gemeenten_file", "regime_b_effective", "months_return", "years_institution", "after_5_years",
+                 "designated_institution_types", "transition_existing_clients",
+                 "transition_includes_herindicatie", "vangnet", "split_addresses", "bw_products"});
+  rules::ResponsibilityParams& params = out.params;
+  section.readPath("gemeenten_file", out.gemeenten_file);
+  if (const toml::node* n = section.node("regime_b_effective")) {
+    const auto text = n->value<std::string>();
+    if (!n->is_string() || !text) {
+      problems.add(n->source(), section.key("regime_b_effective"),
+                   "must be a date in quotes, e.g. \"2027-01-01\", or \"\" while regime B is not in force");
+    } else if (!text->empty()) {
+      const auto date = Date::parse(*text);
+      if (!date) {
+        problems.add(n->source(), section.key("regime_b_effective"),
+                     "\"" + *text + "\" is not a date; write YYYY-MM-DD, e.g. \"2027-01-01\" (or \"\": not in force)");
+      } else {
+        params.regime_b_effective = *date;
+      }
+    }
+  }
+  section.readNumber("months_return", params.months_return, 1, 120);
+  section.readNumber("years_institution", params.years_institution, 1, 50);
+  const auto readChoice = [&](std::string_view key, const std::vector<std::string>& choices) -> std::string {
+    std::string value;
+    const toml::node* n = section.node(key);
+    if (n == nullptr) return value;
+    section.readString(key, value, "\"" + choices.front() + "\"");
+    if (!n->is_string()) return {};
+    if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
+      std::string list;
+      for (const auto& c : choices) list += (list.empty() ? "\"" : ", \"") + c + "\"";
+      problems.add(n->source(), section.key(key), "\"" + value + "\" is not one of " + list);
+      return {};
+    }
+    return value;
+  };
+  if (const std::string v = readChoice("after_5_years", {"vangnet", "current_address"}); !v.empty()) {
+    params.after_5_years = v == "vangnet" ? rules::ResponsibilityParams::After5Years::kVangnet
+                                          : rules::ResponsibilityParams::After5Years::kCurrentAddress;
+  }
+  if (const std::string v = readChoice("vangnet", {"aanmeldgemeente", "centrumgemeente"}); !v.empty()) {
+    params.vangnet = v == "aanmeldgemeente" ? rules::ResponsibilityParams::Vangnet::kAanmeldgemeente
+                                            : rules::ResponsibilityParams::Vangnet::kCentrumgemeente;
+  }
+  const auto readBool = [&](std::string_view key, bool& value) {
+    const toml::node* n = section.node(key);
+    if (n == nullptr) return;
+    if (!n->is_boolean()) {
+      problems.add(n->source(), section.key(key), "must be true or false (without quotes)");
+      return;
+    }
+    value = *n->value<bool>();
+  };
+  readBool("transition_existing_clients", params.transition_existing_clients);
+  readBool("transition_includes_herindicatie", params.transition_includes_herindicatie);
+  if (const toml::node* n = section.node("designated_institution_types")) {
+    const toml::array* list = n->as_array();
+    if (list == nullptr) {
+      problems.add(n->source(), section.key("designated_institution_types"),
+                   "must be a list of institution types, e.g. [\"ggz-clinic\", \"wlz\", \"prison\"]");
+    } else {
+      params.designated_institution_types.clear();
+      for (const auto& item : *list) {
+        const auto text = item.value<std::string>();
+        if (!item.is_string() || !text || text->empty()) {
+          problems.add(item.source(), section.key("designated_institution_types"),
+                       "each entry must be an institution type in quotes, as used in `import institutions`");
+        } else {
+          params.designated_institution_types.insert(*text);
+        }
+      }
+    }
+  }
+  if (const toml::node* n = section.node("split_addresses")) {
+    const toml::table* table = n->as_table();
+    if (table == nullptr) {
+      problems.add(n->source(), section.key("split_addresses"),
+                   "must be a table of address id = \"CBS code\", e.g. split_addresses = { \"HAA-12\" = \"0855\" }");
+    } else {
+      for (const auto& [address, code] : *table) {
+        const auto text = code.value<std::string>();
+        if (!code.is_string() || !text || !isCbsCode(*text)) {
+          problems.add(code.source(), section.key("split_addresses." + std::string(address.str())),
+                       "must be the 4-digit CBS code (in quotes) of the municipality the address went to");
+        } else {
+          params.split_addresses[std::string(address.str())] = *text;
+        }
+      }
+    }
+  }
+  if (const toml::node* n = section.node("bw_products")) {
+    const toml::array* list = n->as_array();
+    const std::string example =
+        "bw_products = [ { categorie = \"15\" }, { categorie = \"18\", code = \"18A01\" } ]";
+    if (list == nullptr) {
+      problems.add(n->source(), section.key("bw_products"), "must be a list of products; e.g. " + example);
+    } else {
+      out.bw_products.clear();
+      for (const auto& item : *list) {
+        const toml::table* product = item.as_table();
+        const auto categorie = product ? (*product)["categorie"].value<std::string>() : std::nullopt;
+        const auto code = product ? (*product)["code"].value<std::string>() : std::nullopt;
+        bool ok = product && categorie && categorie->size() == 2 &&
+                  categorie->find_first_not_of("0123456789") == std::string::npos &&
+                  ((*product)["code"].node() == nullptr || (code && !code->empty()));
+        if (ok) {
+          for (const auto& [k, v] : *product) {
+            if (k.str() != "categorie" && k.str() != "code") ok = false;
+          }
+        }
+        if (!ok) {
+          problems.add(item.source(), section.key("bw_products"),
+                       "each entry is { categorie = \"NN\" } (two digits, WMO020) with an optional "
+                       "code = \"PRODUCTCODE\"; e.g. " + example);
+        } else {
+          out.bw_products.push_back({*categorie, code ? *code : ""});
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Result<Config> parseConfig(std::string_view toml_text, const std::string& origin,
@@ -213,7 +339,7 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   Problems problems(origin);
   {
     const std::set<std::string_view> sections = {"gateway", "schemas", "limits", "peers", "rejected",
-                                                 "bus",     "log",     "delivery", "http"};
+                                                 "bus",     "log",     "delivery", "http", "responsibility"};
     for (const auto& [key, node] : root) {
       if (sections.count(key.str()) != 0) continue;
       std::string list;
@@ -347,6 +473,8 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
                    "must be HOST:PORT, e.g. \"127.0.0.1:8480\" (or \"\" to switch HTTP off)");
     }
   }
+
+  readResponsibility(root, base_dir, problems, config.responsibility);
 
   if (!problems.empty()) return problems.status();
   return config;

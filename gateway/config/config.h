@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gateway/base/result.h"
+#include "gateway/rules/responsibility.h"
 
 namespace iwmo::config {
 
@@ -50,6 +51,20 @@ struct DeliveryConfig {
   std::uint32_t retry_max_ms = 300000;
 };
 
+// A product that counts as BW (DESIGN §4: regional policy). An empty `code` means the whole
+// productcategorie.
+struct BwProduct {
+  std::string categorie;
+  std::string code;
+};
+
+// [responsibility]: the BW responsibility rules (issue 5) and what counts as BW.
+struct ResponsibilityConfig {
+  rules::ResponsibilityParams params;   // regions come from `iwmo-gateway import regions`
+  std::vector<BwProduct> bw_products = {{"15", ""}};  // default: productcategorie 15 Beschermd wonen
+  std::filesystem::path gemeenten_file;  // empty: the data directory's config/gemeenten.csv
+};
+
 struct Config {
   std::string origin;  // the file it came from, or "embedded default"
   std::vector<std::string> own_gemeente;
@@ -64,6 +79,7 @@ struct Config {
   LogConfig log;
   DeliveryConfig delivery;
   std::string http_listen = "127.0.0.1:8480";  // empty = no HTTP endpoint
+  ResponsibilityConfig responsibility;
 
   std::filesystem::path journalFile() const { return state_dir / "journal.sqlite"; }
 };
