@@ -60,6 +60,10 @@ struct DispatcherOptions {
   std::vector<std::string> curve_endpoints;  // need keys.server_* and authorized_workers
   CurveKeys keys;
   std::uint32_t heartbeat_ms = 1000;
+  // Called on the dispatcher thread just before an item is first sent to a worker: by then
+  // every earlier item of the same key has completed (committed), so it may attach state the
+  // journal holds about the key (the client context). Optional; must be quick.
+  std::function<void(proto::WorkItem&)> prepare;
 };
 
 struct DispatcherCounters {

@@ -411,7 +411,10 @@ class ZmqDispatcher final : public Dispatcher {
       }
       proto::WorkItem item = std::move(state->second.waiting.front());
       state->second.waiting.pop_front();
-      if (item.attempt() == 0) item.set_attempt(1);
+      if (item.attempt() == 0) {
+        item.set_attempt(1);
+        if (options_.prepare) options_.prepare(item);
+      }
       std::string bytes;
       item.SerializeToString(&bytes);
       try {

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "adapters/xml/xerces_platform.h"
+#include "gateway/cli/import_command.h"
 #include "gateway/cli/ops_commands.h"
 #include "gateway/cli/replay_command.h"
 #include "gateway/cli/responsible_command.h"
@@ -116,6 +117,32 @@ int main(int argc, char** argv) {
   responsible_cmd->add_flag("--json", responsible.json, "Print {\"gemeente\",\"rule\",\"regime\",\"flags\",\"trail\"}");
   responsible_cmd->add_flag("--check", responsible.check, "Compare with the case's \"expect\"; exit 1 on a mismatch");
 
+  // import
+  iwmo::cli::ImportOptions import_options;
+  CLI::App* import_cmd = app.add_subcommand(
+      "import",
+      "Import reference data for the responsibility rules from CSV into the journal (replacing the "
+      "previous data set; nothing is imported when any row is bad). Exit 0 imported, 1 bad rows.");
+  import_cmd->add_option("kind", import_options.kind, "brp, institutions, episodes or regions")
+      ->required()
+      ->check(CLI::IsMember({"brp", "institutions", "episodes", "regions"}));
+  import_cmd->add_option("file", import_options.file, "The CSV file")->required()->check(CLI::ExistingFile);
+  import_cmd->add_option("--journal", import_options.journal, "Journal file (default: the config's)");
+
+  // review
+  iwmo::cli::ReviewOptions review;
+  CLI::App* review_cmd = app.add_subcommand(
+      "review", "The responsibility-review queue: BW messages whose responsible municipality differs from the addressed one.");
+  review_cmd->require_subcommand(1);
+  CLI::App* review_list = review_cmd->add_subcommand("list", "List open reviews (--all: closed ones too).");
+  review_list->add_flag("--all", review.all, "Include closed reviews");
+  review_list->add_flag("--json", review.json, "One JSON object per line");
+  review_list->add_option("--journal", review.journal, "Journal file (default: the config's)");
+  CLI::App* review_done = review_cmd->add_subcommand("done", "Close the review of one message, with a note.");
+  review_done->add_option("id", review.message_id, "Journal id of the message")->required();
+  review_done->add_option("--note", review.note, "What was decided (kept in the journal)")->required();
+  review_done->add_option("--journal", review.journal, "Journal file (default: the config's)");
+
   // status
   bool status_json = false;
   CLI::App* status_cmd = app.add_subcommand("status", "Journal counts and the daemon's health.");
@@ -180,6 +207,11 @@ int main(int argc, char** argv) {
   }
   if (explain_cmd->parsed()) return iwmo::cli::runExplain(*config, journal_file, explain_id, explain_json);
   if (responsible_cmd->parsed()) return iwmo::cli::runResponsible(*config, responsible);
+  if (import_cmd->parsed()) return iwmo::cli::runImport(*config, import_options);
+  if (review_cmd->parsed()) {
+    review.action = review_done->parsed() ? "done" : "list";
+    return iwmo::cli::runReview(*config, review);
+  }
   if (status_cmd->parsed()) return iwmo::cli::runStatus(*config, journal_file, status_json);
   if (worker_cmd->parsed()) {
     return iwmo::cli::runWorker(*config, worker_endpoint, worker_name, server_key, worker_key);

@@ -300,7 +300,12 @@ int runWorker(const config::Config& config, const std::string& endpoint, const s
                  "`iwmo-gateway keygen`, whose .pub is in the daemon's bus.curve_authorized_keys_file)\n";
     return kExitUsage;
   }
-  HandlerChainHolder chain(makeHandlerChain(config));
+  auto handler_chain = makeHandlerChain(config);
+  if (!handler_chain) {
+    std::cerr << "iwmo-gateway worker: " << handler_chain.status().message() << "\n";
+    return kExitUsage;
+  }
+  HandlerChainHolder chain(std::move(*handler_chain));
   zmq::context_t context;
   std::atomic<bool> stop{false};
   std::thread signal_thread([&] {

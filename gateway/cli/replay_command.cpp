@@ -18,6 +18,7 @@
 #include "adapters/transport/directory_sink.h"
 #include "adapters/xml/schema_set.h"
 #include "gateway/cli/wiring.h"
+#include "gateway/journal/reference_store.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "gateway/pipeline/pipeline.h"
 
@@ -107,7 +108,19 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   transport::DirectorySink rejected_sink(out / "rejected");
   std::map<std::string, transport::Sink*> sinks = {
       {"backoffice", &backoffice_sink}, {"ggk", &ggk_sink}, {"rejected", &rejected_sink}};
-  HandlerChainHolder chain(makeHandlerChain(config));
+  auto handler_chain = makeHandlerChain(config);
+  if (!handler_chain) return fail(handler_chain.status().message());
+  HandlerChainHolder chain(std::move(*handler_chain));
+  // The replay decides responsibility on the reference data imported into the gateway's own
+  // journal (a copy, taken now, so the replay's journal says what it was decided on).
+  auto reference = journal::SqliteReferenceStore::open(out / "journal.sqlite");
+  if (!reference) return fail(reference.status().message());
+  if (Status copied = (*reference)->copyImportedFrom(config.journalFile()); !copied.isOk()) {
+    return fail(copied.message());
+  }
+  reference->reset();
+  auto context_lookup = makeContextLookup(config, out / "journal.sqlite");
+  if (!context_lookup) return fail(context_lookup.status().message());
 
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.limits = parseLimits(config);
@@ -119,6 +132,7 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   pipeline_options.logical_start = *clock_start;
   pipeline_options.log_deliveries = false;
   pipeline_options.dispatcher.heartbeat_ms = config.bus.heartbeat_ms;
+  pipeline_options.dispatcher.prepare = std::move(*context_lookup);
   SystemClock clock;
   pipeline::Metrics metrics;
   pipeline::Pipeline pipeline(pipeline_options, **journal, *schemas, *hasher, sinks, context,

@@ -193,12 +193,6 @@ Status readConfig(const Reader& r, const json& config, rules::ResponsibilityPara
 
 }  // namespace
 
-bool isBwProduct(const std::vector<config::BwProduct>& mapping, const std::string& categorie, const std::string& code) {
-  return std::any_of(mapping.begin(), mapping.end(), [&](const config::BwProduct& p) {
-    return p.categorie == categorie && (p.code.empty() || p.code == code);
-  });
-}
-
 Result<ResponsibilityCase> parseResponsibilityCase(std::string_view json_text, const std::string& file,
                                                    const rules::ResponsibilityParams& defaults,
                                                    const std::vector<config::BwProduct>& bw_products) {
@@ -281,7 +275,7 @@ Result<ResponsibilityCase> parseResponsibilityCase(std::string_view json_text, c
       if (!product["bw"].is_boolean()) return r.error("product.bw", "must be true or false");
       c.input.product_is_bw = product["bw"].get<bool>();
     } else {
-      c.input.product_is_bw = isBwProduct(bw_products, categorie, code);
+      c.input.product_is_bw = rules::isBwProduct(bw_products, categorie, code);
     }
   }
   if (root.contains("client_statement") && !root["client_statement"].is_null()) {

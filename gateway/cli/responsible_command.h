@@ -32,10 +32,6 @@ Result<ResponsibilityCase> parseResponsibilityCase(std::string_view json_text, c
                                                    const rules::ResponsibilityParams& defaults,
                                                    const std::vector<config::BwProduct>& bw_products);
 
-// Whether a product counts as BW under the region's mapping.
-bool isBwProduct(const std::vector<config::BwProduct>& mapping, const std::string& categorie,
-                 const std::string& code);
-
 nlohmann::ordered_json decisionJson(const rules::ResponsibilityDecision& decision);
 
 // Differences between a decision and an "expect" object (gemeente, rule, and flags when given);

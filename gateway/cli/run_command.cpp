@@ -96,9 +96,14 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
   std::map<std::string, transport::Sink*> sinks = {
       {"backoffice", &backoffice_sink}, {"ggk", &ggk_sink}, {"rejected", &rejected_sink}};
 
-  HandlerChainHolder chain(makeHandlerChain(config));
+  auto handler_chain = makeHandlerChain(config);
+  if (!handler_chain) return fail(handler_chain.status().message());
+  HandlerChainHolder chain(std::move(*handler_chain));
   auto bus_options = dispatcherOptions(config);
   if (!bus_options) return fail(bus_options.status().message());
+  auto context_lookup = makeContextLookup(config, config.journalFile());
+  if (!context_lookup) return fail(context_lookup.status().message());
+  bus_options->prepare = std::move(*context_lookup);
 
   pipeline::PipelineOptions options;
   options.limits = parseLimits(config);
@@ -206,9 +211,15 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
           for (const auto& key : needsRestart(config, *reloaded)) {
             std::cerr << "iwmo-gateway: SIGHUP: " << key << " changed; that takes effect after a restart\n";
           }
-          chain.swap(makeHandlerChain(*reloaded));
-          config.own_gemeente = reloaded->own_gemeente;
-          std::cerr << "iwmo-gateway: SIGHUP: reloaded " << config_file.string() << "\n";
+          auto reloaded_chain = makeHandlerChain(*reloaded);
+          if (!reloaded_chain) {
+            std::cerr << "iwmo-gateway: SIGHUP: keeping the running config; " << reloaded_chain.status().message() << "\n";
+          } else {
+            chain.swap(std::move(*reloaded_chain));
+            config.own_gemeente = reloaded->own_gemeente;
+            std::cerr << "iwmo-gateway: SIGHUP: reloaded " << config_file.string()
+                      << " (responsibility.bw_products for the client-context lookup takes effect after a restart)\n";
+          }
         }
       }
       sd_notify(0, "READY=1\nSTATUS=running");

@@ -4,10 +4,13 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <zmq.hpp>
 
+#include "gateway/handlers/responsibility_handler.h"
 #include "gateway/handlers/routing_handler.h"
+#include "gateway/journal/reference_store.h"
 
 #ifndef IWMO_DATA_DIR
 #error "IWMO_DATA_DIR must name the directory holding schemas/ and config/ (set by CMake)"
@@ -34,10 +37,46 @@ Result<rules::GemeenteTable> loadGemeenteTable(const config::Config& config) {
   return rules::GemeenteTable::parse(text.str(), file.string());
 }
 
-std::unique_ptr<const handlers::HandlerChain> makeHandlerChain(const config::Config& config) {
+namespace {
+
+Result<std::unique_ptr<handlers::ResponsibilityHandler>> makeResponsibilityHandler(const config::Config& config) {
+  auto table = loadGemeenteTable(config);
+  if (!table) return table.status();
+  return std::make_unique<handlers::ResponsibilityHandler>(
+      config.responsibility.params, config.responsibility.bw_products,
+      std::make_shared<const rules::GemeenteTable>(std::move(*table)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(const config::Config& config) {
   std::vector<std::unique_ptr<const handlers::Handler>> chain;
   chain.push_back(std::make_unique<handlers::RoutingHandler>(rules::RoutingParams{config.own_gemeente}));
+  auto responsibility = makeResponsibilityHandler(config);
+  if (!responsibility) return responsibility.status();
+  chain.push_back(std::move(*responsibility));
   return std::make_unique<const handlers::HandlerChain>(std::move(chain));
+}
+
+Result<std::function<void(proto::WorkItem&)>> makeContextLookup(const config::Config& config,
+                                                                const std::filesystem::path& journal_file) {
+  auto store = journal::SqliteReferenceStore::open(journal_file);
+  if (!store) return store.status();
+  auto handler = makeResponsibilityHandler(config);
+  if (!handler) return handler.status();
+  std::shared_ptr<journal::SqliteReferenceStore> shared_store = std::move(*store);
+  std::shared_ptr<const handlers::ResponsibilityHandler> shared_handler = std::move(*handler);
+  return std::function<void(proto::WorkItem&)>([shared_store, shared_handler](proto::WorkItem& item) {
+    if (!shared_handler->concerns(item.envelope())) return;
+    auto context = shared_store->clientContext(item.envelope().summary().client().bsn());
+    if (!context) {
+      // The handler decides without it and says so in the trail; the operator sees why here.
+      std::cerr << "iwmo-gateway: cannot read the client context for message #" << item.message_id() << ": "
+                << context.status().message() << "\n";
+      return;
+    }
+    *item.mutable_context() = std::move(*context);
+  });
 }
 
 bus::WorkFunction HandlerChainHolder::workFunction() {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -32,8 +33,17 @@ std::filesystem::path dataDir();
 // config/gemeenten.csv). Errors: kNotFound, kInvalid naming the line.
 Result<rules::GemeenteTable> loadGemeenteTable(const config::Config& config);
 
-// The handler chain of this issue: pass-through routing with the config's own_gemeente.
-std::unique_ptr<const handlers::HandlerChain> makeHandlerChain(const config::Config& config);
+// The handler chain: pass-through routing with the config's own_gemeente, then the
+// responsibility rules for BW messages (config.responsibility, the municipality table).
+// Errors: the municipality table cannot be read (kNotFound, kInvalid).
+Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(const config::Config& config);
+
+// The dispatcher's prepare hook: attaches the client context (BRP, institutions, BW episodes,
+// regions) from the journal's reference data to the work items the responsibility handler
+// decides on. The returned function keeps the store open.
+// Errors: the store cannot be opened, the municipality table cannot be read.
+Result<std::function<void(proto::WorkItem&)>> makeContextLookup(const config::Config& config,
+                                                                const std::filesystem::path& journal_file);
 
 class HandlerChainHolder {
  public:

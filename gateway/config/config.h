@@ -51,12 +51,7 @@ struct DeliveryConfig {
   std::uint32_t retry_max_ms = 300000;
 };
 
-// A product that counts as BW (DESIGN §4: regional policy). An empty `code` means the whole
-// productcategorie.
-struct BwProduct {
-  std::string categorie;
-  std::string code;
-};
+using BwProduct = rules::BwProduct;
 
 // [responsibility]: the BW responsibility rules (issue 5) and what counts as BW.
 struct ResponsibilityConfig {

@@ -66,6 +66,7 @@
 #include <variant>
 
 #include "gateway/base/sha256.h"
+#include "gateway/journal/reference_schema.h"
 #include "gateway/journal/sqlite_handle.h"
 
 namespace iwmo::journal {
@@ -226,6 +227,7 @@ Status ensureSchema(const Connection& connection) {
   const std::string prefix = prefixOf(connection.file());
   if (!version->has_value()) {
     IWMO_RETURN_IF_ERROR(connection.exec(kCreateSchema, "creating the tables"));
+    IWMO_RETURN_IF_ERROR(connection.exec(kReferenceSchema, "creating the reference-data tables"));
     const std::string insert = "INSERT INTO meta (key, value) VALUES ('schema_version', '" +
                                std::to_string(SqliteJournal::kSchemaVersion) + "')";
     IWMO_RETURN_IF_ERROR(connection.exec(insert.c_str(), "writing the schema version"));
@@ -243,6 +245,13 @@ Status ensureSchema(const Connection& connection) {
         prefix + "schema version " + text + " is newer than this build of iwmo-gateway reads (" +
         std::to_string(SqliteJournal::kSchemaVersion) +
         "); run the newer iwmo-gateway that wrote it, or restore a backup of this journal");
+  }
+  if (number < SqliteJournal::kSchemaVersion) {
+    // Version 1 -> 2 (issue 5): the reference-data and review tables; nothing else changed.
+    IWMO_RETURN_IF_ERROR(connection.exec(kReferenceSchema, "adding the reference-data tables"));
+    const std::string update = "UPDATE meta SET value = '" + std::to_string(SqliteJournal::kSchemaVersion) +
+                               "' WHERE key = 'schema_version'";
+    IWMO_RETURN_IF_ERROR(connection.exec(update.c_str(), "writing the schema version"));
   }
   return txn.commit();
 }
@@ -411,6 +420,7 @@ class SqliteJournal::Writer {
   StmtPtr begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
   StmtPtr find_by_sha_, find_by_key_, insert_message_, insert_log_;
   StmtPtr message_state_, insert_decision_, insert_outbox_, mark_handled_;
+  StmtPtr insert_episode_, episode_begin_, episode_end_, insert_review_;
   StmtPtr outbox_state_, insert_delivery_, outbox_delivered_, outbox_retry_, outbox_failed_;
   const std::size_t max_batch_;
 
@@ -455,6 +465,20 @@ Status SqliteJournal::Writer::prepare() {
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?8, ?8)"},
        {&mark_handled_,
         "UPDATE messages SET state = 'handled', disposition = ?2, handled_at = ?3 WHERE id = ?1"},
+       {&insert_episode_,
+        "INSERT INTO bw_episodes (bsn, gemeente, toewijzing_nummer, begin, end, origin, message_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, 'message #' || ?6, ?6) "
+        "ON CONFLICT (bsn, gemeente, toewijzing_nummer) WHERE origin <> 'import' DO NOTHING"},
+       // A start keeps the earliest begin; a stop sets the end (a later stop overrides).
+       {&episode_begin_,
+        "UPDATE bw_episodes SET begin = ?4 WHERE bsn = ?1 AND gemeente = ?2 AND toewijzing_nummer = ?3 "
+        "AND origin <> 'import' AND (begin = '' OR begin > ?4)"},
+       {&episode_end_,
+        "UPDATE bw_episodes SET end = ?4 WHERE bsn = ?1 AND gemeente = ?2 AND toewijzing_nummer = ?3 "
+        "AND origin <> 'import'"},
+       {&insert_review_,
+        "INSERT OR IGNORE INTO review_queue (message_id, at, addressed, responsible, rule, flags, summary) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
        {&outbox_state_, "SELECT state FROM outbox WHERE id = ?1"},
        {&insert_delivery_,
         "INSERT INTO deliveries (outbox_id, at, ok, detail) VALUES (?1, ?2, ?3, ?4)"},
@@ -670,6 +694,47 @@ Status SqliteJournal::Writer::execute(CommitJob& job) {
                              .bindText(6, out.receiver())
                              .bindBlob(7, out.payload())
                              .bind(8, job.at.micros)
+                             .run());
+  }
+  for (const proto::EpisodeUpdate& update : result.episode_updates()) {
+    {
+      Query q(connection_, insert_episode_.get(), "recording a BW episode");
+      IWMO_RETURN_IF_ERROR(q.bindText(1, update.bsn())
+                               .bindText(2, update.gemeente())
+                               .bind(3, update.toewijzing_nummer())
+                               .bindText(4, update.begin())
+                               .bindText(5, update.end())
+                               .bind(6, id)
+                               .run());
+    }
+    if (!update.begin().empty()) {
+      Query q(connection_, episode_begin_.get(), "recording the start of a BW episode");
+      IWMO_RETURN_IF_ERROR(q.bindText(1, update.bsn())
+                               .bindText(2, update.gemeente())
+                               .bind(3, update.toewijzing_nummer())
+                               .bindText(4, update.begin())
+                               .run());
+    }
+    if (!update.end().empty()) {
+      Query q(connection_, episode_end_.get(), "recording the end of a BW episode");
+      IWMO_RETURN_IF_ERROR(q.bindText(1, update.bsn())
+                               .bindText(2, update.gemeente())
+                               .bind(3, update.toewijzing_nummer())
+                               .bindText(4, update.end())
+                               .run());
+    }
+  }
+  for (const proto::ReviewItem& review : result.reviews()) {
+    std::string flags;
+    for (const auto& flag : review.flags()) flags += (flags.empty() ? "" : ",") + flag;
+    Query q(connection_, insert_review_.get(), "queueing a message for responsibility review");
+    IWMO_RETURN_IF_ERROR(q.bind(1, id)
+                             .bind(2, job.at.micros)
+                             .bindText(3, review.addressed())
+                             .bindText(4, review.responsible())
+                             .bindText(5, review.rule())
+                             .bindText(6, flags)
+                             .bindText(7, review.summary())
                              .run());
   }
   IWMO_RETURN_IF_ERROR(insertLogLines(job.log_lines));

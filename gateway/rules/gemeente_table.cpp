@@ -1,5 +1,6 @@
 #include "gateway/rules/gemeente_table.h"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -25,6 +26,7 @@ Result<GemeenteTable> GemeenteTable::parse(std::string_view csv_text, std::strin
   if (Status s = csv->requireColumns(columns); !s.isOk()) return s;
   const auto col = [&](const char* name) { return *csv->column(name); };
   std::vector<GemeenteRecord> records;
+  std::map<std::string, std::size_t> lines;  // code -> line of its (first) row
   for (const auto& row : csv->rows()) {
     const auto at = [&](const std::string& what) {
       return Status::invalid(std::string(file) + ":" + std::to_string(row.line) + ": " + what);
@@ -49,25 +51,44 @@ Result<GemeenteTable> GemeenteTable::parse(std::string_view csv_text, std::strin
     if (!record.successors.empty() && !record.valid_until) {
       return at("code " + record.code + " has successors but no valid_until (the day they took over)");
     }
+    if (!lines.emplace(record.code, row.line).second) {
+      return at("code " + record.code + " appears twice (first on line " + std::to_string(lines[record.code]) + ")");
+    }
     records.push_back(std::move(record));
   }
-  auto built = build(std::move(records));
-  if (!built) return Status::invalid(std::string(file) + ": " + built.status().message());
+  std::string failing_code;
+  auto built = build(std::move(records), &failing_code);
+  if (!built) {
+    const auto line = lines.find(failing_code);
+    return Status::invalid(std::string(file) + (line == lines.end() ? "" : ":" + std::to_string(line->second)) + ": " +
+                           built.status().message());
+  }
   return built;
 }
 
-Result<GemeenteTable> GemeenteTable::build(std::vector<GemeenteRecord> records) {
+Result<GemeenteTable> GemeenteTable::build(std::vector<GemeenteRecord> records, std::string* failing_code) {
   GemeenteTable table;
+  const auto fail = [&](const std::string& code, std::string message) {
+    if (failing_code) *failing_code = code;
+    return Status::invalid(std::move(message));
+  };
   for (auto& record : records) {
     const std::string code = record.code;
-    if (!table.records_.emplace(code, std::move(record)).second) {
-      return Status::invalid("code " + code + " appears twice");
-    }
+    if (!table.records_.emplace(code, std::move(record)).second) return fail(code, "code " + code + " appears twice");
+  }
+  // BRP Landelijke Tabel 33 has 1999 for the RNI (registered as not resident: no Dutch
+  // address); it is not a municipality, but BRP histories use it, so it is always known.
+  if (!table.records_.count(kRniCode)) {
+    GemeenteRecord rni;
+    rni.code = kRniCode;
+    rni.name = "RNI (Registratie Niet-ingezetenen)";
+    rni.valid_from = Date::fromYmd(1994, 10, 1);
+    table.records_.emplace(rni.code, std::move(rni));
   }
   for (const auto& [code, record] : table.records_) {
     for (const auto& successor : record.successors) {
       if (!table.records_.count(successor)) {
-        return Status::invalid("code " + code + " names successor " + successor + ", which is not in the table");
+        return fail(code, "code " + code + " names successor " + successor + ", which is not in the table");
       }
     }
     // A successor chain must end: follow every path and refuse a cycle.
@@ -77,7 +98,7 @@ Result<GemeenteTable> GemeenteTable::build(std::vector<GemeenteRecord> records) 
       const std::string next = frontier.back();
       frontier.pop_back();
       if (!seen.insert(next).second) {
-        if (next == code) return Status::invalid("code " + code + " is its own successor (a cycle)");
+        if (next == code) return fail(code, "code " + code + " is its own successor (a cycle)");
         continue;
       }
       for (const auto& s : table.records_.at(next).successors) frontier.push_back(s);
@@ -134,6 +155,13 @@ NormalisedCode GemeenteTable::normalise(std::string_view code, Date on,
         return result;
       }
       next = mapped->second;
+      if (std::find(record->successors.begin(), record->successors.end(), next) == record->successors.end()) {
+        result.kind = NormalisedCode::Kind::kSplit;
+        result.candidates = record->successors;
+        result.trail.push_back(ended + " and was split over " + parts + "; split_addresses maps " + std::string(address) +
+                               " to " + label(next) + ", which is not one of the parts: fix the mapping");
+        return result;
+      }
       result.trail.push_back(ended + " and was split over " + parts + "; address " + std::string(address) +
                              " is mapped to " + label(next));
       const GemeenteRecord* target = find(next);

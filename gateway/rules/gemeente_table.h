@@ -41,11 +41,15 @@ struct NormalisedCode {
   std::vector<std::string> trail;       // "0457 Weesp → 0363 Amsterdam on 2022-03-24"
 };
 
+// BRP code of the RNI (no Dutch address); always in the table (build() adds it).
+inline constexpr const char* kRniCode = "1999";
+
 class GemeenteTable {
  public:
   // Errors: kInvalid naming the line (duplicate code, bad date, unknown successor, a cycle).
   static Result<GemeenteTable> parse(std::string_view csv_text, std::string_view file);
-  static Result<GemeenteTable> build(std::vector<GemeenteRecord> records);
+  // `failing_code`, when given, receives the code an error is about.
+  static Result<GemeenteTable> build(std::vector<GemeenteRecord> records, std::string* failing_code = nullptr);
 
   const GemeenteRecord* find(std::string_view code) const;
   // "0363 Amsterdam" (or the code alone when unknown).

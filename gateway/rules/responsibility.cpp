@@ -55,7 +55,7 @@ class Decider {
 
   Result<ResponsibilityDecision> run() {
     decision_.regime = regimeB() ? 'B' : 'A';
-    trail("reference date (melding) " + d_.toString() + "; " +
+    trail("reference date D = " + d_.toString() + "; " +
           (params_.regime_b_effective
                ? "regime B (woonplaatsbeginsel) takes effect on " + params_.regime_b_effective->toString()
                : std::string("regime B (woonplaatsbeginsel) is not in force (no regime_b_effective)")) +
@@ -450,6 +450,12 @@ class Decider {
 };
 
 }  // namespace
+
+bool isBwProduct(const std::vector<BwProduct>& mapping, const std::string& categorie, const std::string& code) {
+  return std::any_of(mapping.begin(), mapping.end(), [&](const BwProduct& p) {
+    return p.categorie == categorie && (p.code.empty() || p.code == code);
+  });
+}
 
 Result<ResponsibilityDecision> decideResponsibility(const ResponsibilityInput& input,
                                                     const ResponsibilityParams& params,

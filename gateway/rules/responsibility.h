@@ -69,6 +69,14 @@ struct Region {
   bool mandate = true;               // members mandated the centrumgemeente to execute BW
 };
 
+// A product that counts as BW (DESIGN §4: regional policy; R12). An empty `code` means the
+// whole productcategorie.
+struct BwProduct {
+  std::string categorie;
+  std::string code;
+};
+bool isBwProduct(const std::vector<BwProduct>& mapping, const std::string& categorie, const std::string& code);
+
 struct ResponsibilityParams {
   enum class After5Years { kVangnet, kCurrentAddress };
   enum class Vangnet { kAanmeldgemeente, kCentrumgemeente };

@@ -823,12 +823,46 @@ TEST_CASE("a journal with a newer schema version is refused with kFailedPrecondi
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
     std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
-    REQUIRE(sqlite3_exec(db.get(), "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+    const std::string newer = std::to_string(SqliteJournal::kSchemaVersion + 1);
+    REQUIRE(sqlite3_exec(db.get(), ("UPDATE meta SET value = '" + newer + "' WHERE key = 'schema_version'").c_str(),
                          nullptr, nullptr, nullptr) == SQLITE_OK);
   }
   Result<std::unique_ptr<SqliteJournal>> journal = SqliteJournal::open(file, {});
   REQUIRE_FALSE(journal);
   CHECK(journal.status().code() == StatusCode::kFailedPrecondition);
   CHECK_THAT(journal.status().message(), Catch::Contains(file.string()));
-  CHECK_THAT(journal.status().message(), Catch::Contains("schema version 2"));
+  CHECK_THAT(journal.status().message(),
+             Catch::Contains("schema version " + std::to_string(SqliteJournal::kSchemaVersion + 1)));
+}
+
+TEST_CASE("a version-1 journal is upgraded in place: reference-data and review tables added, messages kept",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  openJournal(file).reset();
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+    REQUIRE(sqlite3_exec(db.get(),
+                         "DROP TABLE review_queue; DROP TABLE bw_episodes; DROP TABLE brp_periods; "
+                         "DROP TABLE institutions; DROP TABLE regions; "
+                         "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  Result<std::unique_ptr<SqliteJournal>> journal = SqliteJournal::open(file, {});
+  REQUIRE(journal);
+  journal->reset();
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+  CHECK(sqlite3_exec(db.get(), "SELECT COUNT(*) FROM review_queue, bw_episodes, brp_periods, institutions, regions",
+                     nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db.get(), "SELECT value FROM meta WHERE key = 'schema_version'", -1, &stmt, nullptr) ==
+          SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) ==
+        std::to_string(SqliteJournal::kSchemaVersion));
+  sqlite3_finalize(stmt);
 }

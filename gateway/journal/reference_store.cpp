@@ -1,0 +1,320 @@
+#include "gateway/journal/reference_store.h"
+
+#include <map>
+#include <set>
+
+#include "gateway/journal/sqlite_handle.h"
+
+namespace iwmo::journal {
+
+using sqlite::Connection;
+using sqlite::Query;
+using sqlite::StmtPtr;
+
+struct SqliteReferenceStore::Impl {
+  explicit Impl(Connection c) : connection(std::move(c)) {}
+  Connection connection;
+  std::mutex mutex;
+
+  Result<StmtPtr> prepare(std::string_view sql) { return connection.prepare(sql); }
+
+  // Runs `body` in one IMMEDIATE transaction; rolls back on any error.
+  template <typename F>
+  Status inTransaction(F&& body) {
+    Result<StmtPtr> begin = prepare("BEGIN IMMEDIATE");
+    if (!begin) return begin.status();
+    Result<StmtPtr> commit = prepare("COMMIT");
+    if (!commit) return commit.status();
+    Result<StmtPtr> rollback = prepare("ROLLBACK");
+    if (!rollback) return rollback.status();
+    sqlite::Transaction txn(connection, begin->get(), commit->get(), rollback->get());
+    IWMO_RETURN_IF_ERROR(txn.begin());
+    IWMO_RETURN_IF_ERROR(body());
+    return txn.commit();
+  }
+
+  Status exec(std::string_view sql, std::string_view doing) {
+    Result<StmtPtr> stmt = prepare(sql);
+    if (!stmt) return stmt.status();
+    return Query(connection, stmt->get(), doing).run();
+  }
+};
+
+SqliteReferenceStore::SqliteReferenceStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteReferenceStore::~SqliteReferenceStore() = default;
+
+Result<std::unique_ptr<SqliteReferenceStore>> SqliteReferenceStore::open(const std::filesystem::path& journal_file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(journal_file, ec)) {
+    return Status::notFound("no journal at " + journal_file.string() +
+                            "; start the gateway once (or give the right --journal)");
+  }
+  auto connection = Connection::open(journal_file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
+  if (!connection) return connection.status();
+  sqlite3_busy_timeout(connection->get(), 10000);
+  IWMO_RETURN_IF_ERROR(connection->exec("PRAGMA foreign_keys=ON; PRAGMA cache_size=-2048;", "configuring"));
+  auto impl = std::make_unique<Impl>(std::move(*connection));
+  Result<StmtPtr> probe = impl->prepare("SELECT 1 FROM review_queue LIMIT 1");
+  if (!probe) {
+    return Status::failedPrecondition("journal " + journal_file.string() +
+                                      " has no reference-data tables; open it once with this version of "
+                                      "iwmo-gateway (e.g. `iwmo-gateway status`) to upgrade it");
+  }
+  return std::unique_ptr<SqliteReferenceStore>(new SqliteReferenceStore(std::move(impl)));
+}
+
+Status SqliteReferenceStore::replaceBrp(const std::vector<BrpRow>& rows) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->inTransaction([&]() -> Status {
+    IWMO_RETURN_IF_ERROR(impl_->exec("DELETE FROM brp_periods", "clearing the BRP history"));
+    Result<StmtPtr> insert = impl_->prepare(
+        "INSERT INTO brp_periods (bsn, gemeente, begin, end, kind, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!insert) return insert.status();
+    for (const BrpRow& row : rows) {
+      Query q(impl_->connection, insert->get(), "importing a BRP period");
+      IWMO_RETURN_IF_ERROR(q.bindText(1, row.bsn)
+                               .bindText(2, row.period.gemeente())
+                               .bindText(3, row.period.begin())
+                               .bindText(4, row.period.end())
+                               .bindText(5, row.period.kind())
+                               .bindText(6, row.period.address())
+                               .run());
+    }
+    return Status::ok();
+  });
+}
+
+Status SqliteReferenceStore::replaceInstitutions(const std::vector<proto::InstitutionRecord>& rows) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->inTransaction([&]() -> Status {
+    IWMO_RETURN_IF_ERROR(impl_->exec("DELETE FROM institutions", "clearing the institution register"));
+    Result<StmtPtr> insert =
+        impl_->prepare("INSERT INTO institutions (address, type, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4)");
+    if (!insert) return insert.status();
+    for (const auto& row : rows) {
+      Query q(impl_->connection, insert->get(), "importing an institution");
+      IWMO_RETURN_IF_ERROR(
+          q.bindText(1, row.address()).bindText(2, row.type()).bindText(3, row.from()).bindText(4, row.to()).run());
+    }
+    return Status::ok();
+  });
+}
+
+Status SqliteReferenceStore::replaceImportedEpisodes(const std::vector<EpisodeRow>& rows) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->inTransaction([&]() -> Status {
+    IWMO_RETURN_IF_ERROR(impl_->exec("DELETE FROM bw_episodes WHERE origin = 'import'", "clearing imported BW episodes"));
+    Result<StmtPtr> insert = impl_->prepare(
+        "INSERT INTO bw_episodes (bsn, gemeente, begin, end, origin) VALUES (?1, ?2, ?3, ?4, 'import')");
+    if (!insert) return insert.status();
+    for (const EpisodeRow& row : rows) {
+      Query q(impl_->connection, insert->get(), "importing a BW episode");
+      IWMO_RETURN_IF_ERROR(q.bindText(1, row.bsn)
+                               .bindText(2, row.episode.gemeente())
+                               .bindText(3, row.episode.begin())
+                               .bindText(4, row.episode.end())
+                               .run());
+    }
+    return Status::ok();
+  });
+}
+
+Status SqliteReferenceStore::replaceRegions(const std::vector<proto::RegionRecord>& regions) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->inTransaction([&]() -> Status {
+    IWMO_RETURN_IF_ERROR(impl_->exec("DELETE FROM regions", "clearing the region table"));
+    Result<StmtPtr> insert =
+        impl_->prepare("INSERT INTO regions (centrumgemeente, member, mandate) VALUES (?1, ?2, ?3)");
+    if (!insert) return insert.status();
+    for (const auto& region : regions) {
+      for (const auto& member : region.members()) {
+        Query q(impl_->connection, insert->get(), "importing a region member");
+        IWMO_RETURN_IF_ERROR(q.bindText(1, region.centrumgemeente()).bindText(2, member).bindBool(3, region.mandate()).run());
+      }
+    }
+    return Status::ok();
+  });
+}
+
+Status SqliteReferenceStore::copyImportedFrom(const std::filesystem::path& other) {
+  std::error_code ec;
+  if (!std::filesystem::exists(other, ec)) return Status::ok();
+  std::lock_guard lock(impl_->mutex);
+  {
+    Result<StmtPtr> attach = impl_->prepare("ATTACH DATABASE ?1 AS source");
+    if (!attach) return attach.status();
+    const std::string name = other.string();
+    Query q(impl_->connection, attach->get(), "attaching the gateway's journal");
+    IWMO_RETURN_IF_ERROR(q.bindText(1, name).run());
+  }
+  Status copied = impl_->inTransaction([&]() -> Status {
+    Result<StmtPtr> probe = impl_->prepare("SELECT 1 FROM source.brp_periods LIMIT 1");
+    if (!probe) return Status::ok();  // a version-1 journal: nothing imported yet
+    for (const char* sql :
+         {"DELETE FROM main.brp_periods", "INSERT INTO main.brp_periods SELECT * FROM source.brp_periods",
+          "DELETE FROM main.institutions", "INSERT INTO main.institutions SELECT * FROM source.institutions",
+          "DELETE FROM main.bw_episodes WHERE origin = 'import'",
+          "INSERT INTO main.bw_episodes (bsn, gemeente, begin, end, origin) "
+          "SELECT bsn, gemeente, begin, end, origin FROM source.bw_episodes WHERE origin = 'import' ORDER BY id",
+          "DELETE FROM main.regions", "INSERT INTO main.regions SELECT * FROM source.regions"}) {
+      IWMO_RETURN_IF_ERROR(impl_->exec(sql, "copying the imported reference data"));
+    }
+    return Status::ok();
+  });
+  (void)impl_->exec("DETACH DATABASE source", "detaching the gateway's journal");
+  return copied;
+}
+
+Result<std::vector<proto::RegionRecord>> SqliteReferenceStore::regions() {
+  std::lock_guard lock(impl_->mutex);
+  Result<StmtPtr> stmt =
+      impl_->prepare("SELECT centrumgemeente, member, mandate FROM regions ORDER BY centrumgemeente, member");
+  if (!stmt) return stmt.status();
+  std::map<std::string, proto::RegionRecord> by_centrum;
+  Query q(impl_->connection, stmt->get(), "reading the region table");
+  while (true) {
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    proto::RegionRecord& region = by_centrum[q.bytes(0)];
+    region.set_centrumgemeente(q.bytes(0));
+    region.add_members(q.bytes(1));
+    region.set_mandate(q.int64(2) != 0);
+  }
+  std::vector<proto::RegionRecord> out;
+  for (auto& [centrum, region] : by_centrum) out.push_back(std::move(region));
+  return out;
+}
+
+Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::string& bsn) {
+  proto::ClientContext context;
+  {
+    std::lock_guard lock(impl_->mutex);
+    std::set<std::string> addresses;
+    {
+      Result<StmtPtr> stmt = impl_->prepare(
+          "SELECT gemeente, begin, end, kind, address FROM brp_periods WHERE bsn = ?1 ORDER BY begin, rowid");
+      if (!stmt) return stmt.status();
+      Query q(impl_->connection, stmt->get(), "reading a BRP history");
+      q.bindText(1, bsn);
+      while (true) {
+        Result<bool> row = q.step();
+        if (!row) return row.status();
+        if (!*row) break;
+        proto::BrpPeriodRecord* period = context.add_brp();
+        period->set_gemeente(q.bytes(0));
+        period->set_begin(q.bytes(1));
+        period->set_end(q.bytes(2));
+        period->set_kind(q.bytes(3));
+        period->set_address(q.bytes(4));
+        if (!period->address().empty()) addresses.insert(period->address());
+      }
+    }
+    {
+      Result<StmtPtr> stmt =
+          impl_->prepare("SELECT address, type, valid_from, valid_to FROM institutions WHERE address = ?1 ORDER BY rowid");
+      if (!stmt) return stmt.status();
+      for (const std::string& address : addresses) {
+        Query q(impl_->connection, stmt->get(), "reading the institution register");
+        q.bindText(1, address);
+        while (true) {
+          Result<bool> row = q.step();
+          if (!row) return row.status();
+          if (!*row) break;
+          proto::InstitutionRecord* inst = context.add_institutions();
+          inst->set_address(q.bytes(0));
+          inst->set_type(q.bytes(1));
+          inst->set_from(q.bytes(2));
+          inst->set_to(q.bytes(3));
+        }
+      }
+    }
+    {
+      Result<StmtPtr> stmt = impl_->prepare(
+          "SELECT gemeente, begin, end, origin FROM bw_episodes WHERE bsn = ?1 AND begin <> '' ORDER BY begin, id");
+      if (!stmt) return stmt.status();
+      Query q(impl_->connection, stmt->get(), "reading BW episodes");
+      q.bindText(1, bsn);
+      while (true) {
+        Result<bool> row = q.step();
+        if (!row) return row.status();
+        if (!*row) break;
+        proto::BwEpisodeRecord* episode = context.add_episodes();
+        episode->set_gemeente(q.bytes(0));
+        episode->set_begin(q.bytes(1));
+        episode->set_end(q.bytes(2));
+        episode->set_origin(q.bytes(3));
+      }
+    }
+  }
+  auto regions = this->regions();
+  if (!regions) return regions.status();
+  for (auto& region : *regions) *context.add_regions() = std::move(region);
+  context.set_looked_up(true);
+  return context;
+}
+
+Result<std::vector<ReviewRecord>> SqliteReferenceStore::reviews(bool include_done) {
+  std::lock_guard lock(impl_->mutex);
+  Result<StmtPtr> stmt = impl_->prepare(
+      std::string("SELECT r.message_id, r.at, m.message_type, r.addressed, r.responsible, r.rule, r.flags, r.summary, "
+                  "r.state, r.resolved_at, r.note FROM review_queue r JOIN messages m ON m.id = r.message_id ") +
+      (include_done ? "" : "WHERE r.state = 'open' ") + "ORDER BY r.message_id");
+  if (!stmt) return stmt.status();
+  std::vector<ReviewRecord> out;
+  Query q(impl_->connection, stmt->get(), "reading the review queue");
+  while (true) {
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    ReviewRecord r;
+    r.message_id = q.uint64(0);
+    r.at = Timestamp{q.int64(1)};
+    r.message_type = q.bytes(2);
+    r.addressed = q.bytes(3);
+    r.responsible = q.bytes(4);
+    r.rule = q.bytes(5);
+    r.flags = q.bytes(6);
+    r.summary = q.bytes(7);
+    r.state = q.bytes(8);
+    if (!q.isNull(9)) r.resolved_at = Timestamp{q.int64(9)};
+    r.note = q.bytes(10);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<bool> SqliteReferenceStore::resolveReview(MessageId message_id, const std::string& note, Timestamp at) {
+  std::lock_guard lock(impl_->mutex);
+  Result<StmtPtr> stmt = impl_->prepare(
+      "UPDATE review_queue SET state = 'done', resolved_at = ?2, note = ?3 WHERE message_id = ?1 AND state = 'open'");
+  if (!stmt) return stmt.status();
+  Query q(impl_->connection, stmt->get(), "resolving a review");
+  IWMO_RETURN_IF_ERROR(q.bind(1, message_id).bind(2, at.micros).bindText(3, note).run());
+  return sqlite3_changes(impl_->connection.get()) > 0;
+}
+
+Result<ReferenceCounts> SqliteReferenceStore::counts() {
+  std::lock_guard lock(impl_->mutex);
+  ReferenceCounts counts;
+  const std::pair<const char*, std::uint64_t*> queries[] = {
+      {"SELECT COUNT(*) FROM brp_periods", &counts.brp_periods},
+      {"SELECT COUNT(DISTINCT bsn) FROM brp_periods", &counts.brp_clients},
+      {"SELECT COUNT(*) FROM institutions", &counts.institutions},
+      {"SELECT COUNT(*) FROM bw_episodes WHERE origin = 'import'", &counts.episodes_imported},
+      {"SELECT COUNT(*) FROM bw_episodes WHERE origin <> 'import'", &counts.episodes_from_traffic},
+      {"SELECT COUNT(*) FROM regions", &counts.region_members},
+      {"SELECT COUNT(*) FROM review_queue WHERE state = 'open'", &counts.reviews_open},
+  };
+  for (const auto& [sql, out] : queries) {
+    Result<StmtPtr> stmt = impl_->prepare(sql);
+    if (!stmt) return stmt.status();
+    Query q(impl_->connection, stmt->get(), "counting reference data");
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    *out = *row ? q.uint64(0) : 0;
+  }
+  return counts;
+}
+
+}  // namespace iwmo::journal

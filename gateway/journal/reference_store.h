@@ -1,0 +1,96 @@
+// SqliteReferenceStore: the reference data the responsibility rules need (issue 5; DESIGN §4:
+// BRP address history, the institution register, BW episodes, the region table) and the
+// responsibility-review queue, in the journal database. One interface for the data sources; the
+// embedded default is this store, filled by `iwmo-gateway import` from CSV (a BRP web service
+// can later implement the same lookups).
+//
+// Imports replace a whole data set in one transaction (a full export replaces the previous one;
+// nothing is ever half-imported). Imported BW episodes are replaced; those learnt from the
+// traffic (WMO305/WMO307, written by SqliteJournal::commitResult) are kept.
+//
+// Thread-safety: every method may be called from any thread (one connection behind a mutex).
+// REQUIRES: the journal file was opened once by SqliteJournal (which creates the tables).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/base/clock.h"
+#include "gateway/base/result.h"
+#include "gateway/journal/journal.h"
+#include "pipeline.pb.h"
+
+namespace iwmo::journal {
+
+struct BrpRow {
+  std::string bsn;
+  proto::BrpPeriodRecord period;
+};
+
+struct EpisodeRow {
+  std::string bsn;
+  proto::BwEpisodeRecord episode;
+};
+
+struct ReviewRecord {
+  MessageId message_id = 0;
+  Timestamp at;
+  std::string message_type;
+  std::string addressed;
+  std::string responsible;
+  std::string rule;
+  std::string flags;  // comma-separated
+  std::string summary;
+  std::string state;  // "open" or "done"
+  std::optional<Timestamp> resolved_at;
+  std::string note;
+};
+
+struct ReferenceCounts {
+  std::uint64_t brp_periods = 0;
+  std::uint64_t brp_clients = 0;
+  std::uint64_t institutions = 0;
+  std::uint64_t episodes_imported = 0;
+  std::uint64_t episodes_from_traffic = 0;
+  std::uint64_t region_members = 0;
+  std::uint64_t reviews_open = 0;
+};
+
+class SqliteReferenceStore {
+ public:
+  // Errors: kNotFound (no journal file), kFailedPrecondition (a journal without the tables:
+  // open it once with this version's SqliteJournal), kUnavailable, kDataLoss.
+  static Result<std::unique_ptr<SqliteReferenceStore>> open(const std::filesystem::path& journal_file);
+  ~SqliteReferenceStore();
+
+  Status replaceBrp(const std::vector<BrpRow>& rows);
+  Status replaceInstitutions(const std::vector<proto::InstitutionRecord>& rows);
+  Status replaceImportedEpisodes(const std::vector<EpisodeRow>& rows);
+  Status replaceRegions(const std::vector<proto::RegionRecord>& regions);
+
+  // The client's BRP periods (by begin), the institutions at their addresses, every BW episode
+  // and the regions; context.looked_up is set.
+  Result<proto::ClientContext> clientContext(const std::string& bsn);
+  Result<std::vector<proto::RegionRecord>> regions();
+
+  // Copies the imported data sets (BRP, institutions, imported episodes, regions) of another
+  // journal into this one, replacing ours; a missing `other` copies nothing (replay: decide on
+  // what the gateway has imported). One transaction.
+  Status copyImportedFrom(const std::filesystem::path& other);
+
+  Result<std::vector<ReviewRecord>> reviews(bool include_done);
+  // Marks one review done with the operator's note; false when there is no open review for it.
+  Result<bool> resolveReview(MessageId message_id, const std::string& note, Timestamp at);
+  Result<ReferenceCounts> counts();
+
+ private:
+  struct Impl;
+  explicit SqliteReferenceStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace iwmo::journal
