@@ -8,6 +8,7 @@ build="${1:-$root/build}"
 install -D -m 0755 "$build/gateway/cli/iwmo-gateway" /usr/bin/iwmo-gateway
 install -d /usr/share/iwmo-gateway
 cp -r "$root/schemas" /usr/share/iwmo-gateway/
+install -D -m 0644 "$root/config/gemeenten.csv" /usr/share/iwmo-gateway/config/gemeenten.csv
 install -m 0644 "$root/README.md" /usr/share/iwmo-gateway/README.md
 id iwmo-gateway >/dev/null 2>&1 || useradd --system --home-dir /var/lib/iwmo-gateway --shell /usr/sbin/nologin iwmo-gateway
 install -d -m 0750 /etc/iwmo-gateway

@@ -21,6 +21,10 @@ echo "   demo/messages/invalid: messages with one deliberate flaw each (see demo
 
 echo
 echo "== 2. the daemon: iwmo-gateway run =="
+echo "   reference data for the BW responsibility rules (invented, demo/reference/):"
+"$gateway" import brp demo/reference/brp.csv
+"$gateway" import institutions demo/reference/institutions.csv
+"$gateway" import regions demo/reference/regions.csv
 "$gateway" run 2> var/daemon.log &
 daemon=$!
 trap 'kill -TERM $daemon 2>/dev/null || true' EXIT
@@ -57,6 +61,19 @@ echo "== why was the message with Identificatie THR26-S0901 refused? (iwmo-gatew
 echo
 echo "== iwmo-gateway status =="
 "$gateway" status
+echo
+echo "== 3. responsibility for Beschermd Wonen =="
+echo "   today's law (regime A): the aanmeldgemeente decides; the BW toewijzing TW-2026-0004 is confirmed:"
+bw_sha=$(sha256sum demo/messages/valid/15-WMO301-toewijzing-beschermd-wonen-kartosen.xml | cut -c1-16)
+"$gateway" explain "$bw_sha" | grep -A3 "responsibility:"
+"$gateway" review list
+echo
+echo "   what if the woonplaatsbeginsel were in force (demo/regime-b.toml, a made-up date)?"
+"$gateway" --config demo/regime-b.toml replay demo/messages/valid --out var/demo-regime-b > /dev/null
+"$gateway" review list --journal var/demo-regime-b/journal.sqlite
+echo
+echo "   the same question as a case (DESIGN §4.1): iwmo-gateway responsible --case demo/cases/kartosen-regime-b.json --check"
+"$gateway" responsible --case demo/cases/kartosen-regime-b.json --check
 echo
 echo "== a few metrics (curl http://127.0.0.1:8480/metrics) =="
 curl -fs http://127.0.0.1:8480/metrics | grep -E '^iwmo_(messages_rejected_total|duplicates_total|queue_depth)' || true

@@ -229,10 +229,23 @@ int runConfigCheck(const fs::path& file) {
               config->ggk.deliver_dir.string().c_str());
   std::printf("  rejected      %s\n  routing log   %s\n", config->rejected_dir.string().c_str(),
               config->log.file.string().c_str());
+  const auto& responsibility = config->responsibility;
+  std::string products;
+  for (const auto& p : responsibility.bw_products) products += " " + p.categorie + (p.code.empty() ? "" : "/" + p.code);
+  std::printf("  BW rules      regime B %s; BW products:%s\n",
+              responsibility.params.regime_b_effective
+                  ? ("from " + responsibility.params.regime_b_effective->toString()).c_str()
+                  : "not in force (regime A, the aanmeldgemeente)",
+              products.empty() ? " none" : products.c_str());
   std::error_code ec;
   if (!fs::is_directory(config->iwmo_schema_dir, ec)) {
     std::fprintf(stderr, "%s: schemas.iwmo: directory %s does not exist; point it at the iWmo 3.2 XSDs\n",
                  file.string().c_str(), config->iwmo_schema_dir.string().c_str());
+    return kExitNegative;
+  }
+  auto table = loadGemeenteTable(*config);
+  if (!table) {
+    std::fprintf(stderr, "%s: responsibility.gemeenten_file: %s\n", file.string().c_str(), table.status().message().c_str());
     return kExitNegative;
   }
   return 0;

@@ -78,6 +78,16 @@ TEST_CASE("responsible --check passes every shared worked case", "[cli][responsi
   }
 }
 
+TEST_CASE("responsible --check passes the demo's own case", "[cli][responsibility]") {
+  const auto file = iwmo::test::sourceDir() / "demo/cases/kartosen-regime-b.json";
+  const auto result = responsible(file, " --check --json");
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+  const auto out = lastJsonLine(result.out);
+  CHECK(out["gemeente"] == "0606");
+  CHECK(out["rule"] == "B-institution");
+}
+
 TEST_CASE("responsible --check exits 1 and prints the mismatch", "[cli][responsibility]") {
   iwmo::test::TempDir dir;
   auto c = kampenCase();
