@@ -1,6 +1,8 @@
 #include "gateway/cli/import_command.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -30,13 +32,30 @@ class RowChecker {
   std::size_t count() const { return count_; }
   const std::vector<std::string>& problems() const { return problems_; }
 
+  // Never echoes the value: an almost-right BSN is still a BSN (non-negotiable 5).
   std::string bsn(std::size_t line, const std::string& text) {
-    if (!isValidBsn(text)) problem(line, "bsn '" + text + "' is not a valid BSN (nine digits passing the elfproef)");
+    if (isValidBsn(text)) return text;
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && text.size() == 8) {
+      problem(line, "bsn has 8 digits: a leading zero was probably lost (a spreadsheet does that); export it as text");
+    } else if (digits && text.size() == 9) {
+      problem(line, "bsn fails the elfproef (the BSN check); check the export");
+    } else if (text.empty()) {
+      problem(line, "bsn is empty");
+    } else {
+      problem(line, "bsn is not nine digits (" + std::to_string(text.size()) + " characters); are the columns in the right order?");
+    }
     return text;
+  }
+  // A field's value for a message, unless it could be a BSN (8 or more digits): then only its length.
+  static std::string shown(const std::string& text) {
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && text.size() >= 8) return "(" + std::to_string(text.size()) + " digits, not shown)";
+    return "'" + text + "'";
   }
   std::string gemeente(std::size_t line, const std::string& column, const std::string& text) {
     if (!table_.find(text)) {
-      problem(line, column + " '" + text + "' is not a municipality code that ever existed (four-digit CBS code; 1999 = RNI)");
+      problem(line, column + " " + shown(text) + " is not a municipality code that ever existed (four-digit CBS code; 1999 = RNI)");
     }
     return text;
   }
@@ -44,7 +63,7 @@ class RowChecker {
     if (text.empty() && optional) return std::nullopt;
     const auto parsed = Date::parse(text);
     if (!parsed) {
-      problem(line, column + " '" + text + "' is not a date (YYYY-MM-DD)" + (optional ? "; leave it empty when open" : ""));
+      problem(line, column + " " + shown(text) + " is not a date (YYYY-MM-DD)" + (optional ? "; leave it empty when open" : ""));
     }
     return parsed;
   }
@@ -89,9 +108,12 @@ int runImport(const config::Config& config, const ImportOptions& options) {
 
   RowChecker check(options.file.string(), *table);
   std::vector<journal::BrpRow> brp;
+  std::vector<std::size_t> brp_lines;
   std::vector<proto::InstitutionRecord> institutions;
   std::vector<journal::EpisodeRow> episodes;
   std::map<std::string, proto::RegionRecord> regions;
+  std::map<std::string, std::pair<std::string, std::size_t>> member_line;  // member -> (centrum, line)
+  std::map<std::string, std::pair<bool, std::size_t>> mandate_line;        // centrum -> (mandate, line)
   if (options.kind == "brp") {
     if (Status s = csv->requireColumns({"bsn", "gemeente", "begin", "end", "kind", "address"}); !s.isOk()) return fail(s.message(), 1);
     for (const auto& row : csv->rows()) {
@@ -104,10 +126,31 @@ int runImport(const config::Config& config, const ImportOptions& options) {
       out.period.set_begin(field(*csv, row, "begin"));
       out.period.set_end(field(*csv, row, "end"));
       const std::string kind = field(*csv, row, "kind");
-      if (kind != "woonadres" && kind != "briefadres") check.problem(row.line, "kind '" + kind + "' must be woonadres or briefadres");
+      if (kind != "woonadres" && kind != "briefadres") {
+        check.problem(row.line, "kind " + RowChecker::shown(kind) + " must be woonadres or briefadres");
+      }
       out.period.set_kind(kind);
       out.period.set_address(field(*csv, row, "address"));
       brp.push_back(std::move(out));
+      brp_lines.push_back(row.line);
+    }
+    // Periods of one client must not overlap (the BRP has one verblijfplaats at a time).
+    std::map<std::string, std::vector<std::size_t>> by_bsn;
+    for (std::size_t i = 0; i < brp.size(); ++i) by_bsn[brp[i].bsn].push_back(i);
+    for (auto& [bsn, rows] : by_bsn) {
+      std::sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) {
+        return brp[a].period.begin() < brp[b].period.begin();
+      });
+      for (std::size_t k = 1; k < rows.size(); ++k) {
+        const auto& before = brp[rows[k - 1]].period;
+        const auto& after = brp[rows[k]].period;
+        if (before.end().empty() || before.end() > after.begin()) {
+          check.problem(brp_lines[rows[k]], "this period (from " + after.begin() + ") overlaps the period of line " +
+                                                std::to_string(brp_lines[rows[k - 1]]) +
+                                                " of the same client (which ends " +
+                                                (before.end().empty() ? std::string("never") : before.end()) + ")");
+        }
+      }
     }
   } else if (options.kind == "institutions") {
     if (Status s = csv->requireColumns({"address", "type", "from", "to"}); !s.isOk()) return fail(s.message(), 1);
@@ -142,12 +185,26 @@ int runImport(const config::Config& config, const ImportOptions& options) {
       const std::string member = check.gemeente(row.line, "member", field(*csv, row, "member"));
       const std::string mandate = field(*csv, row, "mandate");
       if (!mandate.empty() && mandate != "yes" && mandate != "no") {
-        check.problem(row.line, "mandate '" + mandate + "' must be yes or no (empty = yes)");
+        check.problem(row.line, "mandate " + RowChecker::shown(mandate) + " must be yes or no (empty = yes)");
+      }
+      // One region per member, one mandate per region: a contradiction would be decided silently.
+      if (const auto seen = member_line.find(member); seen != member_line.end()) {
+        check.problem(row.line, "member " + member + " is already listed on line " + std::to_string(seen->second.second) +
+                                    " (region of " + seen->second.first + "); a municipality belongs to one BW region");
+      } else {
+        member_line[member] = {centrum, row.line};
+      }
+      const bool mandated = mandate != "no";
+      if (const auto first = mandate_line.find(centrum); first != mandate_line.end() && first->second.first != mandated) {
+        check.problem(row.line, "mandate differs from line " + std::to_string(first->second.second) +
+                                    " of the same region (centrumgemeente " + centrum + "); give the region one value");
+      } else if (first == mandate_line.end()) {
+        mandate_line[centrum] = {mandated, row.line};
       }
       proto::RegionRecord& region = regions[centrum];
       region.set_centrumgemeente(centrum);
       region.add_members(member);
-      region.set_mandate(mandate != "no");
+      region.set_mandate(mandated);
     }
   } else {
     return fail("unknown data set '" + options.kind + "'; import brp, institutions, episodes or regions", 2);

@@ -218,6 +218,24 @@ int runConfigCheck(const fs::path& file) {
     std::cerr << config.status().message() << "\n";
     return config.status().code() == StatusCode::kNotFound ? kExitUsage : kExitNegative;
   }
+  std::error_code ec;
+  if (!fs::is_directory(config->iwmo_schema_dir, ec)) {
+    std::fprintf(stderr, "%s: schemas.iwmo: directory %s does not exist; point it at the iWmo 3.2 XSDs\n",
+                 file.string().c_str(), config->iwmo_schema_dir.string().c_str());
+    return kExitNegative;
+  }
+  auto table = loadGemeenteTable(*config);
+  if (!table) {
+    std::fprintf(stderr, "%s: responsibility.gemeenten_file: %s\n", file.string().c_str(), table.status().message().c_str());
+    return kExitNegative;
+  }
+  for (const auto& [address, code] : config->responsibility.params.split_addresses) {
+    if (!table->find(code)) {
+      std::fprintf(stderr, "%s: responsibility.split_addresses.%s: %s is not a municipality code that ever existed\n",
+                   file.string().c_str(), address.c_str(), code.c_str());
+      return kExitNegative;
+    }
+  }
   std::printf("%s: OK\n", file.string().c_str());
   std::printf("  own_gemeente  ");
   for (const auto& code : config->own_gemeente) std::printf("%s ", code.c_str());
@@ -237,17 +255,6 @@ int runConfigCheck(const fs::path& file) {
                   ? ("from " + responsibility.params.regime_b_effective->toString()).c_str()
                   : "not in force (regime A, the aanmeldgemeente)",
               products.empty() ? " none" : products.c_str());
-  std::error_code ec;
-  if (!fs::is_directory(config->iwmo_schema_dir, ec)) {
-    std::fprintf(stderr, "%s: schemas.iwmo: directory %s does not exist; point it at the iWmo 3.2 XSDs\n",
-                 file.string().c_str(), config->iwmo_schema_dir.string().c_str());
-    return kExitNegative;
-  }
-  auto table = loadGemeenteTable(*config);
-  if (!table) {
-    std::fprintf(stderr, "%s: responsibility.gemeenten_file: %s\n", file.string().c_str(), table.status().message().c_str());
-    return kExitNegative;
-  }
   return 0;
 }
 

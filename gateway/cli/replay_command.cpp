@@ -118,8 +118,15 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   if (Status copied = (*reference)->copyImportedFrom(config.journalFile()); !copied.isOk()) {
     return fail(copied.message());
   }
+  auto reference_counts = (*reference)->counts();
+  if (!reference_counts) return fail(reference_counts.status().message());
   reference->reset();
-  auto context_lookup = makeContextLookup(config, out / "journal.sqlite");
+  if (reference_counts->brp_periods == 0 && reference_counts->region_members == 0) {
+    std::cerr << "iwmo-gateway replay: no reference data imported in " << config.journalFile().string()
+              << ": BW responsibility is decided without BRP history or regions (import them with "
+                 "`iwmo-gateway import`)\n";
+  }
+  auto context_lookup = ContextLookup::open(config, out / "journal.sqlite");
   if (!context_lookup) return fail(context_lookup.status().message());
 
   pipeline::PipelineOptions pipeline_options;
@@ -132,7 +139,7 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   pipeline_options.logical_start = *clock_start;
   pipeline_options.log_deliveries = false;
   pipeline_options.dispatcher.heartbeat_ms = config.bus.heartbeat_ms;
-  pipeline_options.dispatcher.prepare = std::move(*context_lookup);
+  pipeline_options.dispatcher.prepare = (*context_lookup)->prepareFunction();
   SystemClock clock;
   pipeline::Metrics metrics;
   pipeline::Pipeline pipeline(pipeline_options, **journal, *schemas, *hasher, sinks, context,
@@ -188,7 +195,15 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
     by_rule[rule] += n;
   }
   summary["per_type"] = by_type;
+  summary["reference_data"] = {{"brp_clients", reference_counts->brp_clients},
+                               {"brp_periods", reference_counts->brp_periods},
+                               {"institutions", reference_counts->institutions},
+                               {"bw_episodes", reference_counts->episodes_imported},
+                               {"region_members", reference_counts->region_members}};
   summary["per_rule"] = by_rule;
+  std::map<std::string, std::map<std::string, std::uint64_t>> responsibility;
+  for (const auto& [key, n] : metrics.responsibilityCounts()) responsibility[key.first][key.second] += n;
+  summary["responsibility"] = responsibility;
   std::map<std::string, std::uint64_t> derived;
   std::uint64_t derived_total = 0;
   for (const auto& [key, n] : metrics.deliveryCounts()) {
@@ -228,6 +243,14 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   }
   std::printf("\n  rules:");
   for (const auto& [rule, n] : by_rule) std::printf("  %s %llu", rule.c_str(), static_cast<unsigned long long>(n));
+  if (!responsibility.empty()) {
+    std::printf("\n  BW responsibility:");
+    for (const auto& [outcome, rules] : responsibility) {
+      for (const auto& [rule, n] : rules) {
+        std::printf("  %s %s %llu", outcome.c_str(), rule.c_str(), static_cast<unsigned long long>(n));
+      }
+    }
+  }
   std::printf("\n  files written: %llu (", static_cast<unsigned long long>(derived_total));
   bool first = true;
   for (const auto& [peer, n] : derived) {

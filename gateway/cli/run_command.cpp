@@ -101,9 +101,9 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
   HandlerChainHolder chain(std::move(*handler_chain));
   auto bus_options = dispatcherOptions(config);
   if (!bus_options) return fail(bus_options.status().message());
-  auto context_lookup = makeContextLookup(config, config.journalFile());
+  auto context_lookup = ContextLookup::open(config, config.journalFile());
   if (!context_lookup) return fail(context_lookup.status().message());
-  bus_options->prepare = std::move(*context_lookup);
+  bus_options->prepare = (*context_lookup)->prepareFunction();
 
   pipeline::PipelineOptions options;
   options.limits = parseLimits(config);
@@ -216,9 +216,11 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
             std::cerr << "iwmo-gateway: SIGHUP: keeping the running config; " << reloaded_chain.status().message() << "\n";
           } else {
             chain.swap(std::move(*reloaded_chain));
+            if (Status lookup = (*context_lookup)->reload(*reloaded); !lookup.isOk()) {
+              std::cerr << "iwmo-gateway: SIGHUP: the client-context lookup keeps the old BW products: " << lookup.message() << "\n";
+            }
             config.own_gemeente = reloaded->own_gemeente;
-            std::cerr << "iwmo-gateway: SIGHUP: reloaded " << config_file.string()
-                      << " (responsibility.bw_products for the client-context lookup takes effect after a restart)\n";
+            std::cerr << "iwmo-gateway: SIGHUP: reloaded " << config_file.string() << "\n";
           }
         }
       }

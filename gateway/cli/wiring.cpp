@@ -58,25 +58,37 @@ Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(const con
   return std::make_unique<const handlers::HandlerChain>(std::move(chain));
 }
 
-Result<std::function<void(proto::WorkItem&)>> makeContextLookup(const config::Config& config,
-                                                                const std::filesystem::path& journal_file) {
+Result<std::shared_ptr<ContextLookup>> ContextLookup::open(const config::Config& config,
+                                                           const std::filesystem::path& journal_file) {
   auto store = journal::SqliteReferenceStore::open(journal_file);
   if (!store) return store.status();
+  std::shared_ptr<ContextLookup> lookup(new ContextLookup());
+  lookup->store_ = std::move(*store);
+  IWMO_RETURN_IF_ERROR(lookup->reload(config));
+  return lookup;
+}
+
+Status ContextLookup::reload(const config::Config& config) {
   auto handler = makeResponsibilityHandler(config);
   if (!handler) return handler.status();
-  std::shared_ptr<journal::SqliteReferenceStore> shared_store = std::move(*store);
-  std::shared_ptr<const handlers::ResponsibilityHandler> shared_handler = std::move(*handler);
-  return std::function<void(proto::WorkItem&)>([shared_store, shared_handler](proto::WorkItem& item) {
-    if (!shared_handler->concerns(item.envelope())) return;
-    auto context = shared_store->clientContext(item.envelope().summary().client().bsn());
+  handler_.store(std::shared_ptr<const handlers::ResponsibilityHandler>(std::move(*handler)));
+  return Status::ok();
+}
+
+std::function<void(proto::WorkItem&)> ContextLookup::prepareFunction() {
+  return [self = shared_from_this()](proto::WorkItem& item) {
+    const std::shared_ptr<const handlers::ResponsibilityHandler> handler = self->handler_.load();
+    const std::string& bsn = item.envelope().summary().client().bsn();
+    if (bsn.empty() || !handler->concerns(item.envelope())) return;
+    auto context = self->store_->clientContext(bsn);
     if (!context) {
-      // The handler decides without it and says so in the trail; the operator sees why here.
+      // The handler then refuses to decide (RESPONSIBILITY-NO-CONTEXT, review); this says why.
       std::cerr << "iwmo-gateway: cannot read the client context for message #" << item.message_id() << ": "
                 << context.status().message() << "\n";
       return;
     }
     *item.mutable_context() = std::move(*context);
-  });
+  };
 }
 
 bus::WorkFunction HandlerChainHolder::workFunction() {

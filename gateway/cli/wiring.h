@@ -15,7 +15,9 @@
 #include "gateway/bus/bus.h"
 #include "gateway/config/config.h"
 #include "gateway/handlers/handler.h"
+#include "gateway/handlers/responsibility_handler.h"
 #include "gateway/journal/journal.h"
+#include "gateway/journal/reference_store.h"
 #include "gateway/log/log_projector.h"
 #include "gateway/rules/gemeente_table.h"
 
@@ -40,10 +42,22 @@ Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(const con
 
 // The dispatcher's prepare hook: attaches the client context (BRP, institutions, BW episodes,
 // regions) from the journal's reference data to the work items the responsibility handler
-// decides on. The returned function keeps the store open.
-// Errors: the store cannot be opened, the municipality table cannot be read.
-Result<std::function<void(proto::WorkItem&)>> makeContextLookup(const config::Config& config,
-                                                                const std::filesystem::path& journal_file);
+// decides on. reload() follows a SIGHUP (a new bw_products), so the lookup and the handler
+// chain agree on what is BW. Thread-safety: prepare() on the dispatcher thread, reload() from
+// any thread.
+class ContextLookup : public std::enable_shared_from_this<ContextLookup> {
+ public:
+  // Errors: the store cannot be opened, the municipality table cannot be read.
+  static Result<std::shared_ptr<ContextLookup>> open(const config::Config& config,
+                                                     const std::filesystem::path& journal_file);
+  Status reload(const config::Config& config);
+  std::function<void(proto::WorkItem&)> prepareFunction();
+
+ private:
+  ContextLookup() = default;
+  std::shared_ptr<journal::SqliteReferenceStore> store_;
+  std::atomic<std::shared_ptr<const handlers::ResponsibilityHandler>> handler_;
+};
 
 class HandlerChainHolder {
  public:

@@ -261,6 +261,11 @@ void readResponsibility(const toml::table& root, const fs::path& base_dir, Probl
                    "must be a list of institution types, e.g. [\"ggz-clinic\", \"wlz\", \"prison\"]");
     } else {
       params.designated_institution_types.clear();
+      if (list->empty()) {
+        problems.add(n->source(), section.key("designated_institution_types"),
+                     "is empty, so the institution rule (R6) could never apply; list the types of your "
+                     "institution register it covers, e.g. [\"ggz-clinic\", \"wlz\", \"prison\"]");
+      }
       for (const auto& item : *list) {
         const auto text = item.value<std::string>();
         if (!item.is_string() || !text || text->empty()) {
@@ -297,6 +302,11 @@ void readResponsibility(const toml::table& root, const fs::path& base_dir, Probl
       problems.add(n->source(), section.key("bw_products"), "must be a list of products; e.g. " + example);
     } else {
       out.bw_products.clear();
+      if (list->empty()) {
+        problems.add(n->source(), section.key("bw_products"),
+                     "is empty, so no message would ever count as BW and responsibility would never be "
+                     "decided; list at least one product, e.g. " + example);
+      }
       for (const auto& item : *list) {
         const toml::table* product = item.as_table();
         const auto categorie = product ? (*product)["categorie"].value<std::string>() : std::nullopt;

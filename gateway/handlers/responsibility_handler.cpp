@@ -79,13 +79,19 @@ void ResponsibilityHandler::handle(const proto::WorkItem& item, proto::HandlerRe
     if (products.find(label) == std::string::npos) products += (products.empty() ? "" : ", ") + label;
 
     // BW episodes from the traffic: the provider's start and stop messages.
-    if ((type == "WMO305" || type == "WMO307") && product.has_toewijzing_nummer()) {
+    if ((type == "WMO305" || type == "WMO307") && product.has_toewijzing_nummer() && !summary.client().bsn().empty()) {
+      const bool withdrawn = product.status_aanlevering() == "3";
       proto::EpisodeUpdate* update = result.add_episode_updates();
       update->set_bsn(summary.client().bsn());
       update->set_gemeente(summary.routing().gemeente());
       update->set_toewijzing_nummer(product.toewijzing_nummer());
       update->set_begin(product.begindatum());
-      if (type == "WMO307") update->set_end(product.einddatum());
+      if (type == "WMO305") {
+        update->set_kind(withdrawn ? proto::EpisodeUpdate::START_WITHDRAWN : proto::EpisodeUpdate::START);
+      } else {
+        update->set_end(product.einddatum());
+        update->set_kind(withdrawn ? proto::EpisodeUpdate::STOP_WITHDRAWN : proto::EpisodeUpdate::STOP);
+      }
     }
   }
   if (!reference) reference = Date::parse(summary.header().dagtekening());
@@ -111,9 +117,21 @@ void ResponsibilityHandler::handle(const proto::WorkItem& item, proto::HandlerRe
       params.regions.push_back({region.centrumgemeente(), {region.members().begin(), region.members().end()}, region.mandate()});
     }
   }
+  if (!item.context().looked_up()) {
+    // Deciding without the BRP would give the vangnet (or worse, a wrong woonadres): a person decides.
+    decision->set_outcome("review");
+    decision->add_rule_ids("RESPONSIBILITY-NO-CONTEXT");
+    decision->set_summary("BW " + products + ": the client's reference data could not be read, so responsibility "
+                          "was not decided (the daemon's log says why); delivered unchanged, queued for review");
+    decision->add_trail("no client context was attached to the work item (no BSN, or the reference store failed)");
+    proto::ReviewItem* review = result.add_reviews();
+    review->set_addressed(addressed);
+    review->set_rule("RESPONSIBILITY-NO-CONTEXT");
+    review->set_summary(decision->summary());
+    return;
+  }
   const rules::ResponsibilityInput input = inputOf(item, *reference, products);
   auto decided = rules::decideResponsibility(input, params, *gemeenten_);
-  if (!item.context().looked_up()) decision->add_trail("no client context was attached: decided without BRP, institutions or episodes");
   if (!decided) {
     decision->set_outcome("review");
     decision->add_rule_ids("RESPONSIBILITY-BAD-INPUT");

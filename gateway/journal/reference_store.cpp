@@ -20,8 +20,8 @@ struct SqliteReferenceStore::Impl {
 
   // Runs `body` in one IMMEDIATE transaction; rolls back on any error.
   template <typename F>
-  Status inTransaction(F&& body) {
-    Result<StmtPtr> begin = prepare("BEGIN IMMEDIATE");
+  Status inTransaction(F&& body, std::string_view begin_sql = "BEGIN IMMEDIATE") {
+    Result<StmtPtr> begin = prepare(begin_sql);
     if (!begin) return begin.status();
     Result<StmtPtr> commit = prepare("COMMIT");
     if (!commit) return commit.status();
@@ -37,6 +37,27 @@ struct SqliteReferenceStore::Impl {
     Result<StmtPtr> stmt = prepare(sql);
     if (!stmt) return stmt.status();
     return Query(connection, stmt->get(), doing).run();
+  }
+
+  // The region table; REQUIRES: mutex held.
+  Result<std::vector<proto::RegionRecord>> regions() {
+    Result<StmtPtr> stmt =
+        prepare("SELECT centrumgemeente, member, mandate FROM regions ORDER BY centrumgemeente, member");
+    if (!stmt) return stmt.status();
+    std::map<std::string, proto::RegionRecord> by_centrum;
+    Query q(connection, stmt->get(), "reading the region table");
+    while (true) {
+      Result<bool> row = q.step();
+      if (!row) return row.status();
+      if (!*row) break;
+      proto::RegionRecord& region = by_centrum[q.bytes(0)];
+      region.set_centrumgemeente(q.bytes(0));
+      region.add_members(q.bytes(1));
+      region.set_mandate(q.int64(2) != 0);
+    }
+    std::vector<proto::RegionRecord> out;
+    for (auto& [centrum, region] : by_centrum) out.push_back(std::move(region));
+    return out;
   }
 };
 
@@ -65,13 +86,17 @@ Result<std::unique_ptr<SqliteReferenceStore>> SqliteReferenceStore::open(const s
 
 Status SqliteReferenceStore::replaceBrp(const std::vector<BrpRow>& rows) {
   std::lock_guard lock(impl_->mutex);
-  return impl_->inTransaction([&]() -> Status {
-    IWMO_RETURN_IF_ERROR(impl_->exec("DELETE FROM brp_periods", "clearing the BRP history"));
+  // Stage the rows in a temporary table first (no lock on the journal while a large export loads),
+  // then swap them in with one short write transaction, so the daemon's commits barely wait.
+  IWMO_RETURN_IF_ERROR(impl_->exec("DROP TABLE IF EXISTS temp.staging_brp", "preparing the BRP import"));
+  IWMO_RETURN_IF_ERROR(impl_->exec("CREATE TEMP TABLE staging_brp AS SELECT * FROM main.brp_periods WHERE 0",
+                                   "preparing the BRP import"));
+  Status staged = impl_->inTransaction([&]() -> Status {
     Result<StmtPtr> insert = impl_->prepare(
-        "INSERT INTO brp_periods (bsn, gemeente, begin, end, kind, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "INSERT INTO temp.staging_brp (bsn, gemeente, begin, end, kind, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!insert) return insert.status();
     for (const BrpRow& row : rows) {
-      Query q(impl_->connection, insert->get(), "importing a BRP period");
+      Query q(impl_->connection, insert->get(), "staging a BRP period");
       IWMO_RETURN_IF_ERROR(q.bindText(1, row.bsn)
                                .bindText(2, row.period.gemeente())
                                .bindText(3, row.period.begin())
@@ -81,7 +106,15 @@ Status SqliteReferenceStore::replaceBrp(const std::vector<BrpRow>& rows) {
                                .run());
     }
     return Status::ok();
-  });
+  }, "BEGIN DEFERRED");
+  if (staged.isOk()) {
+    staged = impl_->inTransaction([&]() -> Status {
+      IWMO_RETURN_IF_ERROR(impl_->exec("DELETE FROM main.brp_periods", "clearing the BRP history"));
+      return impl_->exec("INSERT INTO main.brp_periods SELECT * FROM temp.staging_brp", "importing the BRP history");
+    });
+  }
+  (void)impl_->exec("DROP TABLE IF EXISTS temp.staging_brp", "cleaning up the BRP import");
+  return staged;
 }
 
 Status SqliteReferenceStore::replaceInstitutions(const std::vector<proto::InstitutionRecord>& rows) {
@@ -167,29 +200,22 @@ Status SqliteReferenceStore::copyImportedFrom(const std::filesystem::path& other
 
 Result<std::vector<proto::RegionRecord>> SqliteReferenceStore::regions() {
   std::lock_guard lock(impl_->mutex);
-  Result<StmtPtr> stmt =
-      impl_->prepare("SELECT centrumgemeente, member, mandate FROM regions ORDER BY centrumgemeente, member");
-  if (!stmt) return stmt.status();
-  std::map<std::string, proto::RegionRecord> by_centrum;
-  Query q(impl_->connection, stmt->get(), "reading the region table");
-  while (true) {
-    Result<bool> row = q.step();
-    if (!row) return row.status();
-    if (!*row) break;
-    proto::RegionRecord& region = by_centrum[q.bytes(0)];
-    region.set_centrumgemeente(q.bytes(0));
-    region.add_members(q.bytes(1));
-    region.set_mandate(q.int64(2) != 0);
-  }
-  std::vector<proto::RegionRecord> out;
-  for (auto& [centrum, region] : by_centrum) out.push_back(std::move(region));
-  return out;
+  return impl_->regions();
 }
 
 Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::string& bsn) {
   proto::ClientContext context;
+  std::lock_guard lock(impl_->mutex);
+  // One read transaction: an import committing meanwhile is seen entirely or not at all.
+  Result<StmtPtr> begin = impl_->prepare("BEGIN DEFERRED");
+  if (!begin) return begin.status();
+  Result<StmtPtr> commit = impl_->prepare("COMMIT");
+  if (!commit) return commit.status();
+  Result<StmtPtr> rollback = impl_->prepare("ROLLBACK");
+  if (!rollback) return rollback.status();
+  sqlite::Transaction snapshot(impl_->connection, begin->get(), commit->get(), rollback->get());
+  IWMO_RETURN_IF_ERROR(snapshot.begin());
   {
-    std::lock_guard lock(impl_->mutex);
     std::set<std::string> addresses;
     {
       Result<StmtPtr> stmt = impl_->prepare(
@@ -247,9 +273,10 @@ Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::stri
       }
     }
   }
-  auto regions = this->regions();
+  auto regions = impl_->regions();
   if (!regions) return regions.status();
   for (auto& region : *regions) *context.add_regions() = std::move(region);
+  IWMO_RETURN_IF_ERROR(snapshot.commit());
   context.set_looked_up(true);
   return context;
 }

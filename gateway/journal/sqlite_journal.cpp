@@ -1,4 +1,7 @@
-// SqliteJournal (sqlite_journal.h). The on-disk format, schema version 1:
+// SqliteJournal (sqlite_journal.h). The on-disk format, schema version 2 (version 1 plus the
+// reference-data and review tables of reference_schema.h: brp_periods, institutions, bw_episodes,
+// regions, review_queue; a version-1 journal is upgraded in place when opened, after which an
+// older binary refuses it):
 //
 // One SQLite database file in WAL mode (plus its -wal and -shm files while open). Times are
 // INTEGER microseconds since the Unix epoch, UTC (Timestamp::micros). Ids are INTEGER PRIMARY
@@ -6,7 +9,7 @@
 // without gaps (a rolled-back request gives its number back).
 //
 //   meta         key TEXT PRIMARY KEY, value TEXT
-//                  ('schema_version', '1'). A newer version is refused (kFailedPrecondition).
+//                  ('schema_version', '2'). A newer version is refused (kFailedPrecondition).
 //   messages     id INTEGER PRIMARY KEY        journal id (MessageId)
 //                received_at INTEGER           when the transport received it
 //                peer TEXT                     "backoffice" | "ggk"
@@ -420,7 +423,7 @@ class SqliteJournal::Writer {
   StmtPtr begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
   StmtPtr find_by_sha_, find_by_key_, insert_message_, insert_log_;
   StmtPtr message_state_, insert_decision_, insert_outbox_, mark_handled_;
-  StmtPtr insert_episode_, episode_begin_, episode_end_, insert_review_;
+  StmtPtr episode_start_, episode_delete_, episode_stop_, episode_unstop_, insert_review_;
   StmtPtr outbox_state_, insert_delivery_, outbox_delivered_, outbox_retry_, outbox_failed_;
   const std::size_t max_batch_;
 
@@ -465,16 +468,22 @@ Status SqliteJournal::Writer::prepare() {
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?8, ?8)"},
        {&mark_handled_,
         "UPDATE messages SET state = 'handled', disposition = ?2, handled_at = ?3 WHERE id = ?1"},
-       {&insert_episode_,
+       // A start sets the begin (a resend after a withdrawal corrects it); a stop sets the end and,
+       // when it came first (out of order), the begin it names.
+       {&episode_start_,
         "INSERT INTO bw_episodes (bsn, gemeente, toewijzing_nummer, begin, end, origin, message_id) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, 'message #' || ?6, ?6) "
-        "ON CONFLICT (bsn, gemeente, toewijzing_nummer) WHERE origin <> 'import' DO NOTHING"},
-       // A start keeps the earliest begin; a stop sets the end (a later stop overrides).
-       {&episode_begin_,
-        "UPDATE bw_episodes SET begin = ?4 WHERE bsn = ?1 AND gemeente = ?2 AND toewijzing_nummer = ?3 "
-        "AND origin <> 'import' AND (begin = '' OR begin > ?4)"},
-       {&episode_end_,
-        "UPDATE bw_episodes SET end = ?4 WHERE bsn = ?1 AND gemeente = ?2 AND toewijzing_nummer = ?3 "
+        "VALUES (?1, ?2, ?3, ?4, '', 'message #' || ?5, ?5) "
+        "ON CONFLICT (bsn, gemeente, toewijzing_nummer) WHERE origin <> 'import' "
+        "DO UPDATE SET begin = excluded.begin"},
+       {&episode_delete_,
+        "DELETE FROM bw_episodes WHERE bsn = ?1 AND gemeente = ?2 AND toewijzing_nummer = ?3 AND origin <> 'import'"},
+       {&episode_stop_,
+        "INSERT INTO bw_episodes (bsn, gemeente, toewijzing_nummer, begin, end, origin, message_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?6, 'message #' || ?5, ?5) "
+        "ON CONFLICT (bsn, gemeente, toewijzing_nummer) WHERE origin <> 'import' "
+        "DO UPDATE SET end = excluded.end, begin = CASE WHEN begin = '' THEN excluded.begin ELSE begin END"},
+       {&episode_unstop_,
+        "UPDATE bw_episodes SET end = '' WHERE bsn = ?1 AND gemeente = ?2 AND toewijzing_nummer = ?3 "
         "AND origin <> 'import'"},
        {&insert_review_,
         "INSERT OR IGNORE INTO review_queue (message_id, at, addressed, responsible, rule, flags, summary) "
@@ -697,31 +706,42 @@ Status SqliteJournal::Writer::execute(CommitJob& job) {
                              .run());
   }
   for (const proto::EpisodeUpdate& update : result.episode_updates()) {
-    {
-      Query q(connection_, insert_episode_.get(), "recording a BW episode");
-      IWMO_RETURN_IF_ERROR(q.bindText(1, update.bsn())
-                               .bindText(2, update.gemeente())
-                               .bind(3, update.toewijzing_nummer())
-                               .bindText(4, update.begin())
-                               .bindText(5, update.end())
-                               .bind(6, id)
-                               .run());
-    }
-    if (!update.begin().empty()) {
-      Query q(connection_, episode_begin_.get(), "recording the start of a BW episode");
-      IWMO_RETURN_IF_ERROR(q.bindText(1, update.bsn())
-                               .bindText(2, update.gemeente())
-                               .bind(3, update.toewijzing_nummer())
-                               .bindText(4, update.begin())
-                               .run());
-    }
-    if (!update.end().empty()) {
-      Query q(connection_, episode_end_.get(), "recording the end of a BW episode");
-      IWMO_RETURN_IF_ERROR(q.bindText(1, update.bsn())
-                               .bindText(2, update.gemeente())
-                               .bind(3, update.toewijzing_nummer())
-                               .bindText(4, update.end())
-                               .run());
+    switch (update.kind()) {
+      case proto::EpisodeUpdate::START: {
+        Query q(connection_, episode_start_.get(), "recording the start of a BW episode");
+        IWMO_RETURN_IF_ERROR(q.bindText(1, update.bsn())
+                                 .bindText(2, update.gemeente())
+                                 .bind(3, update.toewijzing_nummer())
+                                 .bindText(4, update.begin())
+                                 .bind(5, id)
+                                 .run());
+        break;
+      }
+      case proto::EpisodeUpdate::START_WITHDRAWN: {
+        Query q(connection_, episode_delete_.get(), "withdrawing the start of a BW episode");
+        IWMO_RETURN_IF_ERROR(
+            q.bindText(1, update.bsn()).bindText(2, update.gemeente()).bind(3, update.toewijzing_nummer()).run());
+        break;
+      }
+      case proto::EpisodeUpdate::STOP: {
+        Query q(connection_, episode_stop_.get(), "recording the end of a BW episode");
+        IWMO_RETURN_IF_ERROR(q.bindText(1, update.bsn())
+                                 .bindText(2, update.gemeente())
+                                 .bind(3, update.toewijzing_nummer())
+                                 .bindText(4, update.begin())
+                                 .bind(5, id)
+                                 .bindText(6, update.end())
+                                 .run());
+        break;
+      }
+      case proto::EpisodeUpdate::STOP_WITHDRAWN: {
+        Query q(connection_, episode_unstop_.get(), "withdrawing the end of a BW episode");
+        IWMO_RETURN_IF_ERROR(
+            q.bindText(1, update.bsn()).bindText(2, update.gemeente()).bind(3, update.toewijzing_nummer()).run());
+        break;
+      }
+      default:
+        return Status::invalid(prefix() + "message #" + std::to_string(id) + ": a BW episode update without a kind");
     }
   }
   for (const proto::ReviewItem& review : result.reviews()) {

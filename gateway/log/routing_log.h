@@ -9,7 +9,9 @@
 //
 //   seq           number   position in the log, from the journal
 //   time          string   ISO 8601 UTC with microseconds
-//   event         string   routed | rejected | delivered | delivery_failed | received_again
+//   event         string   routed | rejected | delivered | delivery_failed | received_again |
+//                          confirmed | review (the responsibility decision of a BW message:
+//                          as addressed, or not / only a person can say; issue 5)
 //   message_id    number   journal id (`iwmo-gateway explain ID`)
 //   message_type  string   WMO301 ... ("" when not recognised)
 //   from, to      string   peers: backoffice, ggk, rejected
@@ -21,7 +23,7 @@
 //                          forwarded, its report is in the rejected area)
 //   level         number   1 or 2 when the message failed validation
 //   codes         [string] finding codes (CS002, XSD, ...)
-//   handler       string   the handler that decided ("routing")
+//   handler       string   the handler that decided ("routing", "responsibility")
 //   rule_ids      [string] the rules that made the decision
 //   attempt       number   deliveries: which attempt this was
 //   derived       [string] file names of the messages emitted

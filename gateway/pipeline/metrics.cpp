@@ -31,6 +31,16 @@ void Metrics::decided(const std::string& type, const std::string& disposition,
   ++decided_[{type, disposition, rule}];
 }
 
+void Metrics::responsibilityDecided(const std::string& outcome, const std::string& rule) {
+  std::lock_guard lock(mutex_);
+  ++responsibility_[{outcome, rule}];
+}
+
+std::map<std::pair<std::string, std::string>, std::uint64_t> Metrics::responsibilityCounts() const {
+  std::lock_guard lock(mutex_);
+  return responsibility_;
+}
+
 void Metrics::delivered(const std::string& peer, const std::string& type) {
   std::lock_guard lock(mutex_);
   ++delivered_[{peer, type}];
@@ -87,6 +97,12 @@ std::string Metrics::render(const Gauges& gauges) const {
     if (std::get<1>(key) != "rejected") continue;
     out << "iwmo_messages_rejected_total{type=\"" << label(std::get<0>(key)) << "\",rule=\""
         << label(std::get<2>(key)) << "\"} " << n << "\n";
+  }
+  out << "# HELP iwmo_responsibility_decisions_total BW responsibility decisions, by outcome (confirmed, review) and rule.\n"
+      << "# TYPE iwmo_responsibility_decisions_total counter\n";
+  for (const auto& [key, n] : responsibility_) {
+    out << "iwmo_responsibility_decisions_total{outcome=\"" << label(key.first) << "\",rule=\"" << label(key.second)
+        << "\"} " << n << "\n";
   }
   out << "# HELP iwmo_messages_delivered_total Messages delivered from the outbox, by peer and type.\n"
       << "# TYPE iwmo_messages_delivered_total counter\n";

@@ -26,7 +26,10 @@ struct Gauges {
 class Metrics {
  public:
   void received(const std::string& peer, const std::string& type);
+  // The routing decision of a message (one per message).
   void decided(const std::string& type, const std::string& disposition, const std::string& rule);
+  // A responsibility decision of a BW message (outcome "confirmed" or "review").
+  void responsibilityDecided(const std::string& outcome, const std::string& rule);
   void delivered(const std::string& peer, const std::string& type);
   void deliveryFailed(const std::string& peer);
   void duplicate();
@@ -38,6 +41,8 @@ class Metrics {
 
   // (type, disposition, rule) → count, and (peer, type) → delivered count (replay summary).
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> decisionCounts() const;
+  // (outcome, rule) -> count.
+  std::map<std::pair<std::string, std::string>, std::uint64_t> responsibilityCounts() const;
   std::map<std::tuple<std::string, std::string>, std::uint64_t> deliveryCounts() const;
 
 
@@ -47,6 +52,7 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string>, std::uint64_t> received_;
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> decided_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> responsibility_;
   std::map<std::tuple<std::string, std::string>, std::uint64_t> delivered_;
   std::map<std::string, std::uint64_t> delivery_failed_;
   std::uint64_t duplicates_ = 0;

@@ -360,8 +360,12 @@ void Pipeline::commit(proto::HandlerResult result) {
           return;
         }
         for (const auto& decision : retry.decisions()) {
-          metrics_.decided(facts.message_type, decision.outcome(),
-                           decision.rule_ids_size() > 0 ? decision.rule_ids(0) : "");
+          const std::string rule = decision.rule_ids_size() > 0 ? decision.rule_ids(0) : "";
+          if (decision.handler() == "responsibility") {
+            metrics_.responsibilityDecided(decision.outcome(), rule);
+          } else {
+            metrics_.decided(facts.message_type, decision.outcome(), rule);
+          }
         }
         {
           std::lock_guard lock(dispatch_mutex_);

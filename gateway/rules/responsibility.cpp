@@ -74,14 +74,18 @@ class Decider {
       episodes_.push_back({e, *c});
     }
 
+    std::vector<Period> claimed;
     if (input_.claimed_periods) {
-      std::vector<Period> claimed;
       if (Status s = loadHistory(*input_.claimed_periods, "client_statement.claimed_periods", claimed); !s.isOk()) return s;
-      applyStatement(std::move(claimed));
     }
 
     if (input_.product_is_bw && !*input_.product_is_bw) return notBw();
-    if (!regimeB()) return regimeA();
+    if (!regimeB()) {
+      if (input_.claimed_periods) trail("the client's statement plays no part under regime A (R4 is an exception of regime B)");
+      return regimeA();
+    }
+    // R4 belongs to the exceptions of the woonplaatsbeginsel (art. 1.2.1a lid 1): regime B only.
+    if (input_.claimed_periods) applyStatement(std::move(claimed));
     return regimeBDecision();
   }
 
@@ -434,6 +438,9 @@ class Decider {
               "funding from the macrobudget supplement; REVIEW");
         return decide("B-vangnet", centrum, "the vangnet");
       }
+    }
+    if (params_.vangnet == ResponsibilityParams::Vangnet::kCentrumgemeente) {
+      trail("vangnet = \"centrumgemeente\", but the aanmeldgemeente is in no region of the region table");
     }
     trail("R9: the vangnet: the aanmeldgemeente (R9.1); funding from the macrobudget supplement; REVIEW");
     return decide("B-vangnet", aanmeld_, "the vangnet");

@@ -113,18 +113,24 @@ TEST_CASE("responsibility handler: WMO305 starts and WMO307 ends a BW episode", 
   CHECK(started.episode_updates(0).toewijzing_nummer() == 2600401);
   CHECK(started.episode_updates(0).begin() == "2026-05-01");
   CHECK(started.episode_updates(0).end().empty());
-  // Without context the decision says so in its trail.
+  CHECK(started.episode_updates(0).kind() == iwmo::proto::EpisodeUpdate::START);
+  // Without a client context nothing is decided: a person must (review), the message still goes.
   const auto* decision = responsibilityDecision(started);
   REQUIRE(decision != nullptr);
-  CHECK_THAT(decision->trail(0), Catch::Contains("no client context"));
+  CHECK(decision->outcome() == "review");
+  CHECK(decision->rule_ids(0) == "RESPONSIBILITY-NO-CONTEXT");
+  CHECK(started.reviews_size() == 1);
+  CHECK(started.disposition() == "routed");
 
   // A region that counts this begeleiding product as BW: its stop ends the episode (last day).
   auto stop = item("25-WMO307-stop-begeleiding-oud-bakker.xml", "ggk");
+  stop.mutable_context()->set_looked_up(true);
   const auto& product = stop.envelope().summary().products(0);
   const auto stopped = chain(std::nullopt, {{product.categorie(), product.code()}}).run(stop);
   REQUIRE(stopped.episode_updates_size() >= 1);
   CHECK(stopped.episode_updates(0).toewijzing_nummer() == product.toewijzing_nummer());
   CHECK(stopped.episode_updates(0).end() == product.einddatum());
+  CHECK(stopped.episode_updates(0).kind() == iwmo::proto::EpisodeUpdate::STOP);
   CHECK_FALSE(stopped.episode_updates(0).end().empty());
   // The same product is not BW under the default mapping: no episode, no decision.
   const auto plain = chain(std::nullopt).run(stop);

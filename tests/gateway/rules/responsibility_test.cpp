@@ -608,6 +608,14 @@ TEST_CASE("R4: a client statement that departs from the BRP can change the outco
     CHECK(same.gemeente == std::optional<std::string>("0193"));
     CHECK(same.flags.empty());
   }
+
+  SECTION("under regime A the statement plays no part: no DISPUTE_POSSIBLE") {
+    ResponsibilityParams regime_a;  // regime B not in force
+    const auto a = decide(in, regime_a);
+    CHECK(a.rule == "A-aanmeldgemeente");
+    CHECK(a.gemeente == std::optional<std::string>("0193"));
+    CHECK(a.flags.empty());
+  }
 }
 
 // --- input errors -----------------------------------------------------------------------------------
