@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The main job on the embedded default configuration: install what is missing, build, then
+#  0. import the demo's reference data for the BW responsibility rules (demo/reference/);
 #  1. replay the bundled demo batch (demo/messages) through the gateway's pipeline and print the
 #     replay summary (deterministic outputs in var/demo-replay/);
 #  2. start the daemon (`iwmo-gateway run`), hand it the same demo messages through its receive
 #     directories, and show what it did: the routing log (`tail`), the story of one rejected
-#     message (`explain`), the journal (`status`) and a few metrics; then stop it with SIGTERM.
+#     message (`explain`), the journal (`status`) and a few metrics; then stop it with SIGTERM;
+#  3. the BW responsibility decisions: today's law, and a what-if with the woonplaatsbeginsel.
 # The embedded default config keeps its state in var/ of this checkout; the demo starts from an
 # empty var/ each time.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -14,6 +16,11 @@ gateway="$IWMO_BUILD_DIR/gateway/cli/iwmo-gateway"
 cd "$IWMO_ROOT"
 rm -rf var
 echo
+echo "== 0. reference data for the BW responsibility rules (invented, demo/reference/) =="
+"$gateway" import brp demo/reference/brp.csv
+"$gateway" import institutions demo/reference/institutions.csv
+"$gateway" import regions demo/reference/regions.csv
+echo
 echo "== 1. iwmo-gateway replay demo/messages (embedded default config) =="
 echo "   demo/messages/valid: one story of all 14 iWmo 3.2 message types for gemeente 0599"
 echo "   demo/messages/invalid: messages with one deliberate flaw each (see demo/README.md)"
@@ -21,10 +28,6 @@ echo "   demo/messages/invalid: messages with one deliberate flaw each (see demo
 
 echo
 echo "== 2. the daemon: iwmo-gateway run =="
-echo "   reference data for the BW responsibility rules (invented, demo/reference/):"
-"$gateway" import brp demo/reference/brp.csv
-"$gateway" import institutions demo/reference/institutions.csv
-"$gateway" import regions demo/reference/regions.csv
 "$gateway" run 2> var/daemon.log &
 daemon=$!
 trap 'kill -TERM $daemon 2>/dev/null || true' EXIT
