@@ -46,9 +46,16 @@ rules::ResponsibilityInput inputOf(const proto::WorkItem& item, Date reference_d
   for (const auto& record : context.episodes()) {
     const auto begin = Date::parse(record.begin());
     if (!begin) continue;
-    input.episodes.push_back({record.gemeente(), *begin, optionalDate(record.end())});
+    input.episodes.push_back({record.gemeente(), *begin, optionalDate(record.end()),
+                              record.origin().find("(under review)") != std::string::npos});
   }
   return input;
+}
+
+// Queues the message for review; the BW episodes it teaches are in doubt until that is closed.
+proto::ReviewItem* addReview(proto::HandlerResult& result) {
+  for (auto& update : *result.mutable_episode_updates()) update.set_under_review(true);
+  return result.add_reviews();
 }
 
 }  // namespace
@@ -103,7 +110,7 @@ void ResponsibilityHandler::handle(const proto::WorkItem& item, proto::HandlerRe
     decision->set_outcome("review");
     decision->add_rule_ids("RESPONSIBILITY-NO-DATE");
     decision->set_summary("BW " + products + ": no start date and no Dagtekening to decide responsibility on");
-    proto::ReviewItem* review = result.add_reviews();
+    proto::ReviewItem* review = addReview(result);
     review->set_addressed(addressed);
     review->set_rule("RESPONSIBILITY-NO-DATE");
     review->set_summary(decision->summary());
@@ -124,7 +131,7 @@ void ResponsibilityHandler::handle(const proto::WorkItem& item, proto::HandlerRe
     decision->set_summary("BW " + products + ": the client's reference data could not be read, so responsibility "
                           "was not decided (the daemon's log says why); delivered unchanged, queued for review");
     decision->add_trail("no client context was attached to the work item (no BSN, or the reference store failed)");
-    proto::ReviewItem* review = result.add_reviews();
+    proto::ReviewItem* review = addReview(result);
     review->set_addressed(addressed);
     review->set_rule("RESPONSIBILITY-NO-CONTEXT");
     review->set_summary(decision->summary());
@@ -136,7 +143,7 @@ void ResponsibilityHandler::handle(const proto::WorkItem& item, proto::HandlerRe
     decision->set_outcome("review");
     decision->add_rule_ids("RESPONSIBILITY-BAD-INPUT");
     decision->set_summary("BW " + products + ": responsibility cannot be decided: " + decided.status().message());
-    proto::ReviewItem* review = result.add_reviews();
+    proto::ReviewItem* review = addReview(result);
     review->set_addressed(addressed);
     review->set_rule("RESPONSIBILITY-BAD-INPUT");
     review->set_summary(decision->summary());
@@ -161,7 +168,7 @@ void ResponsibilityHandler::handle(const proto::WorkItem& item, proto::HandlerRe
   decision->set_summary("BW " + products + ": the rules give " + who + basis + ", the message is addressed to " +
                         gemeenten_->label(addressed) +
                         ": delivered unchanged, queued for responsibility review (`iwmo-gateway review list`)");
-  proto::ReviewItem* review = result.add_reviews();
+  proto::ReviewItem* review = addReview(result);
   review->set_addressed(addressed);
   review->set_responsible(responsible);
   review->set_rule(decided->rule);

@@ -316,9 +316,23 @@ Result<bool> SqliteReferenceStore::resolveReview(MessageId message_id, const std
   Result<StmtPtr> stmt = impl_->prepare(
       "UPDATE review_queue SET state = 'done', resolved_at = ?2, note = ?3 WHERE message_id = ?1 AND state = 'open'");
   if (!stmt) return stmt.status();
-  Query q(impl_->connection, stmt->get(), "resolving a review");
-  IWMO_RETURN_IF_ERROR(q.bind(1, message_id).bind(2, at.micros).bindText(3, note).run());
-  return sqlite3_changes(impl_->connection.get()) > 0;
+  bool closed = false;
+  Status resolved = impl_->inTransaction([&]() -> Status {
+    {
+      Query q(impl_->connection, stmt->get(), "resolving a review");
+      IWMO_RETURN_IF_ERROR(q.bind(1, message_id).bind(2, at.micros).bindText(3, note).run());
+    }
+    closed = sqlite3_changes(impl_->connection.get()) > 0;
+    if (!closed) return Status::ok();
+    // The operator settled it: an episode learnt from this message is no longer in doubt.
+    Result<StmtPtr> trust = impl_->prepare(
+        "UPDATE bw_episodes SET origin = 'message #' || message_id WHERE message_id = ?1 AND origin LIKE '%(under review)'");
+    if (!trust) return trust.status();
+    Query t(impl_->connection, trust->get(), "confirming the BW episode of a reviewed message");
+    return t.bind(1, message_id).run();
+  });
+  if (!resolved.isOk()) return resolved;
+  return closed;
 }
 
 Result<ReferenceCounts> SqliteReferenceStore::counts() {

@@ -472,16 +472,17 @@ Status SqliteJournal::Writer::prepare() {
        // when it came first (out of order), the begin it names.
        {&episode_start_,
         "INSERT INTO bw_episodes (bsn, gemeente, toewijzing_nummer, begin, end, origin, message_id) "
-        "VALUES (?1, ?2, ?3, ?4, '', 'message #' || ?5, ?5) "
+        "VALUES (?1, ?2, ?3, ?4, '', 'message #' || ?5 || CASE WHEN ?6 THEN ' (under review)' ELSE '' END, ?5) "
         "ON CONFLICT (bsn, gemeente, toewijzing_nummer) WHERE origin <> 'import' "
-        "DO UPDATE SET begin = excluded.begin"},
+        "DO UPDATE SET begin = excluded.begin, origin = excluded.origin, message_id = excluded.message_id"},
        {&episode_delete_,
         "DELETE FROM bw_episodes WHERE bsn = ?1 AND gemeente = ?2 AND toewijzing_nummer = ?3 AND origin <> 'import'"},
        {&episode_stop_,
         "INSERT INTO bw_episodes (bsn, gemeente, toewijzing_nummer, begin, end, origin, message_id) "
-        "VALUES (?1, ?2, ?3, ?4, ?6, 'message #' || ?5, ?5) "
+        "VALUES (?1, ?2, ?3, ?4, ?6, 'message #' || ?5 || CASE WHEN ?7 THEN ' (under review)' ELSE '' END, ?5) "
         "ON CONFLICT (bsn, gemeente, toewijzing_nummer) WHERE origin <> 'import' "
-        "DO UPDATE SET end = excluded.end, begin = CASE WHEN begin = '' THEN excluded.begin ELSE begin END"},
+        "DO UPDATE SET end = excluded.end, begin = CASE WHEN begin = '' THEN excluded.begin ELSE begin END, "
+        "origin = CASE WHEN excluded.origin LIKE '%(under review)' THEN excluded.origin ELSE origin END"},
        {&episode_unstop_,
         "UPDATE bw_episodes SET end = '' WHERE bsn = ?1 AND gemeente = ?2 AND toewijzing_nummer = ?3 "
         "AND origin <> 'import'"},
@@ -714,6 +715,7 @@ Status SqliteJournal::Writer::execute(CommitJob& job) {
                                  .bind(3, update.toewijzing_nummer())
                                  .bindText(4, update.begin())
                                  .bind(5, id)
+                                 .bindBool(6, update.under_review())
                                  .run());
         break;
       }
@@ -731,6 +733,7 @@ Status SqliteJournal::Writer::execute(CommitJob& job) {
                                  .bindText(4, update.begin())
                                  .bind(5, id)
                                  .bindText(6, update.end())
+                                 .bindBool(7, update.under_review())
                                  .run());
         break;
       }

@@ -238,6 +238,7 @@ class Decider {
                                                                                     : open->gemeente.normalised.code) +
             " runs on " + d_.toString() + " (from " + open->episode.begin.toString() +
             (open->episode.end ? " to " + open->episode.end->toString() : std::string(", no end")) + ")");
+      doubtful(*open);
       if (params_.transition_existing_clients && chain_begin < *params_.regime_b_effective) {
         if (chain_begin != open->episode.begin) {
           trail("R10.1: it continues without a gap BW that began on " + chain_begin.toString() +
@@ -265,6 +266,7 @@ class Decider {
         trail("step 2 (R5): " + ended + ", " + span(*last->episode.end, d_) + " before D: less than " +
               plural(params_.months_return, "month", "months") + " (D is before " + limit.toString() + ")");
         noteNewClient(*last);
+        doubtful(*last);
         return decide("B-return-12m", last->gemeente, "the municipality that last provided BW ('laatstelijk verstrekt')");
       }
       trail("step 2 (R5): " + ended + "; on " + limit.toString() + " " +
@@ -285,6 +287,12 @@ class Decider {
       return decide("B-woonadres", cur->gemeente, "R3: the municipality 'waar hij zijn woonadres heeft'");
     }
     return noWoonadres(cur);
+  }
+
+  void doubtful(const Episode& e) {
+    if (!e.episode.under_review) return;
+    flag("REVIEW");
+    trail("that episode was learnt from a message whose own responsibility is still in the review queue: REVIEW");
   }
 
   // The begin of the run of gapless episodes of the same provider that ends with `e`.

@@ -61,6 +61,9 @@ struct BwEpisode {
   std::string gemeente;
   Date begin = Date::fromYmd(1970, 1, 1);
   std::optional<Date> end;
+  // Learnt from a message whose own responsibility is still in review: a decision resting on it
+  // is flagged REVIEW (it would otherwise confirm itself).
+  bool under_review = false;
 };
 
 struct Region {

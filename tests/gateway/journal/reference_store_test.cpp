@@ -50,7 +50,8 @@ struct Fixture {
   }
 
   // Commits a handler result carrying one episode update for client 999948714, provider 0599.
-  void episode(iwmo::proto::EpisodeUpdate::Kind kind, const std::string& begin, const std::string& end) {
+  std::uint64_t episode(iwmo::proto::EpisodeUpdate::Kind kind, const std::string& begin, const std::string& end,
+                        bool under_review = false) {
     const std::uint64_t id = append("<m" + std::to_string(++messages) + "/>");
     iwmo::proto::HandlerResult result;
     result.set_message_id(id);
@@ -62,10 +63,19 @@ struct Fixture {
     update->set_begin(begin);
     update->set_end(end);
     update->set_kind(kind);
+    update->set_under_review(under_review);
+    if (under_review) {
+      auto* review = result.add_reviews();
+      review->set_addressed("0599");
+      review->set_responsible("0606");
+      review->set_rule("B-institution");
+      review->set_summary("in doubt");
+    }
     auto committed = journal->commitResultSync(std::move(result), {}, kT0);
     INFO(committed.status().toString());
     REQUIRE(committed);
     REQUIRE(*committed);
+    return id;
   }
 
   iwmo::proto::ClientContext context() {
@@ -208,4 +218,14 @@ TEST_CASE("reference store: reviews are queued with the decision, listed, and cl
   REQUIRE(all->size() == 1);
   CHECK((*all)[0].state == "done");
   CHECK((*all)[0].note == "agreed with Schiedam");
+}
+
+TEST_CASE("reference store: an episode learnt from a message under review stays in doubt until the review is closed",
+          "[journal][responsibility]") {
+  Fixture f;
+  const std::uint64_t id = f.episode(iwmo::proto::EpisodeUpdate::START, "2026-05-01", "", true);
+  REQUIRE(f.context().episodes_size() == 1);
+  CHECK(f.context().episodes(0).origin() == "message #" + std::to_string(id) + " (under review)");
+  REQUIRE(f.store->resolveReview(id, "Rotterdam is right", kT0).value());
+  CHECK(f.context().episodes(0).origin() == "message #" + std::to_string(id));
 }

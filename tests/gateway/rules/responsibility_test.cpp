@@ -690,3 +690,16 @@ TEST_CASE("every decision's trail names the reference date and the regime", "[re
   CHECK(mentions(d.trail, "regime B"));
   CHECK(mentions(d.trail, "0166"));
 }
+
+TEST_CASE("an episode learnt from a message still under review makes the decision REVIEW", "[responsibility]") {
+  ResponsibilityInput in = input("2027-06-01", "0193");
+  in.brp = {woonadres("0193", "2020-01-01", nullptr, "ZWO-1")};
+  iwmo::rules::BwEpisode episode{"0150", Date::fromYmd(2027, 3, 1), std::nullopt, true};
+  in.episodes = {episode};
+  const auto doubtful = decide(in, regimeBParams());
+  CHECK(doubtful.rule == "B-ongoing");
+  CHECK(doubtful.gemeente == std::optional<std::string>("0150"));
+  CHECK(doubtful.flags == Flags{"REVIEW"});
+  in.episodes[0].under_review = false;
+  CHECK(decide(in, regimeBParams()).flags.empty());
+}
