@@ -16,36 +16,47 @@ struct SqliteReferenceStore::Impl {
   Connection connection;
   std::mutex mutex;
 
-  Result<StmtPtr> prepare(std::string_view sql) { return connection.prepare(sql); }
+  // Each statement is prepared once and reused (the client-context lookup runs per BW message on
+  // the dispatcher thread); a Query resets it after use. REQUIRES: mutex held.
+  Result<sqlite3_stmt*> prepare(std::string_view sql) {
+    auto cached = statements.find(sql);
+    if (cached != statements.end()) return cached->second.get();
+    Result<StmtPtr> stmt = connection.prepare(sql);
+    if (!stmt) return stmt.status();
+    sqlite3_stmt* raw = stmt->get();
+    statements.emplace(std::string(sql), std::move(*stmt));
+    return raw;
+  }
+  std::map<std::string, StmtPtr, std::less<>> statements;  // destroyed before connection
 
   // Runs `body` in one IMMEDIATE transaction; rolls back on any error.
   template <typename F>
   Status inTransaction(F&& body, std::string_view begin_sql = "BEGIN IMMEDIATE") {
-    Result<StmtPtr> begin = prepare(begin_sql);
+    Result<sqlite3_stmt*> begin = prepare(begin_sql);
     if (!begin) return begin.status();
-    Result<StmtPtr> commit = prepare("COMMIT");
+    Result<sqlite3_stmt*> commit = prepare("COMMIT");
     if (!commit) return commit.status();
-    Result<StmtPtr> rollback = prepare("ROLLBACK");
+    Result<sqlite3_stmt*> rollback = prepare("ROLLBACK");
     if (!rollback) return rollback.status();
-    sqlite::Transaction txn(connection, begin->get(), commit->get(), rollback->get());
+    sqlite::Transaction txn(connection, *begin, *commit, *rollback);
     IWMO_RETURN_IF_ERROR(txn.begin());
     IWMO_RETURN_IF_ERROR(body());
     return txn.commit();
   }
 
   Status exec(std::string_view sql, std::string_view doing) {
-    Result<StmtPtr> stmt = prepare(sql);
+    Result<sqlite3_stmt*> stmt = prepare(sql);
     if (!stmt) return stmt.status();
-    return Query(connection, stmt->get(), doing).run();
+    return Query(connection, *stmt, doing).run();
   }
 
   // The region table; REQUIRES: mutex held.
   Result<std::vector<proto::RegionRecord>> regions() {
-    Result<StmtPtr> stmt =
+    Result<sqlite3_stmt*> stmt =
         prepare("SELECT centrumgemeente, member, mandate FROM regions ORDER BY centrumgemeente, member");
     if (!stmt) return stmt.status();
     std::map<std::string, proto::RegionRecord> by_centrum;
-    Query q(connection, stmt->get(), "reading the region table");
+    Query q(connection, *stmt, "reading the region table");
     while (true) {
       Result<bool> row = q.step();
       if (!row) return row.status();
@@ -75,7 +86,7 @@ Result<std::unique_ptr<SqliteReferenceStore>> SqliteReferenceStore::open(const s
   sqlite3_busy_timeout(connection->get(), 10000);
   IWMO_RETURN_IF_ERROR(connection->exec("PRAGMA foreign_keys=ON; PRAGMA cache_size=-2048;", "configuring"));
   auto impl = std::make_unique<Impl>(std::move(*connection));
-  Result<StmtPtr> probe = impl->prepare("SELECT 1 FROM review_queue LIMIT 1");
+  Result<sqlite3_stmt*> probe = impl->prepare("SELECT 1 FROM review_queue LIMIT 1");
   if (!probe) {
     return Status::failedPrecondition("journal " + journal_file.string() +
                                       " has no reference-data tables; open it once with this version of "
@@ -92,11 +103,11 @@ Status SqliteReferenceStore::replaceBrp(const std::vector<BrpRow>& rows) {
   IWMO_RETURN_IF_ERROR(impl_->exec("CREATE TEMP TABLE staging_brp AS SELECT * FROM main.brp_periods WHERE 0",
                                    "preparing the BRP import"));
   Status staged = impl_->inTransaction([&]() -> Status {
-    Result<StmtPtr> insert = impl_->prepare(
+    Result<sqlite3_stmt*> insert = impl_->prepare(
         "INSERT INTO temp.staging_brp (bsn, gemeente, begin, end, kind, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!insert) return insert.status();
     for (const BrpRow& row : rows) {
-      Query q(impl_->connection, insert->get(), "staging a BRP period");
+      Query q(impl_->connection, *insert, "staging a BRP period");
       IWMO_RETURN_IF_ERROR(q.bindText(1, row.bsn)
                                .bindText(2, row.period.gemeente())
                                .bindText(3, row.period.begin())
@@ -121,11 +132,11 @@ Status SqliteReferenceStore::replaceInstitutions(const std::vector<proto::Instit
   std::lock_guard lock(impl_->mutex);
   return impl_->inTransaction([&]() -> Status {
     IWMO_RETURN_IF_ERROR(impl_->exec("DELETE FROM institutions", "clearing the institution register"));
-    Result<StmtPtr> insert =
+    Result<sqlite3_stmt*> insert =
         impl_->prepare("INSERT INTO institutions (address, type, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4)");
     if (!insert) return insert.status();
     for (const auto& row : rows) {
-      Query q(impl_->connection, insert->get(), "importing an institution");
+      Query q(impl_->connection, *insert, "importing an institution");
       IWMO_RETURN_IF_ERROR(
           q.bindText(1, row.address()).bindText(2, row.type()).bindText(3, row.from()).bindText(4, row.to()).run());
     }
@@ -137,11 +148,11 @@ Status SqliteReferenceStore::replaceImportedEpisodes(const std::vector<EpisodeRo
   std::lock_guard lock(impl_->mutex);
   return impl_->inTransaction([&]() -> Status {
     IWMO_RETURN_IF_ERROR(impl_->exec("DELETE FROM bw_episodes WHERE origin = 'import'", "clearing imported BW episodes"));
-    Result<StmtPtr> insert = impl_->prepare(
+    Result<sqlite3_stmt*> insert = impl_->prepare(
         "INSERT INTO bw_episodes (bsn, gemeente, begin, end, origin) VALUES (?1, ?2, ?3, ?4, 'import')");
     if (!insert) return insert.status();
     for (const EpisodeRow& row : rows) {
-      Query q(impl_->connection, insert->get(), "importing a BW episode");
+      Query q(impl_->connection, *insert, "importing a BW episode");
       IWMO_RETURN_IF_ERROR(q.bindText(1, row.bsn)
                                .bindText(2, row.episode.gemeente())
                                .bindText(3, row.episode.begin())
@@ -156,12 +167,12 @@ Status SqliteReferenceStore::replaceRegions(const std::vector<proto::RegionRecor
   std::lock_guard lock(impl_->mutex);
   return impl_->inTransaction([&]() -> Status {
     IWMO_RETURN_IF_ERROR(impl_->exec("DELETE FROM regions", "clearing the region table"));
-    Result<StmtPtr> insert =
+    Result<sqlite3_stmt*> insert =
         impl_->prepare("INSERT INTO regions (centrumgemeente, member, mandate) VALUES (?1, ?2, ?3)");
     if (!insert) return insert.status();
     for (const auto& region : regions) {
       for (const auto& member : region.members()) {
-        Query q(impl_->connection, insert->get(), "importing a region member");
+        Query q(impl_->connection, *insert, "importing a region member");
         IWMO_RETURN_IF_ERROR(q.bindText(1, region.centrumgemeente()).bindText(2, member).bindBool(3, region.mandate()).run());
       }
     }
@@ -174,14 +185,14 @@ Status SqliteReferenceStore::copyImportedFrom(const std::filesystem::path& other
   if (!std::filesystem::exists(other, ec)) return Status::ok();
   std::lock_guard lock(impl_->mutex);
   {
-    Result<StmtPtr> attach = impl_->prepare("ATTACH DATABASE ?1 AS source");
+    Result<sqlite3_stmt*> attach = impl_->prepare("ATTACH DATABASE ?1 AS source");
     if (!attach) return attach.status();
     const std::string name = other.string();
-    Query q(impl_->connection, attach->get(), "attaching the gateway's journal");
+    Query q(impl_->connection, *attach, "attaching the gateway's journal");
     IWMO_RETURN_IF_ERROR(q.bindText(1, name).run());
   }
   Status copied = impl_->inTransaction([&]() -> Status {
-    Result<StmtPtr> probe = impl_->prepare("SELECT 1 FROM source.brp_periods LIMIT 1");
+    Result<sqlite3_stmt*> probe = impl_->prepare("SELECT 1 FROM source.brp_periods LIMIT 1");
     if (!probe) return Status::ok();  // a version-1 journal: nothing imported yet
     for (const char* sql :
          {"DELETE FROM main.brp_periods", "INSERT INTO main.brp_periods SELECT * FROM source.brp_periods",
@@ -207,21 +218,21 @@ Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::stri
   proto::ClientContext context;
   std::lock_guard lock(impl_->mutex);
   // One read transaction: an import committing meanwhile is seen entirely or not at all.
-  Result<StmtPtr> begin = impl_->prepare("BEGIN DEFERRED");
+  Result<sqlite3_stmt*> begin = impl_->prepare("BEGIN DEFERRED");
   if (!begin) return begin.status();
-  Result<StmtPtr> commit = impl_->prepare("COMMIT");
+  Result<sqlite3_stmt*> commit = impl_->prepare("COMMIT");
   if (!commit) return commit.status();
-  Result<StmtPtr> rollback = impl_->prepare("ROLLBACK");
+  Result<sqlite3_stmt*> rollback = impl_->prepare("ROLLBACK");
   if (!rollback) return rollback.status();
-  sqlite::Transaction snapshot(impl_->connection, begin->get(), commit->get(), rollback->get());
+  sqlite::Transaction snapshot(impl_->connection, *begin, *commit, *rollback);
   IWMO_RETURN_IF_ERROR(snapshot.begin());
   {
     std::set<std::string> addresses;
     {
-      Result<StmtPtr> stmt = impl_->prepare(
+      Result<sqlite3_stmt*> stmt = impl_->prepare(
           "SELECT gemeente, begin, end, kind, address FROM brp_periods WHERE bsn = ?1 ORDER BY begin, rowid");
       if (!stmt) return stmt.status();
-      Query q(impl_->connection, stmt->get(), "reading a BRP history");
+      Query q(impl_->connection, *stmt, "reading a BRP history");
       q.bindText(1, bsn);
       while (true) {
         Result<bool> row = q.step();
@@ -237,11 +248,11 @@ Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::stri
       }
     }
     {
-      Result<StmtPtr> stmt =
+      Result<sqlite3_stmt*> stmt =
           impl_->prepare("SELECT address, type, valid_from, valid_to FROM institutions WHERE address = ?1 ORDER BY rowid");
       if (!stmt) return stmt.status();
       for (const std::string& address : addresses) {
-        Query q(impl_->connection, stmt->get(), "reading the institution register");
+        Query q(impl_->connection, *stmt, "reading the institution register");
         q.bindText(1, address);
         while (true) {
           Result<bool> row = q.step();
@@ -256,10 +267,10 @@ Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::stri
       }
     }
     {
-      Result<StmtPtr> stmt = impl_->prepare(
+      Result<sqlite3_stmt*> stmt = impl_->prepare(
           "SELECT gemeente, begin, end, origin FROM bw_episodes WHERE bsn = ?1 AND begin <> '' ORDER BY begin, id");
       if (!stmt) return stmt.status();
-      Query q(impl_->connection, stmt->get(), "reading BW episodes");
+      Query q(impl_->connection, *stmt, "reading BW episodes");
       q.bindText(1, bsn);
       while (true) {
         Result<bool> row = q.step();
@@ -283,13 +294,13 @@ Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::stri
 
 Result<std::vector<ReviewRecord>> SqliteReferenceStore::reviews(bool include_done) {
   std::lock_guard lock(impl_->mutex);
-  Result<StmtPtr> stmt = impl_->prepare(
+  Result<sqlite3_stmt*> stmt = impl_->prepare(
       std::string("SELECT r.message_id, r.at, m.message_type, r.addressed, r.responsible, r.rule, r.flags, r.summary, "
                   "r.state, r.resolved_at, r.note FROM review_queue r JOIN messages m ON m.id = r.message_id ") +
       (include_done ? "" : "WHERE r.state = 'open' ") + "ORDER BY r.message_id");
   if (!stmt) return stmt.status();
   std::vector<ReviewRecord> out;
-  Query q(impl_->connection, stmt->get(), "reading the review queue");
+  Query q(impl_->connection, *stmt, "reading the review queue");
   while (true) {
     Result<bool> row = q.step();
     if (!row) return row.status();
@@ -313,22 +324,22 @@ Result<std::vector<ReviewRecord>> SqliteReferenceStore::reviews(bool include_don
 
 Result<bool> SqliteReferenceStore::resolveReview(MessageId message_id, const std::string& note, Timestamp at) {
   std::lock_guard lock(impl_->mutex);
-  Result<StmtPtr> stmt = impl_->prepare(
+  Result<sqlite3_stmt*> stmt = impl_->prepare(
       "UPDATE review_queue SET state = 'done', resolved_at = ?2, note = ?3 WHERE message_id = ?1 AND state = 'open'");
   if (!stmt) return stmt.status();
   bool closed = false;
   Status resolved = impl_->inTransaction([&]() -> Status {
     {
-      Query q(impl_->connection, stmt->get(), "resolving a review");
+      Query q(impl_->connection, *stmt, "resolving a review");
       IWMO_RETURN_IF_ERROR(q.bind(1, message_id).bind(2, at.micros).bindText(3, note).run());
     }
     closed = sqlite3_changes(impl_->connection.get()) > 0;
     if (!closed) return Status::ok();
     // The operator settled it: an episode learnt from this message is no longer in doubt.
-    Result<StmtPtr> trust = impl_->prepare(
+    Result<sqlite3_stmt*> trust = impl_->prepare(
         "UPDATE bw_episodes SET origin = 'message #' || message_id WHERE message_id = ?1 AND origin LIKE '%(under review)'");
     if (!trust) return trust.status();
-    Query t(impl_->connection, trust->get(), "confirming the BW episode of a reviewed message");
+    Query t(impl_->connection, *trust, "confirming the BW episode of a reviewed message");
     return t.bind(1, message_id).run();
   });
   if (!resolved.isOk()) return resolved;
@@ -348,9 +359,9 @@ Result<ReferenceCounts> SqliteReferenceStore::counts() {
       {"SELECT COUNT(*) FROM review_queue WHERE state = 'open'", &counts.reviews_open},
   };
   for (const auto& [sql, out] : queries) {
-    Result<StmtPtr> stmt = impl_->prepare(sql);
+    Result<sqlite3_stmt*> stmt = impl_->prepare(sql);
     if (!stmt) return stmt.status();
-    Query q(impl_->connection, stmt->get(), "counting reference data");
+    Query q(impl_->connection, *stmt, "counting reference data");
     Result<bool> row = q.step();
     if (!row) return row.status();
     *out = *row ? q.uint64(0) : 0;
