@@ -1,0 +1,128 @@
+// HttpsListener: accepts inbound envelopes over mutual TLS only (issue 6 §4b), for deployments
+// where a Digikoppeling adapter speaks HTTPS to the gateway. A connection must complete a TLS
+// handshake (TLS 1.2 minimum, 1.3 preferred) with a client certificate that chains to the
+// configured CA bundle (and, when pinned, has the configured subject) before a single byte of HTTP
+// is read; anything else, a plain-HTTP request included, is dropped without an answer. Then one
+// POST per connection, its body (at most max_body_bytes, framed by Content-Length) handed to the
+// handler, whose verdict becomes the HTTP status: Accepted -> 200, Refused -> 400 (do not resend),
+// RetryLater -> 503 (resend later). Policy details: https_tls.h; HTTP subset: https_http.h.
+//
+// Threads: one accept thread and `workers` connection threads, all the listener's own; the
+// handler and the observer are called on connection threads, concurrently when workers > 1.
+// SIGPIPE is blocked on those threads. start()/stop() from one controlling thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gateway/base/result.h"
+
+namespace iwmo::transport {
+
+class TlsContext;
+
+struct HttpsListenerConfig {
+  std::string bind_address = "127.0.0.1";  // IPv4 or IPv6 literal
+  std::uint16_t port = 0;                   // 0: any free port (tests); see HttpsListener::port()
+  std::string path = "/";                   // the only target accepted (others get 404)
+  std::string certificate_file;             // PEM: our server certificate (chain allowed)
+  std::string private_key_file;             // PEM, unencrypted
+  std::string ca_file;                      // PEM bundle client certificates must chain to
+  std::string expected_client_subject;      // optional pin, RFC 2253 (see TlsIdentity)
+  std::size_t max_body_bytes = 25u * 1024u * 1024u;  // the GGk's 25 MB for a whole envelope
+  std::chrono::milliseconds io_timeout{30000};       // per read/write, handshake included
+  std::size_t workers = 4;
+  std::size_t max_queued_connections = 64;  // beyond this, new connections are closed at once
+};
+
+struct InboundEnvelope {
+  std::string bytes;           // the POST body: one envelope, unchecked
+  std::string peer_subject;    // the client certificate's subject (RFC 2253)
+  std::string peer_address;    // "127.0.0.1:51234"
+  std::string content_type;    // as sent, "" when absent
+};
+
+enum class InboundVerdict {
+  Accepted,    // 200: taken over (e.g. journaled); the sender may forget it
+  Refused,     // 400: will never be accepted as it is
+  RetryLater,  // 503: not taken now (e.g. journal unavailable); the sender keeps it
+};
+
+struct InboundAnswer {
+  InboundVerdict verdict = InboundVerdict::RetryLater;
+  std::string detail;  // one line for the sender, sent as the text/plain body
+};
+
+// REQUIRES: does not throw. Called on a connection thread.
+using InboundHandler = std::function<InboundAnswer(InboundEnvelope envelope)>;
+// Told about every connection that ends without reaching the handler (TLS refused, plain HTTP,
+// bad request, too large ...), with the peer's address and the reason. REQUIRES: does not throw.
+using RefusalObserver = std::function<void(const std::string& peer_address, const std::string& reason)>;
+
+struct HttpsListenerStats {
+  std::uint64_t handshakes_refused = 0;  // TLS never established (no/expired/unknown cert, not TLS)
+  std::uint64_t requests_refused = 0;    // TLS fine, HTTP request refused before the handler
+  std::uint64_t envelopes_handled = 0;   // handler called
+};
+
+class HttpsListener {
+ public:
+  // Loads the certificates and binds the socket (so port() is known before start()).
+  // Errors: kFailedPrecondition (certificate, key or CA unusable), kUnavailable (cannot bind),
+  // kInvalid (bad bind address, empty path, workers == 0).
+  static Result<std::unique_ptr<HttpsListener>> create(const HttpsListenerConfig& config);
+  ~HttpsListener();  // stops
+  HttpsListener(const HttpsListener&) = delete;
+  HttpsListener& operator=(const HttpsListener&) = delete;
+
+  // Starts accepting. Errors: kFailedPrecondition (already started).
+  Status start(InboundHandler handler, RefusalObserver observer = {});
+  // Stops accepting, breaks open connections, and returns when every thread has ended.
+  // Idempotent.
+  void stop();
+
+  std::uint16_t port() const { return port_; }
+  std::string describe() const;  // "https://127.0.0.1:8443/ggk (mutual TLS)"
+  HttpsListenerStats stats() const;
+
+ private:
+  HttpsListener() = default;
+  void acceptLoop();
+  void workerLoop();
+  void serve(int fd, const std::string& peer_address);
+  void refuse(const std::string& peer_address, const std::string& reason, bool handshake);
+
+  HttpsListenerConfig config_;
+  std::shared_ptr<const TlsContext> tls_;
+  int listen_fd_ = -1;
+  int wake_fd_ = -1;  // eventfd: wakes the accept thread on stop()
+  std::uint16_t port_ = 0;
+  InboundHandler handler_;
+  RefusalObserver observer_;
+
+  std::thread acceptor_;
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;  // guards queue_, active_, stopping_
+  std::condition_variable queued_;
+  std::deque<std::pair<int, std::string>> queue_;  // accepted sockets with their peer address
+  std::set<int> active_;                           // sockets being served
+  bool stopping_ = false;
+  bool started_ = false;
+
+  std::atomic<std::uint64_t> handshakes_refused_{0};
+  std::atomic<std::uint64_t> requests_refused_{0};
+  std::atomic<std::uint64_t> envelopes_handled_{0};
+};
+
+}  // namespace iwmo::transport
