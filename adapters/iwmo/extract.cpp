@@ -109,6 +109,17 @@ void extractDeclaratie(const XmlTree& tree, const XmlElement& element, proto::De
 // gemeente; for the aanbieder's heen messages and their retours, Afzender is the aanbieder.
 void extractRouting(const MessageType& type, const proto::Header& header, proto::Routing& out) {
   out.set_is_retour(type.is_retour);
+  if (type.standard == "ieb") {
+    // iEb: the header has only the Afzender (the municipality); the other end is the CAK.
+    const bool by_cak = type.sender == Sender::kCak;
+    out.set_sent_by(by_cak ? "cak" : "gemeente");
+    out.set_gemeente(header.afzender());
+    out.set_physical_sender(by_cak ? "CAK" : header.afzender());
+    out.set_physical_receiver(by_cak ? header.afzender() : "CAK");
+    out.set_own_identificatie(type.is_retour ? header.identificatie_retour()
+                                             : header.identificatie());
+    return;
+  }
   out.set_sent_by(type.sender == Sender::kGemeente ? "gemeente" : "aanbieder");
   const bool heen_by_gemeente = (type.sender == Sender::kGemeente) != type.is_retour;
   out.set_gemeente(heen_by_gemeente ? header.afzender() : header.ontvanger());
@@ -117,6 +128,31 @@ void extractRouting(const MessageType& type, const proto::Header& header, proto:
   out.set_physical_sender(by_gemeente ? out.gemeente() : out.aanbieder());
   out.set_physical_receiver(by_gemeente ? out.aanbieder() : out.gemeente());
   out.set_own_identificatie(type.is_retour ? header.identificatie_retour() : header.identificatie());
+}
+
+void extractEbRecords(const XmlTree& tree, const XmlElement& root, proto::MessageSummary& summary) {
+  for (const XmlElement* client : tree.children(root, "Client")) {
+    proto::EbRecord& record = *summary.add_eb_records();
+    record.set_bsn(std::string(tree.textAt(*client, "Bsn")));
+    record.set_line(client->line);
+    retourCodes(tree, *client, *record.mutable_client_retour_codes());
+    const XmlElement* period = tree.child(*client, "PeriodeEigenBijdrageAbo");
+    const bool at = period != nullptr;
+    if (!at) period = tree.child(*client, "PeriodeEigenBijdrageBw");
+    record.set_kind(at ? "AT" : "BW");
+    if (period == nullptr) continue;
+    record.set_status_aanlevering(std::string(tree.textAt(*period, "StatusAanlevering")));
+    record.set_start_nummer(
+        number<std::uint64_t>(tree.textAt(*period, at ? "EbStartNummer" : "BwStartNummer")));
+    record.set_startdatum(std::string(tree.textAt(*period, at ? "EbStartdatum" : "BwStartdatum")));
+    record.set_stopdatum(std::string(tree.textAt(*period, at ? "EbStopdatum" : "BwStopdatum")));
+    if (const XmlElement* kostprijs = tree.child(*period, "Kostprijs")) {
+      record.set_has_kostprijs(true);
+      record.set_kostprijs_bedrag(number<std::uint64_t>(tree.textAt(*kostprijs, "KostprijsBedrag")));
+      record.set_kostprijs_startdatum(std::string(tree.textAt(*kostprijs, "KostprijsStartdatum")));
+    }
+    retourCodes(tree, *period, *record.mutable_retour_codes());
+  }
 }
 
 }  // namespace
@@ -133,6 +169,12 @@ void extractSummary(const MessageType* type, const XmlTree& tree, proto::Message
       summary.mutable_declaratie()->set_declaratie_identificatie(declaratie_id->text);
     }
     if (type != nullptr) extractRouting(*type, summary.header(), *summary.mutable_routing());
+  }
+  if (type != nullptr && type->standard == "ieb") {
+    extractEbRecords(tree, root, summary);
+    // The first client is the one the per-client order is kept for.
+    if (summary.eb_records_size() > 0) summary.mutable_client()->set_bsn(summary.eb_records(0).bsn());
+    return;
   }
   if (const XmlElement* client = tree.child(root, "Client")) {
     summary.mutable_client()->set_bsn(std::string(tree.textAt(*client, "Bsn")));

@@ -28,7 +28,8 @@ proto::Finding& addFinding(proto::Envelope& envelope, std::uint32_t level, std::
 
 std::string knownNamespacesHint() {
   return "expected the root element Bericht in http://www.istandaarden.nl/iwmo/3_2/wmoNNN/schema "
-         "for one of WMO301, 302, 305-308, 315-320, 323, 325";
+         "for one of WMO301, 302, 305-308, 315-320, 323, 325, or in "
+         "http://www.istandaarden.nl/ieb/4_0/wmoNNN/schema for one of WMO405-408";
 }
 
 // Level 1 type checks: the root is an iWmo message, and BerichtCode agrees with the namespace.
@@ -40,7 +41,7 @@ const MessageType* detectType(const XmlTree& tree, proto::Envelope& envelope) {
     proto::Finding& finding = addFinding(
         envelope, 1, kTypeCode,
         "unknown message type: root element <" + root.name + "> in namespace '" +
-            tree.rootNamespace() + "' is not an iWmo 3.2 message; " + knownNamespacesHint());
+            tree.rootNamespace() + "' is not an iWmo 3.2 or iEb message; " + knownNamespacesHint());
     finding.set_line(root.line);
     finding.set_column(root.column);
     finding.set_path("/" + root.name);
@@ -109,7 +110,7 @@ void IwmoAdapter::validate(std::string_view payload, std::string_view source,
     finding.set_path(problem.path);
   }
   const MessageType* type = unknown_namespace ? nullptr : detectType(tree, envelope);
-  if (type != nullptr) envelope.set_standard("iwmo");
+  if (type != nullptr) envelope.set_standard(std::string(type->standard));
   extractSummary(type, tree, *envelope.mutable_summary());
 
   proto::Verdict& verdict = *envelope.mutable_verdict();

@@ -37,29 +37,47 @@ constexpr std::array<MessageType, 14> kTypes{{
 
 #undef IWMO_NS
 
+#define IEB_NS(n) "http://www.istandaarden.nl/ieb/4_0/wmo" n "/schema"
+
+constexpr std::array<MessageType, 4> kIebTypes{{
+    {"WMO405", 578, IEB_NS("405"), false, "WMO406", Sender::kGemeente,
+     "Start en stop eigen bijdrage", "ieb"},
+    {"WMO406", 579, IEB_NS("406"), true, "WMO405", Sender::kCak,
+     "Start en stop eigen bijdrage retour", "ieb"},
+    {"WMO407", 580, IEB_NS("407"), false, "WMO408", Sender::kGemeente,
+     "Start en stop beschermd wonen", "ieb"},
+    {"WMO408", 581, IEB_NS("408"), true, "WMO407", Sender::kCak,
+     "Start en stop beschermd wonen retour", "ieb"},
+}};
+
+#undef IEB_NS
+
+template <typename Match>
+const MessageType* find(Match match) {
+  for (const auto& type : kTypes) {
+    if (match(type)) return &type;
+  }
+  for (const auto& type : kIebTypes) {
+    if (match(type)) return &type;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::span<const MessageType> allMessageTypes() { return kTypes; }
+std::span<const MessageType> allIebMessageTypes() { return kIebTypes; }
 
 const MessageType* messageTypeByNamespace(std::string_view ns) {
-  for (const auto& type : kTypes) {
-    if (type.ns == ns) return &type;
-  }
-  return nullptr;
+  return find([ns](const MessageType& type) { return type.ns == ns; });
 }
 
 const MessageType* messageTypeByCode(std::uint32_t bericht_code) {
-  for (const auto& type : kTypes) {
-    if (type.bericht_code == bericht_code) return &type;
-  }
-  return nullptr;
+  return find([bericht_code](const MessageType& type) { return type.bericht_code == bericht_code; });
 }
 
 const MessageType* messageTypeByName(std::string_view name) {
-  for (const auto& type : kTypes) {
-    if (type.name == name) return &type;
-  }
-  return nullptr;
+  return find([name](const MessageType& type) { return type.name == name; });
 }
 
 }  // namespace iwmo::adapters::iwmo

@@ -1,5 +1,7 @@
 // The 14 iWmo 3.2 message types (DESIGN §2.1, reference/iwmo-3.2/codelists/message-types.tsv
-// and COD002): name, BerichtCode, namespace, heen/retour pairing and who sends it.
+// and COD002) and the 4 iEb 4.0 ones (DESIGN §2.2; BerichtCodes 578-581 inferred, namespaces
+// those of our provisional schemas/ieb): name, BerichtCode, namespace, heen/retour pairing and
+// who sends it. The lookups search both standards.
 // Thread-safety: constant data.
 #pragma once
 
@@ -9,7 +11,7 @@
 
 namespace iwmo::adapters::iwmo {
 
-enum class Sender { kGemeente, kAanbieder };
+enum class Sender { kGemeente, kAanbieder, kCak };
 
 struct MessageType {
   std::string_view name;           // "WMO301"
@@ -19,15 +21,20 @@ struct MessageType {
   std::string_view pair;           // the retour of a heen message, or the heen of a retour
   Sender sender;                   // who physically sends it
   std::string_view title;          // Dutch title of the standard
+  std::string_view standard = "iwmo";  // "iwmo" or "ieb"
 };
 
-// All 14 types, in BerichtCode order.
+// The 14 iWmo types, in BerichtCode order.
 std::span<const MessageType> allMessageTypes();
+// The 4 iEb types WMO405-WMO408, in BerichtCode order.
+std::span<const MessageType> allIebMessageTypes();
 const MessageType* messageTypeByNamespace(std::string_view ns);
 const MessageType* messageTypeByCode(std::uint32_t bericht_code);
 const MessageType* messageTypeByName(std::string_view name);
 
 inline constexpr std::string_view kBasisschemaNamespace =
     "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema";
+inline constexpr std::string_view kIebBasisschemaNamespace =
+    "http://www.istandaarden.nl/ieb/4_0/basisschema/schema";
 
 }  // namespace iwmo::adapters::iwmo

@@ -20,13 +20,18 @@ xercesc::InputSource* LocalSchemaResolver::resolveEntity(xercesc::XMLResourceIde
     }
     case xercesc::XMLResourceIdentifier::SchemaInclude:
     case xercesc::XMLResourceIdentifier::SchemaRedefine: {
-      // Only a plain file name inside the schema directory; no paths, no URLs.
+      // Only a plain file name inside a schema directory; no paths, no URLs.
       const std::filesystem::path requested(toUtf8(resource->getSystemId()));
       const std::filesystem::path name = requested.filename();
       if (name.empty() || name != requested) return nullptr;
-      file = directory_ / name;
-      std::error_code ec;
-      if (!std::filesystem::is_regular_file(file, ec)) return nullptr;
+      for (const auto& directory : directories_) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(directory / name, ec)) {
+          file = directory / name;
+          break;
+        }
+      }
+      if (file.empty()) return nullptr;
       break;
     }
     default:

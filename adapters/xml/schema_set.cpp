@@ -75,26 +75,36 @@ void SchemaSet::PoolDeleter::operator()(xercesc::XMLGrammarPool* pool) const noe
 SchemaSet::~SchemaSet() = default;
 
 Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const std::filesystem::path& directory) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(directory, ec)) {
-    return Status::notFound("schema directory " + directory.string() +
-                            " does not exist; point the [schemas] section of the config (or --schemas) "
-                            "at the folder holding the XSDs, e.g. schemas/iwmo-3.2");
-  }
+  return load(std::vector<std::filesystem::path>{directory});
+}
+
+Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(
+    const std::vector<std::filesystem::path>& directories) {
+  if (directories.empty()) return Status::invalid("no schema directory given");
   std::vector<std::filesystem::path> xsd_files;
-  for (const auto& entry : std::filesystem::directory_iterator(directory, ec)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".xsd") {
-      xsd_files.push_back(entry.path());
+  for (const auto& dir : directories) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+      return Status::notFound("schema directory " + dir.string() +
+                              " does not exist; point the [schemas] section of the config (or "
+                              "--schemas) at the folder holding the XSDs, e.g. schemas/iwmo-3.2");
     }
+    std::vector<std::filesystem::path> here;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".xsd") here.push_back(entry.path());
+    }
+    if (ec) return Status::unavailable("cannot list " + dir.string() + ": " + ec.message());
+    if (here.empty()) {
+      return Status::notFound("schema directory " + dir.string() + " holds no *.xsd files");
+    }
+    std::sort(here.begin(), here.end());
+    xsd_files.insert(xsd_files.end(), here.begin(), here.end());
   }
-  if (ec) return Status::unavailable("cannot list " + directory.string() + ": " + ec.message());
-  if (xsd_files.empty()) {
-    return Status::notFound("schema directory " + directory.string() + " holds no *.xsd files");
-  }
-  std::sort(xsd_files.begin(), xsd_files.end());
+  std::string directory;
+  for (const auto& dir : directories) directory += (directory.empty() ? "" : " + ") + dir.string();
 
   auto set = std::shared_ptr<SchemaSet>(new SchemaSet());
-  set->directory_ = directory;
+  set->directories_ = directories;
   std::vector<std::string> problems;
 
   try {
@@ -133,7 +143,7 @@ Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const std::filesystem::
     if (!problems.empty()) {
       std::string joined;
       for (const auto& p : problems) joined += "\n  " + p;
-      return Status::failedPrecondition("schema set " + directory.string() +
+      return Status::failedPrecondition("schema set " + directory +
                                         " cannot be loaded:" + joined);
     }
 
@@ -147,7 +157,7 @@ Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const std::filesystem::
     loader->setFeature(XMLUni::fgXercesSchemaFullChecking, true);
     loader->setFeature(XMLUni::fgXercesHandleMultipleImports, true);
     loader->setFeature(XMLUni::fgXercesCacheGrammarFromParse, true);
-    LocalSchemaResolver resolver(set->files_, set->directory_);
+    LocalSchemaResolver resolver(set->files_, set->directories_);
     loader->setXMLEntityResolver(&resolver);
     SchemaErrorCollector errors;
     loader->setErrorHandler(&errors);
@@ -174,7 +184,7 @@ Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const std::filesystem::
   if (!problems.empty()) {
     std::string joined;
     for (const auto& p : problems) joined += "\n  " + p;
-    return Status::failedPrecondition("schema set " + directory.string() +
+    return Status::failedPrecondition("schema set " + directory +
                                       " does not compile:" + joined);
   }
   set->pool_->lockPool();

@@ -32,12 +32,17 @@ class SchemaSet {
   // not compile, two files claim one namespace, a file has no targetNamespace), with every
   // problem as "file:line:column: message".
   static Result<std::shared_ptr<const SchemaSet>> load(const std::filesystem::path& directory);
+  // Loads every *.xsd of several directories into one pool (e.g. the iWmo and the iEb set), so
+  // one parser validates messages of either standard. Namespaces must be unique across them.
+  static Result<std::shared_ptr<const SchemaSet>> load(
+      const std::vector<std::filesystem::path>& directories);
 
   ~SchemaSet();
   SchemaSet(const SchemaSet&) = delete;
   SchemaSet& operator=(const SchemaSet&) = delete;
 
-  const std::filesystem::path& directory() const { return directory_; }
+  const std::filesystem::path& directory() const { return directories_.front(); }
+  const std::vector<std::filesystem::path>& directories() const { return directories_; }
   bool hasNamespace(const std::string& ns) const { return files_.count(ns) != 0; }
   // targetNamespace → file, sorted by namespace.
   const std::map<std::string, std::filesystem::path>& files() const { return files_; }
@@ -50,7 +55,7 @@ class SchemaSet {
   };
   SchemaSet() = default;
 
-  std::filesystem::path directory_;
+  std::vector<std::filesystem::path> directories_;
   std::map<std::string, std::filesystem::path> files_;
   std::unique_ptr<xercesc::XMLGrammarPool, PoolDeleter> pool_;
 };

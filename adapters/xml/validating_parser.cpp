@@ -205,7 +205,7 @@ struct ValidatingParser::Impl {
   Impl(std::shared_ptr<const SchemaSet> schema_set, ParseLimits parse_limits)
       : schemas(std::move(schema_set)),
         limits(parse_limits),
-        resolver(schemas->files(), schemas->directory()),
+        resolver(schemas->files(), schemas->directories()),
         handler(*schemas, limits) {}
 
   std::shared_ptr<const SchemaSet> schemas;

@@ -74,6 +74,7 @@ std::vector<RuleViolation> checkMessageRules(const MessageType& type,
   rules::checkVerzoekRules(context);
   rules::checkAntwoordRules(context);
   rules::checkDeclaratieRules(context);
+  rules::checkIebRules(context);
   return violations;
 }
 

@@ -62,6 +62,7 @@ void checkToewijzingRules(RuleContext& context);    // rules_toewijzing.cpp: 301
 void checkVerzoekRules(RuleContext& context);       // rules_verzoek.cpp: 315-318
 void checkAntwoordRules(RuleContext& context);      // rules_antwoord.cpp: 319/320
 void checkDeclaratieRules(RuleContext& context);    // rules_declaratie.cpp: 323/325
+void checkIebRules(RuleContext& context);           // rules_ieb.cpp: WMO405-408
 
 // Checks shared by the product lines of WMO301 (ToegewezenProduct), WMO315 (AangevraagdProduct)
 // and WMO317 (TeWijzigenProduct, NieuwProduct). Defined in rules_toewijzing.cpp, where the
