@@ -78,8 +78,21 @@ echo
 echo "   the same question as a case (DESIGN §4.1): iwmo-gateway responsible --case demo/cases/kartosen-regime-b.json --check"
 "$gateway" responsible --case demo/cases/kartosen-regime-b.json --check
 echo
+echo "== 4. eigen bijdrage to the CAK =="
+echo "   the WMO405 / WMO407 the daemon derived from the toewijzingen and starts (var/cak/upload):"
+ls var/cak/upload
+"$gateway" ieb pending
+echo
+echo "   iwmo-gateway simulate-cak plays the CAK and answers with WMO406 / WMO408 (var/cak/download):"
+"$gateway" simulate-cak || true
+for _ in $(seq 1 100); do
+  "$gateway" ieb pending --json 2>/dev/null | grep -q '"awaiting-retour"' || break
+  sleep 0.1
+done
+"$gateway" ieb rejected
+echo
 echo "== a few metrics (curl http://127.0.0.1:8480/metrics) =="
-curl -fs http://127.0.0.1:8480/metrics | grep -E '^iwmo_(messages_rejected_total|duplicates_total|queue_depth)' || true
+curl -fs http://127.0.0.1:8480/metrics | grep -E '^iwmo_(messages_rejected_total|duplicates_total|queue_depth|ieb_records)' || true
 echo
 kill -TERM $daemon
 wait $daemon
@@ -87,5 +100,6 @@ trap - EXIT
 tail -n 2 var/daemon.log
 echo
 echo "demo finished. Delivered files: var/ggk/upload (to the GGk), var/backoffice/inbox (to the back"
-echo "office), var/rejected (refused, each with a .report.txt). Run the daemon yourself with:"
+echo "office), var/cak (to and from the CAK), var/rejected (refused, each with a .report.txt)."
+echo "Run the daemon yourself with:"
 echo "  $gateway run          (then: $gateway tail -f, in another terminal)"

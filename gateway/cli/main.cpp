@@ -9,7 +9,9 @@
 #include <iostream>
 
 #include "adapters/xml/xerces_platform.h"
+#include "gateway/cli/ieb_command.h"
 #include "gateway/cli/import_command.h"
+#include "gateway/cli/simulate_cak_command.h"
 #include "gateway/cli/ops_commands.h"
 #include "gateway/cli/replay_command.h"
 #include "gateway/cli/responsible_command.h"
@@ -82,6 +84,9 @@ int main(int argc, char** argv) {
   replay_cmd->add_flag("--json", replay.json, "Print the summary as one JSON object");
   replay_cmd->add_option("--clock-start", replay.clock_start,
                          "Logical time of the first message (default 2026-01-01T00:00:00Z)");
+  replay_cmd->add_option("--clock", replay.clock,
+                         "batch: --clock-start + n ms; dagtekening: each message on its own Dagtekening")
+      ->check(CLI::IsMember({"batch", "dagtekening"}));
 
   // tail
   iwmo::cli::TailOptions tail;
@@ -149,6 +154,37 @@ int main(int argc, char** argv) {
   status_cmd->add_option("--journal", journal_file, "Journal file (default: the config's)");
   status_cmd->add_flag("--json", status_json, "One JSON object");
 
+  // ieb
+  iwmo::cli::IebOptions ieb;
+  CLI::App* ieb_cmd = app.add_subcommand(
+      "ieb", "Eigen bijdrage: what waits for the CAK's retour, what is held, what the CAK rejected.");
+  ieb_cmd->require_subcommand(1);
+  CLI::App* ieb_pending = ieb_cmd->add_subcommand(
+      "pending", "Records awaiting a WMO406/408 (OVERDUE after retour_timeout_hours) and held / manual items.");
+  CLI::App* ieb_rejected = ieb_cmd->add_subcommand(
+      "rejected", "Records the CAK rejected (EB001 codes with their meaning) and retours that match nothing sent.");
+  for (CLI::App* sub : {ieb_pending, ieb_rejected}) {
+    sub->add_flag("--json", ieb.json, "One JSON object per line");
+    sub->add_flag("--all", ieb.all, "Include closed items");
+    sub->add_option("--journal", ieb.journal, "Journal file (default: the config's)");
+  }
+  CLI::App* ieb_done = ieb_cmd->add_subcommand("done", "Close one item, with a note.");
+  ieb_done->add_option("id", ieb.item_id, "The item's id (first column of the listing)")->required();
+  ieb_done->add_option("--note", ieb.note, "What was done (kept in the journal)")->required();
+  ieb_done->add_option("--journal", ieb.journal, "Journal file (default: the config's)");
+
+  // simulate-cak
+  iwmo::cli::SimulateCakOptions simulate;
+  CLI::App* simulate_cmd = app.add_subcommand(
+      "simulate-cak", "Play the CAK: answer the WMO405/WMO407 in the CAK outbox with WMO406/WMO408.");
+  simulate_cmd->add_option("--in", simulate.in, "Directory of WMO405/407 files (default: [peers.cak] deliver_dir)");
+  simulate_cmd->add_option("--out", simulate.out, "Where the retours go (default: [peers.cak] receive_dir)");
+  simulate_cmd->add_option("--state", simulate.state, "The simulator's state file (default: STATE_DIR/cak-simulator/state.sqlite)");
+  simulate_cmd->add_option("--processed", simulate.processed, "Where answered input files move (default: STATE_DIR/cak-simulator/processed)");
+  simulate_cmd->add_option("--today", simulate.today, "The CAK's date, YYYY-MM-DD (default: today, UTC)");
+  simulate_cmd->add_flag("--follow", simulate.follow, "Keep answering new files until SIGINT / SIGTERM");
+  simulate_cmd->add_flag("--json", simulate.json, "One JSON object per message");
+
   // config check
   CLI::App* config_cmd = app.add_subcommand("config", "Configuration tools.");
   config_cmd->require_subcommand(1);
@@ -212,6 +248,11 @@ int main(int argc, char** argv) {
     review.action = review_done->parsed() ? "done" : "list";
     return iwmo::cli::runReview(*config, review);
   }
+  if (ieb_cmd->parsed()) {
+    ieb.action = ieb_done->parsed() ? "done" : ieb_rejected->parsed() ? "rejected" : "pending";
+    return iwmo::cli::runIeb(*config, ieb);
+  }
+  if (simulate_cmd->parsed()) return iwmo::cli::runSimulateCak(*config, simulate);
   if (status_cmd->parsed()) return iwmo::cli::runStatus(*config, journal_file, status_json);
   if (worker_cmd->parsed()) {
     return iwmo::cli::runWorker(*config, worker_endpoint, worker_name, server_key, worker_key);

@@ -224,6 +224,11 @@ int runConfigCheck(const fs::path& file) {
                  file.string().c_str(), config->iwmo_schema_dir.string().c_str());
     return kExitNegative;
   }
+  if (config->eigen_bijdrage.enabled && !fs::is_directory(config->ieb_schema_dir, ec)) {
+    std::fprintf(stderr, "%s: schemas.ieb: directory %s does not exist; point it at the iEb XSDs (schemas/ieb)\n",
+                 file.string().c_str(), config->ieb_schema_dir.string().c_str());
+    return kExitNegative;
+  }
   auto table = loadGemeenteTable(*config);
   if (!table) {
     std::fprintf(stderr, "%s: responsibility.gemeenten_file: %s\n", file.string().c_str(), table.status().message().c_str());
@@ -245,6 +250,8 @@ int runConfigCheck(const fs::path& file) {
               config->backoffice.deliver_dir.string().c_str());
   std::printf("  ggk           picks up %s, delivers to %s\n", config->ggk.receive_dir.string().c_str(),
               config->ggk.deliver_dir.string().c_str());
+  std::printf("  cak           picks up %s, delivers to %s\n", config->cak.receive_dir.string().c_str(),
+              config->cak.deliver_dir.string().c_str());
   std::printf("  rejected      %s\n  routing log   %s\n", config->rejected_dir.string().c_str(),
               config->log.file.string().c_str());
   const auto& responsibility = config->responsibility;
@@ -255,6 +262,20 @@ int runConfigCheck(const fs::path& file) {
                   ? ("from " + responsibility.params.regime_b_effective->toString()).c_str()
                   : "not in force (regime A, the aanmeldgemeente)",
               products.empty() ? " none" : products.c_str());
+  const auto& eb = config->eigen_bijdrage;
+  if (!eb.enabled) {
+    std::printf("  eigen bijdrage off (nothing is sent to the CAK)\n");
+  } else {
+    std::string policies;
+    for (const auto& p : eb.params.policies) {
+      policies += " " + p.categorie + (p.code.empty() ? "" : "/" + p.code) + ":" +
+                  (p.exempt ? "exempt" : p.start_at == rules::EbStartAt::kToewijzing ? "toewijzing" : "delivery") +
+                  (p.kostprijs ? "(kostprijs " + std::to_string(*p.kostprijs) + ")" : "");
+    }
+    std::printf("  eigen bijdrage start at %s by default; policies:%s; schemas.ieb %s\n",
+                eb.params.default_start_at == rules::EbStartAt::kToewijzing ? "toewijzing" : "delivery",
+                policies.empty() ? " none" : policies.c_str(), config->ieb_schema_dir.string().c_str());
+  }
   return 0;
 }
 

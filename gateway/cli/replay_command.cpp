@@ -17,6 +17,7 @@
 #include "adapters/transport/batch_reader.h"
 #include "adapters/transport/directory_sink.h"
 #include "adapters/xml/schema_set.h"
+#include "gateway/cli/ieb_command.h"
 #include "gateway/cli/wiring.h"
 #include "gateway/journal/reference_store.h"
 #include "gateway/journal/sqlite_journal.h"
@@ -78,6 +79,9 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   const fs::path out = options.out.empty() ? config.state_dir / "replay" : options.out;
   const auto clock_start = Timestamp::parseIso8601(options.clock_start);
   if (!clock_start) return fail("--clock-start must look like 2026-01-01T00:00:00Z");
+  if (options.clock != "batch" && options.clock != "dagtekening") {
+    return fail("--clock must be \"batch\" (--clock-start + n ms) or \"dagtekening\" (each message's own date)");
+  }
   std::error_code ec;
   if (fs::exists(out, ec) && !fs::is_empty(out, ec)) {
     if (!options.force) {
@@ -93,7 +97,7 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
 
   auto total = transport::countBatch(options.batch);
   if (!total) return fail(total.status().message());
-  auto schemas = adapters::xml::SchemaSet::load(config.iwmo_schema_dir);
+  auto schemas = adapters::xml::SchemaSet::load(config.schemaDirs());
   if (!schemas) return fail(schemas.status().message());
   auto journal = journal::SqliteJournal::open(out / "journal.sqlite", {});
   if (!journal) return fail(journal.status().message());
@@ -105,10 +109,13 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
 
   transport::DirectorySink backoffice_sink(out / "backoffice");
   transport::DirectorySink ggk_sink(out / "ggk");
+  transport::DirectorySink cak_sink(out / "cak");
   transport::DirectorySink rejected_sink(out / "rejected");
-  std::map<std::string, transport::Sink*> sinks = {
-      {"backoffice", &backoffice_sink}, {"ggk", &ggk_sink}, {"rejected", &rejected_sink}};
-  auto handler_chain = makeHandlerChain(config);
+  std::map<std::string, transport::Sink*> sinks = {{"backoffice", &backoffice_sink},
+                                                   {"ggk", &ggk_sink},
+                                                   {"cak", &cak_sink},
+                                                   {"rejected", &rejected_sink}};
+  auto handler_chain = makeHandlerChain(config, *schemas);
   if (!handler_chain) return fail(handler_chain.status().message());
   HandlerChainHolder chain(std::move(*handler_chain));
   // The replay decides responsibility on the reference data imported into the gateway's own
@@ -137,6 +144,7 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   pipeline_options.retry_max_ms = config.delivery.retry_max_ms;
   pipeline_options.logical_time = true;
   pipeline_options.logical_start = *clock_start;
+  pipeline_options.logical_from_dagtekening = options.clock == "dagtekening";
   pipeline_options.log_deliveries = false;
   pipeline_options.dispatcher.heartbeat_ms = config.bus.heartbeat_ms;
   pipeline_options.dispatcher.prepare = (*context_lookup)->prepareFunction();
@@ -212,6 +220,13 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   }
   summary["delivered_files"] = derived;
   {
+    auto store = journal::SqliteReferenceStore::open(out / "journal.sqlite");
+    if (!store) return fail(store.status().message());
+    auto counts = (*store)->ebCounts();
+    if (!counts) return fail(counts.status().message());
+    summary["ieb"] = nlohmann::ordered_json::parse(iebSummaryJson(*counts));
+  }
+  {
     std::ofstream file(out / "summary.json");
     file << summary.dump(2) << "\n";
   }
@@ -250,6 +265,15 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
         std::printf("  %s %s %llu", outcome.c_str(), rule.c_str(), static_cast<unsigned long long>(n));
       }
     }
+  }
+  if (summary["ieb"]["WMO405"]["sent"].get<std::uint64_t>() + summary["ieb"]["WMO407"]["sent"].get<std::uint64_t>() > 0 ||
+      summary["ieb"]["attention_open"].get<std::uint64_t>() > 0) {
+    std::printf("\n  to the CAK:");
+    for (const char* type : {"WMO405", "WMO407"}) {
+      std::printf("  %s sent %llu", type, static_cast<unsigned long long>(summary["ieb"][type]["sent"].get<std::uint64_t>()));
+    }
+    std::printf("  (awaiting the CAK's retour; %llu item(s) for an operator: `ieb pending --journal`)",
+                static_cast<unsigned long long>(summary["ieb"]["attention_open"].get<std::uint64_t>()));
   }
   std::printf("\n  files written: %llu (", static_cast<unsigned long long>(derived_total));
   bool first = true;

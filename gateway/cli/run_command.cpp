@@ -16,6 +16,7 @@
 #include "adapters/transport/directory_source.h"
 #include "adapters/transport/zmq_submit_source.h"
 #include "adapters/xml/schema_set.h"
+#include "gateway/cli/ieb_command.h"
 #include "gateway/cli/wiring.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "gateway/pipeline/pipeline.h"
@@ -36,6 +37,10 @@ std::vector<std::string> needsRestart(const config::Config& a, const config::Con
   std::vector<std::string> keys;
   if (a.state_dir != b.state_dir) keys.push_back("gateway.state_dir");
   if (a.iwmo_schema_dir != b.iwmo_schema_dir) keys.push_back("schemas.iwmo");
+  if (a.ieb_schema_dir != b.ieb_schema_dir) keys.push_back("schemas.ieb");
+  if (a.cak.receive_dir != b.cak.receive_dir || a.cak.deliver_dir != b.cak.deliver_dir) {
+    keys.push_back("peers.cak");
+  }
   if (a.backoffice.receive_dir != b.backoffice.receive_dir ||
       a.backoffice.deliver_dir != b.backoffice.deliver_dir ||
       a.backoffice.submit_endpoint != b.backoffice.submit_endpoint) {
@@ -79,7 +84,7 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
     [[maybe_unused]] const auto written = ::write(lock_fd, pid.data(), pid.size());
   }
 
-  auto schemas = adapters::xml::SchemaSet::load(config.iwmo_schema_dir);
+  auto schemas = adapters::xml::SchemaSet::load(config.schemaDirs());
   if (!schemas) return fail(schemas.status().message());
   auto journal = journal::SqliteJournal::open(config.journalFile(), {});
   if (!journal) return fail(journal.status().message());
@@ -92,17 +97,22 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
 
   transport::DirectorySink backoffice_sink(config.backoffice.deliver_dir);
   transport::DirectorySink ggk_sink(config.ggk.deliver_dir);
+  transport::DirectorySink cak_sink(config.cak.deliver_dir);
   transport::DirectorySink rejected_sink(config.rejected_dir);
-  std::map<std::string, transport::Sink*> sinks = {
-      {"backoffice", &backoffice_sink}, {"ggk", &ggk_sink}, {"rejected", &rejected_sink}};
+  std::map<std::string, transport::Sink*> sinks = {{"backoffice", &backoffice_sink},
+                                                   {"ggk", &ggk_sink},
+                                                   {"cak", &cak_sink},
+                                                   {"rejected", &rejected_sink}};
 
-  auto handler_chain = makeHandlerChain(config);
+  auto handler_chain = makeHandlerChain(config, *schemas);
   if (!handler_chain) return fail(handler_chain.status().message());
   HandlerChainHolder chain(std::move(*handler_chain));
   auto bus_options = dispatcherOptions(config);
   if (!bus_options) return fail(bus_options.status().message());
   auto context_lookup = ContextLookup::open(config, config.journalFile());
   if (!context_lookup) return fail(context_lookup.status().message());
+  auto metrics_store = journal::SqliteReferenceStore::open(config.journalFile());
+  if (!metrics_store) return fail(metrics_store.status().message());
   bus_options->prepare = (*context_lookup)->prepareFunction();
 
   pipeline::PipelineOptions options;
@@ -121,7 +131,7 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
   if (Status started = pipeline.start(); !started.isOk()) return fail(started.message());
 
   std::vector<std::unique_ptr<transport::Source>> sources;
-  for (const config::Peer* peer : {&config.backoffice, &config.ggk}) {
+  for (const config::Peer* peer : {&config.backoffice, &config.ggk, &config.cak}) {
     transport::DirectorySource::Options source;
     source.peer = peer->name;
     source.dir = peer->receive_dir;
@@ -161,7 +171,14 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
       }
     });
     http.Get("/metrics", [&](const httplib::Request&, httplib::Response& response) {
-      response.set_content(metrics.render(pipeline.gauges()), "text/plain; version=0.0.4");
+      std::string text = metrics.render(pipeline.gauges());
+      // iEb counts come from the journal, so they survive restarts.
+      const std::int64_t timeout =
+          static_cast<std::int64_t>(config.eigen_bijdrage.retour_timeout_hours) * 3600 * 1000000;
+      if (auto counts = (*metrics_store)->ebCounts(Timestamp{clock.now().micros - timeout})) {
+        text += renderIebMetrics(*counts);
+      }
+      response.set_content(text, "text/plain; version=0.0.4");
     });
     if (!http.bind_to_port(host, port)) {
       for (auto& s : sources) s->stop();
@@ -211,7 +228,7 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
           for (const auto& key : needsRestart(config, *reloaded)) {
             std::cerr << "iwmo-gateway: SIGHUP: " << key << " changed; that takes effect after a restart\n";
           }
-          auto reloaded_chain = makeHandlerChain(*reloaded);
+          auto reloaded_chain = makeHandlerChain(*reloaded, *schemas);
           if (!reloaded_chain) {
             std::cerr << "iwmo-gateway: SIGHUP: keeping the running config; " << reloaded_chain.status().message() << "\n";
           } else {

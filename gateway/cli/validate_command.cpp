@@ -96,7 +96,7 @@ int runValidate(const config::Config& config, const ValidateOptions& options) {
     std::cerr << "iwmo-gateway: " << files.status().message() << "\n";
     return kExitUsageOrIo;
   }
-  auto schemas = adapters::xml::SchemaSet::load(config.iwmo_schema_dir);
+  auto schemas = adapters::xml::SchemaSet::load(config.schemaDirs());
   if (!schemas) {
     std::cerr << "iwmo-gateway: " << schemas.status().message() << "\n";
     return kExitUsageOrIo;

@@ -8,6 +8,10 @@
 #include <sstream>
 #include <zmq.hpp>
 
+#include "adapters/ieb/eb001.h"
+#include "adapters/ieb/ieb_writer.h"
+#include "adapters/iwmo/iwmo_adapter.h"
+#include "gateway/handlers/eigen_bijdrage_handler.h"
 #include "gateway/handlers/responsibility_handler.h"
 #include "gateway/handlers/routing_handler.h"
 #include "gateway/journal/reference_store.h"
@@ -47,14 +51,60 @@ Result<std::unique_ptr<handlers::ResponsibilityHandler>> makeResponsibilityHandl
       std::make_shared<const rules::GemeenteTable>(std::move(*table)));
 }
 
+// One validating adapter per worker thread, rebuilt when the schema set changes (SIGHUP).
+struct ThreadAdapter {
+  std::shared_ptr<const adapters::xml::SchemaSet> schemas;
+  std::unique_ptr<adapters::iwmo::IwmoAdapter> adapter;
+};
+
+std::unique_ptr<handlers::EigenBijdrageHandler> makeEigenBijdrageHandler(
+    const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> schemas) {
+  const adapters::xml::ParseLimits limits = parseLimits(config);
+  handlers::IebWriteFunction write = [schemas, limits](const handlers::IebMessage& message) -> Result<std::string> {
+    const auto dagtekening = Date::parse(message.dagtekening);
+    if (!dagtekening) return Status::invalid("Dagtekening '" + message.dagtekening + "' is not a date");
+    std::string xml = adapters::ieb::writeHeen(
+        message.message_type, {message.afzender, message.identificatie, *dagtekening}, message.records);
+    thread_local ThreadAdapter local;
+    if (local.schemas != schemas || !local.adapter) {
+      auto created = adapters::iwmo::IwmoAdapter::create(schemas, limits);
+      if (!created) return created.status();
+      local.schemas = schemas;
+      local.adapter = std::move(*created);
+    }
+    proto::Envelope envelope;
+    local.adapter->validate(xml, message.message_type + " " + message.identificatie, envelope);
+    if (!envelope.verdict().valid()) {
+      std::string findings;
+      for (const auto& f : envelope.verdict().findings()) {
+        findings += (findings.empty() ? "" : "; ") + f.code() + " at " + f.path() + ": " + f.message();
+      }
+      return Status::internal(findings);
+    }
+    return xml;
+  };
+  return std::make_unique<handlers::EigenBijdrageHandler>(
+      config.eigen_bijdrage.params, std::move(write),
+      [](const std::string& code) { return adapters::ieb::describeEb001(code); });
+}
+
 }  // namespace
 
-Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(const config::Config& config) {
+Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(
+    const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> schemas) {
   std::vector<std::unique_ptr<const handlers::Handler>> chain;
   chain.push_back(std::make_unique<handlers::RoutingHandler>(rules::RoutingParams{config.own_gemeente}));
   auto responsibility = makeResponsibilityHandler(config);
   if (!responsibility) return responsibility.status();
   chain.push_back(std::move(*responsibility));
+  if (config.eigen_bijdrage.enabled) {
+    if (!schemas) {
+      auto loaded = adapters::xml::SchemaSet::load(config.schemaDirs());
+      if (!loaded) return loaded.status();
+      schemas = std::move(*loaded);
+    }
+    chain.push_back(makeEigenBijdrageHandler(config, std::move(schemas)));
+  }
   return std::make_unique<const handlers::HandlerChain>(std::move(chain));
 }
 
@@ -72,13 +122,39 @@ Status ContextLookup::reload(const config::Config& config) {
   auto handler = makeResponsibilityHandler(config);
   if (!handler) return handler.status();
   handler_.store(std::shared_ptr<const handlers::ResponsibilityHandler>(std::move(*handler)));
+  // Only needsState / needsSentRecords are used here: no writer needed.
+  eb_handler_.store(config.eigen_bijdrage.enabled
+                        ? std::make_shared<const handlers::EigenBijdrageHandler>(config.eigen_bijdrage.params, nullptr, nullptr)
+                        : nullptr);
   return Status::ok();
 }
 
 std::function<void(proto::WorkItem&)> ContextLookup::prepareFunction() {
   return [self = shared_from_this()](proto::WorkItem& item) {
     const std::shared_ptr<const handlers::ResponsibilityHandler> handler = self->handler_.load();
+    const std::shared_ptr<const handlers::EigenBijdrageHandler> eb = self->eb_handler_.load();
     const std::string& bsn = item.envelope().summary().client().bsn();
+    if (eb && eb->needsState(item)) {
+      auto state = self->store_->ebClientState(bsn);
+      if (state) {
+        *item.mutable_eb_state() = std::move(*state);
+      } else {  // the handler then sends nothing and queues the message (EB-NO-STATE)
+        std::cerr << "iwmo-gateway: cannot read the eigen-bijdrage state for message #" << item.message_id()
+                  << ": " << state.status().message() << "\n";
+      }
+    }
+    if (eb && eb->needsSentRecords(item)) {
+      const std::string& type = item.envelope().summary().message_type();
+      auto sent = self->store_->ebSentIn(type == "WMO406" ? "WMO405" : "WMO407",
+                                         item.envelope().summary().header().identificatie());
+      if (sent) {
+        item.set_eb_sent_looked_up(true);
+        for (auto& record : *sent) *item.add_eb_sent() = std::move(record);
+      } else {
+        std::cerr << "iwmo-gateway: cannot read the iEb records for message #" << item.message_id() << ": "
+                  << sent.status().message() << "\n";
+      }
+    }
     if (bsn.empty() || !handler->concerns(item.envelope())) return;
     auto context = self->store_->clientContext(bsn);
     if (!context) {

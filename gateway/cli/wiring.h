@@ -15,6 +15,7 @@
 #include "gateway/bus/bus.h"
 #include "gateway/config/config.h"
 #include "gateway/handlers/handler.h"
+#include "gateway/handlers/eigen_bijdrage_handler.h"
 #include "gateway/handlers/responsibility_handler.h"
 #include "gateway/journal/journal.h"
 #include "gateway/journal/reference_store.h"
@@ -35,14 +36,18 @@ std::filesystem::path dataDir();
 // config/gemeenten.csv). Errors: kNotFound, kInvalid naming the line.
 Result<rules::GemeenteTable> loadGemeenteTable(const config::Config& config);
 
-// The handler chain: pass-through routing with the config's own_gemeente, then the
-// responsibility rules for BW messages (config.responsibility, the municipality table).
-// Errors: the municipality table cannot be read (kNotFound, kInvalid).
-Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(const config::Config& config);
+// The handler chain: pass-through routing with the config's own_gemeente, the responsibility
+// rules for BW messages (config.responsibility, the municipality table), then the
+// eigen-bijdrage forwarding (config.eigen_bijdrage; its iEb output is validated against
+// `schemas`, loaded from config.schemaDirs() when null).
+// Errors: the municipality table or the schemas cannot be read (kNotFound, kInvalid, ...).
+Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(
+    const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> schemas = nullptr);
 
 // The dispatcher's prepare hook: attaches the client context (BRP, institutions, BW episodes,
 // regions) from the journal's reference data to the work items the responsibility handler
-// decides on. reload() follows a SIGHUP (a new bw_products), so the lookup and the handler
+// decides on, the client's eigen-bijdrage state to WMO301/305/307, and the records a CAK retour
+// answers to WMO406/408. reload() follows a SIGHUP (a new bw_products), so the lookup and the handler
 // chain agree on what is BW. Thread-safety: prepare() on the dispatcher thread, reload() from
 // any thread.
 class ContextLookup : public std::enable_shared_from_this<ContextLookup> {
@@ -57,6 +62,7 @@ class ContextLookup : public std::enable_shared_from_this<ContextLookup> {
   ContextLookup() = default;
   std::shared_ptr<journal::SqliteReferenceStore> store_;
   std::atomic<std::shared_ptr<const handlers::ResponsibilityHandler>> handler_;
+  std::atomic<std::shared_ptr<const handlers::EigenBijdrageHandler>> eb_handler_;  // null: forwarding off
 };
 
 class HandlerChainHolder {

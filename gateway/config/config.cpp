@@ -196,6 +196,150 @@ void readPeer(const toml::table& root, const std::string& name, const fs::path& 
   section.readEndpoint("submit_endpoint", peer.submit_endpoint);
 }
 
+}  // namespace
+
+std::vector<rules::EbPolicy> defaultEbPolicies() {
+  std::vector<rules::EbPolicy> policies;
+  for (const char* categorie : {"11", "16", "17", "18"}) {
+    rules::EbPolicy policy;
+    policy.categorie = categorie;
+    policy.exempt = true;
+    policies.push_back(policy);
+  }
+  return policies;
+}
+
+namespace {
+
+std::optional<Date> readDate(const Section& section, Problems& problems, std::string_view key) {
+  const toml::node* n = section.node(key);
+  if (n == nullptr) return std::nullopt;
+  const auto text = n->value<std::string>();
+  const auto date = text ? Date::parse(*text) : std::nullopt;
+  if (!n->is_string() || !date) {
+    problems.add(n->source(), section.key(key), "must be a date in quotes, YYYY-MM-DD, e.g. \"2023-01-01\"");
+    return std::nullopt;
+  }
+  return date;
+}
+
+void readEigenBijdrage(const toml::table& root, const fs::path& base_dir, Problems& problems,
+                       EigenBijdrageConfig& out) {
+  Section section(root["eigen_bijdrage"].as_table(), "eigen_bijdrage", base_dir, problems);
+  section.known({"enabled", "start_at", "minors_liable_categories", "at_go_live", "bw_go_live",
+                 "retour_timeout_hours", "policies"});
+  rules::EbParams& params = out.params;
+  if (const toml::node* n = section.node("enabled")) {
+    if (!n->is_boolean()) {
+      problems.add(n->source(), section.key("enabled"), "must be true or false (without quotes)");
+    } else {
+      out.enabled = *n->value<bool>();
+    }
+  }
+  const auto startAt = [&](const toml::node* n, const std::string& key, rules::EbStartAt& value) {
+    const auto text = n->value<std::string>();
+    if (!n->is_string() || !text || (*text != "toewijzing" && *text != "delivery")) {
+      problems.add(n->source(), key,
+                   "must be \"toewijzing\" (from the WMO301 Ingangsdatum) or \"delivery\" (from the WMO305 "
+                   "Begindatum)");
+      return;
+    }
+    value = *text == "toewijzing" ? rules::EbStartAt::kToewijzing : rules::EbStartAt::kDelivery;
+  };
+  if (const toml::node* n = section.node("start_at")) startAt(n, section.key("start_at"), params.default_start_at);
+  const auto categorie = [&](const toml::node& item, const std::string& key) -> std::optional<std::string> {
+    const auto text = item.value<std::string>();
+    if (!item.is_string() || !text || text->size() != 2 || text->find_first_not_of("0123456789") != std::string::npos) {
+      problems.add(item.source(), key, "must be a 2-digit productcategorie in quotes (WMO020), e.g. \"13\"");
+      return std::nullopt;
+    }
+    return *text;
+  };
+  if (const toml::node* n = section.node("minors_liable_categories")) {
+    const toml::array* list = n->as_array();
+    if (list == nullptr) {
+      problems.add(n->source(), section.key("minors_liable_categories"),
+                   "must be a list of productcategorieën, e.g. [\"13\"] (woningaanpassingen)");
+    } else {
+      params.minors_liable_categories.clear();
+      for (const auto& item : *list) {
+        if (auto c = categorie(item, section.key("minors_liable_categories"))) params.minors_liable_categories.push_back(*c);
+      }
+    }
+  }
+  params.at_go_live = readDate(section, problems, "at_go_live");
+  params.bw_go_live = readDate(section, problems, "bw_go_live");
+  section.readNumber("retour_timeout_hours", out.retour_timeout_hours, 1, 24 * 365);
+  if (const toml::node* n = section.node("policies")) {
+    const toml::array* list = n->as_array();
+    if (list == nullptr) {
+      problems.add(n->source(), section.key("policies"),
+                   "must be a list of tables, e.g. [ { categorie = \"11\", exempt = true } ]");
+      return;
+    }
+    params.policies.clear();  // the list replaces the defaults
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const auto& item : *list) {
+      const toml::table* table = item.as_table();
+      const std::string key = section.key("policies");
+      if (table == nullptr) {
+        problems.add(item.source(), key, "each policy must be a table, e.g. { categorie = \"13\", start_at = \"toewijzing\" }");
+        continue;
+      }
+      rules::EbPolicy policy;
+      policy.start_at = params.default_start_at;
+      bool ok = true;
+      for (const auto& [k, v] : *table) {
+        const std::string name(k.str());
+        if (name == "categorie") {
+          if (auto c = categorie(v, key + ".categorie")) policy.categorie = *c; else ok = false;
+        } else if (name == "code") {
+          const auto text = v.value<std::string>();
+          if (!v.is_string() || !text || text->empty()) {
+            problems.add(v.source(), key + ".code", "must be a product code in quotes, e.g. \"13A01\"");
+            ok = false;
+          } else {
+            policy.code = *text;
+          }
+        } else if (name == "start_at") {
+          startAt(&v, key + ".start_at", policy.start_at);
+        } else if (name == "exempt") {
+          if (!v.is_boolean()) {
+            problems.add(v.source(), key + ".exempt", "must be true or false (without quotes)");
+            ok = false;
+          } else {
+            policy.exempt = *v.value<bool>();
+          }
+        } else if (name == "kostprijs") {
+          const auto amount = v.value<std::int64_t>();
+          if (!v.is_integer() || !amount || *amount <= 0 || *amount > 99999999) {
+            problems.add(v.source(), key + ".kostprijs",
+                         "must be the kostprijs in eurocent as a whole number, e.g. 57000 for EUR 570");
+            ok = false;
+          } else {
+            policy.kostprijs = static_cast<std::uint64_t>(*amount);
+          }
+        } else {
+          problems.add(v.source(), key + "." + name,
+                       "unknown key; a policy has categorie, code, start_at, exempt and kostprijs");
+          ok = false;
+        }
+      }
+      if (ok && policy.categorie.empty()) {
+        problems.add(item.source(), key, "a policy needs categorie = \"NN\" (WMO020)");
+        ok = false;
+      }
+      if (ok && !seen.emplace(policy.categorie, policy.code).second) {
+        problems.add(item.source(), key,
+                     "categorie " + policy.categorie + (policy.code.empty() ? "" : " code " + policy.code) +
+                         " has two policies; keep one");
+        ok = false;
+      }
+      if (ok) params.policies.push_back(policy);
+    }
+  }
+}
+
 void readResponsibility(const toml::table& root, const fs::path& base_dir, Problems& problems,
                         ResponsibilityConfig& out) {
   Section section(root["responsibility"].as_table(), "responsibility", base_dir, problems);
@@ -349,7 +493,8 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   Problems problems(origin);
   {
     const std::set<std::string_view> sections = {"gateway", "schemas", "limits", "peers", "rejected",
-                                                 "bus",     "log",     "delivery", "http", "responsibility"};
+                                                 "bus",     "log",     "delivery", "http", "responsibility",
+                                                 "eigen_bijdrage"};
     for (const auto& [key, node] : root) {
       if (sections.count(key.str()) != 0) continue;
       std::string list;
@@ -385,7 +530,7 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   gateway.readPath("state_dir", config.state_dir);
 
   Section schemas(root["schemas"].as_table(), "schemas", base_dir, problems);
-  schemas.known({"iwmo"});
+  schemas.known({"iwmo", "ieb"});
   if (const toml::node* dir = schemas.node("iwmo")) {
     const auto text = dir->value<std::string>();
     if (!dir->is_string() || !text || text->empty()) {
@@ -398,6 +543,16 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   if (config.iwmo_schema_dir.empty() && problems.empty()) {
     problems.add({}, "schemas.iwmo", "missing; set it to the iWmo 3.2 schema directory");
   }
+  // Default: the iEb set next to the iWmo one (schemas/ieb beside schemas/iwmo-3.2).
+  config.ieb_schema_dir = config.iwmo_schema_dir.parent_path() / "ieb";
+  if (const toml::node* dir = schemas.node("ieb")) {
+    const auto text = dir->value<std::string>();
+    if (!dir->is_string() || !text || text->empty()) {
+      problems.add(dir->source(), "schemas.ieb", "must be the path of the iEb schema directory in quotes");
+    } else {
+      config.ieb_schema_dir = schemas.resolve(*text);
+    }
+  }
 
   Section limits(root["limits"].as_table(), "limits", base_dir, problems);
   limits.known({"max_message_bytes", "max_findings_per_message"});
@@ -409,21 +564,24 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   config.backoffice.deliver_dir = config.state_dir / "backoffice/inbox";
   config.ggk.receive_dir = config.state_dir / "ggk/download";
   config.ggk.deliver_dir = config.state_dir / "ggk/upload";
+  config.cak.receive_dir = config.state_dir / "cak/download";
+  config.cak.deliver_dir = config.state_dir / "cak/upload";
   config.rejected_dir = config.state_dir / "rejected";
   config.log.file = config.state_dir / "log/routing.log";
   config.log.hmac_key_file = config.state_dir / "routing-log.key";
   if (const toml::node* peers = root.get("peers")) {
     if (const toml::table* table = peers->as_table()) {
       for (const auto& [key, node] : *table) {
-        if (key.str() != "backoffice" && key.str() != "ggk") {
+        if (key.str() != "backoffice" && key.str() != "ggk" && key.str() != "cak") {
           problems.add(node.source(), "peers." + std::string(key.str()),
-                       "unknown peer; the peers are [peers.backoffice] and [peers.ggk]");
+                       "unknown peer; the peers are [peers.backoffice], [peers.ggk] and [peers.cak]");
         }
       }
     }
   }
   readPeer(root, "backoffice", base_dir, problems, config.backoffice);
   readPeer(root, "ggk", base_dir, problems, config.ggk);
+  readPeer(root, "cak", base_dir, problems, config.cak);
 
   Section rejected(root["rejected"].as_table(), "rejected", base_dir, problems);
   rejected.known({"dir"});
@@ -485,6 +643,9 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   }
 
   readResponsibility(root, base_dir, problems, config.responsibility);
+  readEigenBijdrage(root, base_dir, problems, config.eigen_bijdrage);
+  config.eigen_bijdrage.params.bw_products = config.responsibility.bw_products;
+  config.eigen_bijdrage.params.own_gemeente = config.own_gemeente;
 
   if (!problems.empty()) return problems.status();
   return config;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gateway/base/result.h"
+#include "gateway/rules/eigen_bijdrage.h"
 #include "gateway/rules/responsibility.h"
 
 namespace iwmo::config {
@@ -22,7 +23,7 @@ namespace iwmo::config {
 // A transport peer of the gateway: where its messages are picked up and where messages for it
 // are delivered (write-then-rename), plus an optional ZeroMQ endpoint it may submit through.
 struct Peer {
-  std::string name;                    // "backoffice" or "ggk"
+  std::string name;                    // "backoffice", "ggk" or "cak"
   std::filesystem::path receive_dir;   // the gateway picks up files the peer puts here
   std::filesystem::path deliver_dir;   // the gateway puts files for the peer here
   std::string submit_endpoint;         // ZeroMQ ROUTER endpoint for submissions; empty = none
@@ -60,21 +61,42 @@ struct ResponsibilityConfig {
   std::filesystem::path gemeenten_file;  // empty: the data directory's config/gemeenten.csv
 };
 
+// [eigen_bijdrage]: forwarding to the CAK (issue 4). params.bw_products and own_gemeente are
+// filled from [responsibility] and [gateway], so what is BW and who we are agree everywhere.
+// A `policies` list in the config replaces defaultEbPolicies() as a whole.
+std::vector<rules::EbPolicy> defaultEbPolicies();  // 11, 16, 17, 18 exempt (as config/default.toml)
+
+struct EigenBijdrageConfig {
+  bool enabled = true;
+  rules::EbParams params = [] {
+    rules::EbParams p;
+    p.policies = defaultEbPolicies();
+    return p;
+  }();
+  std::uint32_t retour_timeout_hours = 72;  // a WMO406/408 not received by then is flagged overdue
+};
+
 struct Config {
   std::string origin;  // the file it came from, or "embedded default"
   std::vector<std::string> own_gemeente;
   std::filesystem::path state_dir;       // journal and key live here
   std::filesystem::path iwmo_schema_dir;
+  std::filesystem::path ieb_schema_dir;  // loaded into the same schema set as iwmo_schema_dir
   std::size_t max_message_bytes = 25u * 1024u * 1024u;
   std::size_t max_findings_per_message = 50;
   Peer backoffice;
   Peer ggk;
+  Peer cak;                              // the CAK (iEb); until the GGk envelopes: own directories
   std::filesystem::path rejected_dir;    // invalid and duplicate messages with their reports
   BusConfig bus;
   LogConfig log;
   DeliveryConfig delivery;
   std::string http_listen = "127.0.0.1:8480";  // empty = no HTTP endpoint
   ResponsibilityConfig responsibility;
+  EigenBijdrageConfig eigen_bijdrage;
+
+  // The schema directories the validating parser loads (iWmo, then iEb).
+  std::vector<std::filesystem::path> schemaDirs() const { return {iwmo_schema_dir, ieb_schema_dir}; }
 
   std::filesystem::path journalFile() const { return state_dir / "journal.sqlite"; }
 };

@@ -158,6 +158,7 @@ void ResponsibilityHandler::handle(const proto::WorkItem& item, proto::HandlerRe
   for (const auto& f : decided->flags) flags += " " + f;
   const std::string who = responsible.empty() ? std::string("no single municipality (a person must decide)")
                                               : gemeenten_->label(responsible);
+  if (!needs_person) decision->set_responsible_gemeente(responsible);
   const std::string basis = " (" + decided->rule + ", regime " + decided->regime + (flags.empty() ? "" : "," + flags) + ")";
   if (responsible == addressed && !needs_person) {
     decision->set_outcome("confirmed");

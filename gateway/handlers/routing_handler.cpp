@@ -73,6 +73,7 @@ void RoutingHandler::handle(const proto::WorkItem& item, proto::HandlerResult& r
 
   const std::string stem = fileStem(item);
   if (route.routed) {
+    if (route.to_peer.empty()) return;  // consumed by a later handler (iEb retours)
     proto::Outgoing& out = *result.add_outgoing();
     out.set_peer(route.to_peer);
     out.set_file_name(stem + ".xml");

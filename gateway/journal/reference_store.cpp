@@ -369,4 +369,190 @@ Result<ReferenceCounts> SqliteReferenceStore::counts() {
   return counts;
 }
 
+namespace {
+
+void readRecordRow(Query& q, EbRecordRow& row) {
+  row.id = static_cast<std::uint64_t>(q.int64(0));
+  row.message_id = static_cast<MessageId>(q.int64(1));
+  row.message_type = q.bytes(2);
+  row.identificatie = q.bytes(3);
+  row.afzender = q.bytes(4);
+  row.bsn = q.bytes(5);
+  row.record.ParseFromString(q.bytes(6));
+  row.sent_at = Timestamp{q.int64(7)};
+  row.state = q.bytes(8);
+  row.retour_codes = q.bytes(9);
+  row.explanation = q.bytes(10);
+  row.retour_message_id = static_cast<MessageId>(q.int64(11));
+  if (!q.isNull(12)) row.answered_at = Timestamp{q.int64(12)};
+}
+
+constexpr const char* kRecordColumns =
+    "SELECT id, message_id, message_type, identificatie, afzender, bsn, record, sent_at, state, "
+    "retour_codes, explanation, COALESCE(retour_message_id, 0), answered_at FROM eb_records ";
+
+}  // namespace
+
+Result<proto::EbClientState> SqliteReferenceStore::ebClientState(const std::string& bsn) {
+  std::lock_guard lock(impl_->mutex);
+  proto::EbClientState state;
+  Status read = impl_->inTransaction([&]() -> Status {
+    Result<sqlite3_stmt*> stmt = impl_->prepare("SELECT state FROM eb_clients WHERE bsn = ?1");
+    if (!stmt) return stmt.status();
+    {
+      Query q(impl_->connection, *stmt, "reading a client's eigen-bijdrage state");
+      Result<bool> row = q.bindText(1, bsn).step();
+      if (!row) return row.status();
+      if (*row && !state.ParseFromString(q.bytes(0))) {
+        return Status::dataLoss("the eigen-bijdrage state of a client does not parse (eb_clients)");
+      }
+    }
+    Result<sqlite3_stmt*> answer = impl_->prepare(
+        "SELECT state FROM eb_records WHERE bsn = ?1 AND afzender = ?2 AND identificatie = ?3 AND start_nummer = ?4 "
+        "ORDER BY id DESC LIMIT 1");
+    if (!answer) return answer.status();
+    for (proto::EbPeriodState& period : *state.mutable_periods()) {
+      if (!period.sent() || period.last_identificatie().empty()) continue;
+      Query q(impl_->connection, *answer, "reading the CAK's answer to a period");
+      Result<bool> row = q.bindText(1, bsn)
+                             .bindText(2, period.afzender())
+                             .bindText(3, period.last_identificatie())
+                             .bind(4, period.start_nummer())
+                             .step();
+      if (!row) return row.status();
+      period.set_last_answer(*row ? q.bytes(0) : "pending");
+    }
+    return Status::ok();
+  }, "BEGIN DEFERRED");
+  if (!read.isOk()) return read;
+  state.set_looked_up(true);
+  state.set_bsn(bsn);
+  return state;
+}
+
+Result<std::vector<proto::EbSentRecord>> SqliteReferenceStore::ebSentIn(const std::string& message_type,
+                                                                         const std::string& identificatie) {
+  std::lock_guard lock(impl_->mutex);
+  Result<sqlite3_stmt*> stmt = impl_->prepare(std::string(kRecordColumns) +
+                                              "WHERE message_type = ?1 AND identificatie = ?2 ORDER BY id");
+  if (!stmt) return stmt.status();
+  std::vector<proto::EbSentRecord> out;
+  Query q(impl_->connection, *stmt, "reading the records of an iEb message");
+  q.bindText(1, message_type).bindText(2, identificatie);
+  while (true) {
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    EbRecordRow r;
+    readRecordRow(q, r);
+    proto::EbSentRecord& sent = out.emplace_back();
+    sent.set_message_type(r.message_type);
+    sent.set_identificatie(r.identificatie);
+    sent.set_afzender(r.afzender);
+    *sent.mutable_record() = r.record;
+    sent.set_message_id(r.message_id);
+    sent.set_state(r.state);
+  }
+  return out;
+}
+
+Result<std::vector<EbRecordRow>> SqliteReferenceStore::ebRecords(const std::string& state) {
+  std::lock_guard lock(impl_->mutex);
+  Result<sqlite3_stmt*> stmt =
+      impl_->prepare(std::string(kRecordColumns) + "WHERE ?1 = '' OR state = ?1 ORDER BY id");
+  if (!stmt) return stmt.status();
+  std::vector<EbRecordRow> out;
+  Query q(impl_->connection, *stmt, "listing iEb records");
+  q.bindText(1, state);
+  while (true) {
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    readRecordRow(q, out.emplace_back());
+  }
+  return out;
+}
+
+Result<std::vector<EbAttentionRow>> SqliteReferenceStore::ebAttention(bool include_done) {
+  std::lock_guard lock(impl_->mutex);
+  Result<sqlite3_stmt*> stmt = impl_->prepare(
+      "SELECT id, message_id, at, kind, bsn, rule, summary, state, note FROM eb_attention "
+      "WHERE ?1 OR state = 'open' ORDER BY id");
+  if (!stmt) return stmt.status();
+  std::vector<EbAttentionRow> out;
+  Query q(impl_->connection, *stmt, "listing eigen-bijdrage items");
+  q.bindBool(1, include_done);
+  while (true) {
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    EbAttentionRow& r = out.emplace_back();
+    r.id = static_cast<std::uint64_t>(q.int64(0));
+    r.message_id = static_cast<MessageId>(q.int64(1));
+    r.at = Timestamp{q.int64(2)};
+    r.kind = q.bytes(3);
+    r.bsn = q.bytes(4);
+    r.rule = q.bytes(5);
+    r.summary = q.bytes(6);
+    r.state = q.bytes(7);
+    r.note = q.bytes(8);
+  }
+  return out;
+}
+
+Result<bool> SqliteReferenceStore::resolveEbAttention(std::uint64_t id, const std::string& note, Timestamp at) {
+  std::lock_guard lock(impl_->mutex);
+  Result<sqlite3_stmt*> stmt = impl_->prepare(
+      "UPDATE eb_attention SET state = 'done', resolved_at = ?2, note = ?3 WHERE id = ?1 AND state = 'open'");
+  if (!stmt) return stmt.status();
+  bool closed = false;
+  Status done = impl_->inTransaction([&]() -> Status {
+    Query q(impl_->connection, *stmt, "closing an eigen-bijdrage item");
+    IWMO_RETURN_IF_ERROR(q.bind(1, id).bind(2, at.micros).bindText(3, note).run());
+    closed = sqlite3_changes(impl_->connection.get()) > 0;
+    return Status::ok();
+  });
+  if (!done.isOk()) return done;
+  return closed;
+}
+
+Result<EbCounts> SqliteReferenceStore::ebCounts(Timestamp overdue_before) {
+  std::lock_guard lock(impl_->mutex);
+  EbCounts counts;
+  Result<sqlite3_stmt*> stmt =
+      impl_->prepare("SELECT message_type, state, COUNT(*) FROM eb_records GROUP BY message_type, state");
+  if (!stmt) return stmt.status();
+  {
+    Query q(impl_->connection, *stmt, "counting iEb records");
+    while (true) {
+      Result<bool> row = q.step();
+      if (!row) return row.status();
+      if (!*row) break;
+      counts.records[q.bytes(0)][q.bytes(1)] = static_cast<std::uint64_t>(q.int64(2));
+    }
+  }
+  {
+    Result<sqlite3_stmt*> overdue =
+        impl_->prepare("SELECT COUNT(*) FROM eb_records WHERE state = 'pending' AND sent_at < ?1");
+    if (!overdue) return overdue.status();
+    Query q(impl_->connection, *overdue, "counting overdue iEb records");
+    Result<bool> row = q.bind(1, overdue_before.micros).step();
+    if (!row) return row.status();
+    counts.overdue = *row ? static_cast<std::uint64_t>(q.int64(0)) : 0;
+  }
+  const std::pair<const char*, std::uint64_t*> singles[] = {
+      {"SELECT COUNT(*) FROM eb_attention WHERE state = 'open'", &counts.attention_open},
+      {"SELECT COUNT(*) FROM eb_clients", &counts.clients},
+  };
+  for (const auto& [sql, target] : singles) {
+    Result<sqlite3_stmt*> single = impl_->prepare(sql);
+    if (!single) return single.status();
+    Query q(impl_->connection, *single, "counting eigen-bijdrage state");
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    *target = *row ? static_cast<std::uint64_t>(q.int64(0)) : 0;
+  }
+  return counts;
+}
+
 }  // namespace iwmo::journal

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -48,6 +49,45 @@ struct ReviewRecord {
   std::string state;  // "open" or "done"
   std::optional<Timestamp> resolved_at;
   std::string note;
+};
+
+// One iEb record the gateway sent, with the CAK's answer (`iwmo-gateway ieb pending|rejected`).
+struct EbRecordRow {
+  std::uint64_t id = 0;
+  MessageId message_id = 0;  // whose decision sent it
+  std::string message_type;  // WMO405 / WMO407
+  std::string identificatie;
+  std::string afzender;
+  std::string bsn;
+  proto::EbRecord record;
+  Timestamp sent_at;
+  std::string state;  // pending / accepted / rejected
+  std::string retour_codes;
+  std::string explanation;
+  MessageId retour_message_id = 0;
+  std::optional<Timestamp> answered_at;
+};
+
+// An eigen-bijdrage item waiting for an operator (held, manual, rejected, unmatched).
+struct EbAttentionRow {
+  std::uint64_t id = 0;
+  MessageId message_id = 0;
+  Timestamp at;
+  std::string kind;
+  std::string bsn;
+  std::string rule;
+  std::string summary;
+  std::string state;  // open / done
+  std::string note;
+};
+
+// iEb records per message type and state, for /metrics and the replay summary.
+struct EbCounts {
+  // message_type -> state ("pending", "accepted", "rejected") -> count
+  std::map<std::string, std::map<std::string, std::uint64_t>> records;
+  std::uint64_t attention_open = 0;
+  std::uint64_t clients = 0;
+  std::uint64_t overdue = 0;  // pending and sent before the `overdue_before` given to ebCounts()
 };
 
 struct ReferenceCounts {
@@ -86,6 +126,18 @@ class SqliteReferenceStore {
   // Marks one review done with the operator's note; false when there is no open review for it.
   Result<bool> resolveReview(MessageId message_id, const std::string& note, Timestamp at);
   Result<ReferenceCounts> counts();
+
+  // Eigen bijdrage (issue 4). The client's state with each period's last_answer filled in from
+  // the CAK's answers (looked_up true; empty state for a client never seen).
+  Result<proto::EbClientState> ebClientState(const std::string& bsn);
+  // The records sent in the heen message `identificatie` of `message_type` (WMO405 / WMO407).
+  Result<std::vector<proto::EbSentRecord>> ebSentIn(const std::string& message_type, const std::string& identificatie);
+  // Sent records in `state` ("pending", "rejected"; "" = all), oldest first.
+  Result<std::vector<EbRecordRow>> ebRecords(const std::string& state);
+  Result<std::vector<EbAttentionRow>> ebAttention(bool include_done);
+  // Closes an attention item. False when there is no open item with that id.
+  Result<bool> resolveEbAttention(std::uint64_t id, const std::string& note, Timestamp at);
+  Result<EbCounts> ebCounts(Timestamp overdue_before = {});
 
  private:
   struct Impl;

@@ -69,6 +69,7 @@
 #include <variant>
 
 #include "gateway/base/sha256.h"
+#include "gateway/journal/eb_schema.h"
 #include "gateway/journal/reference_schema.h"
 #include "gateway/journal/sqlite_handle.h"
 
@@ -231,6 +232,7 @@ Status ensureSchema(const Connection& connection) {
   if (!version->has_value()) {
     IWMO_RETURN_IF_ERROR(connection.exec(kCreateSchema, "creating the tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kReferenceSchema, "creating the reference-data tables"));
+    IWMO_RETURN_IF_ERROR(connection.exec(kEbSchema, "creating the eigen-bijdrage tables"));
     const std::string insert = "INSERT INTO meta (key, value) VALUES ('schema_version', '" +
                                std::to_string(SqliteJournal::kSchemaVersion) + "')";
     IWMO_RETURN_IF_ERROR(connection.exec(insert.c_str(), "writing the schema version"));
@@ -250,8 +252,10 @@ Status ensureSchema(const Connection& connection) {
         "); run the newer iwmo-gateway that wrote it, or restore a backup of this journal");
   }
   if (number < SqliteJournal::kSchemaVersion) {
-    // Version 1 -> 2 (issue 5): the reference-data and review tables; nothing else changed.
+    // Version 1 -> 2 (issue 5): the reference-data and review tables; 2 -> 3 (issue 4): the
+    // eigen-bijdrage tables. Nothing else changed; both scripts are idempotent.
     IWMO_RETURN_IF_ERROR(connection.exec(kReferenceSchema, "adding the reference-data tables"));
+    IWMO_RETURN_IF_ERROR(connection.exec(kEbSchema, "adding the eigen-bijdrage tables"));
     const std::string update = "UPDATE meta SET value = '" + std::to_string(SqliteJournal::kSchemaVersion) +
                                "' WHERE key = 'schema_version'";
     IWMO_RETURN_IF_ERROR(connection.exec(update.c_str(), "writing the schema version"));
@@ -414,6 +418,7 @@ class SqliteJournal::Writer {
   void executeInSavepoint(J& job);
   Status execute(AppendJob& job);
   Status execute(CommitJob& job);
+  Status writeEigenBijdrage(const proto::HandlerResult& result, MessageId id, Timestamp at);
   Status execute(DeliveryJob& job);
   Status insertLogLines(const std::vector<std::string>& lines);
   std::string prefix() const { return prefixOf(connection_.file()); }
@@ -424,6 +429,7 @@ class SqliteJournal::Writer {
   StmtPtr find_by_sha_, find_by_key_, insert_message_, insert_log_;
   StmtPtr message_state_, insert_decision_, insert_outbox_, mark_handled_;
   StmtPtr episode_start_, episode_delete_, episode_stop_, episode_unstop_, insert_review_;
+  StmtPtr eb_state_, eb_record_, eb_answer_, eb_attention_;
   StmtPtr outbox_state_, insert_delivery_, outbox_delivered_, outbox_retry_, outbox_failed_;
   const std::size_t max_batch_;
 
@@ -489,6 +495,18 @@ Status SqliteJournal::Writer::prepare() {
        {&insert_review_,
         "INSERT OR IGNORE INTO review_queue (message_id, at, addressed, responsible, rule, flags, summary) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+       {&eb_state_,
+        "INSERT INTO eb_clients (bsn, state, message_id, updated_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(bsn) DO UPDATE SET state = excluded.state, message_id = excluded.message_id, "
+        "updated_at = excluded.updated_at"},
+       {&eb_record_,
+        "INSERT OR IGNORE INTO eb_records (message_id, message_type, identificatie, afzender, bsn, "
+        "start_nummer, record, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+       {&eb_answer_,
+        "UPDATE eb_records SET state = ?1, retour_codes = ?2, explanation = ?3, retour_message_id = ?4, "
+        "answered_at = ?5 WHERE message_type = ?6 AND identificatie = ?7 AND bsn = ?8 AND start_nummer = ?9"},
+       {&eb_attention_,
+        "INSERT INTO eb_attention (message_id, at, kind, bsn, rule, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
        {&outbox_state_, "SELECT state FROM outbox WHERE id = ?1"},
        {&insert_delivery_,
         "INSERT INTO deliveries (outbox_id, at, ok, detail) VALUES (?1, ?2, ?3, ?4)"},
@@ -760,11 +778,68 @@ Status SqliteJournal::Writer::execute(CommitJob& job) {
                              .bindText(7, review.summary())
                              .run());
   }
+  IWMO_RETURN_IF_ERROR(writeEigenBijdrage(result, id, job.at));
   IWMO_RETURN_IF_ERROR(insertLogLines(job.log_lines));
   Query q(connection_, mark_handled_.get(), "marking a message handled");
   IWMO_RETURN_IF_ERROR(
       q.bind(1, id).bindText(2, result.disposition()).bind(3, job.at.micros).run());
   job.result = true;
+  return Status::ok();
+}
+
+// Eigen bijdrage (issue 4): the client's new state, the records sent, the CAK's answers and the
+// attention items, all inside the decision's transaction.
+Status SqliteJournal::Writer::writeEigenBijdrage(const proto::HandlerResult& result, MessageId id, Timestamp at) {
+  if (result.has_eb_state() && result.eb_state().looked_up()) {
+    std::string blob;
+    if (!result.eb_state().SerializeToString(&blob)) {
+      return Status::internal(prefix() + "cannot serialize the eigen-bijdrage state of message #" + std::to_string(id));
+    }
+    Query q(connection_, eb_state_.get(), "storing a client's eigen-bijdrage state");
+    IWMO_RETURN_IF_ERROR(q.bindText(1, result.eb_state().bsn()).bindBlob(2, blob).bind(3, id).bind(4, at.micros).run());
+  }
+  for (const proto::EbSentRecord& sent : result.eb_sent()) {
+    std::string blob;
+    if (!sent.record().SerializeToString(&blob)) {
+      return Status::internal(prefix() + "cannot serialize an eigen-bijdrage record of message #" + std::to_string(id));
+    }
+    Query q(connection_, eb_record_.get(), "recording an iEb record sent to the CAK");
+    IWMO_RETURN_IF_ERROR(q.bind(1, id)
+                             .bindText(2, sent.message_type())
+                             .bindText(3, sent.identificatie())
+                             .bindText(4, sent.afzender())
+                             .bindText(5, sent.record().bsn())
+                             .bind(6, sent.record().start_nummer())
+                             .bindBlob(7, blob)
+                             .bind(8, at.micros)
+                             .run());
+  }
+  for (const proto::EbAnswer& answer : result.eb_answers()) {
+    std::string codes;
+    for (const auto& code : answer.retour_codes()) codes += (codes.empty() ? "" : ",") + code;
+    const std::string state = answer.accepted() ? "accepted" : "rejected";
+    Query q(connection_, eb_answer_.get(), "recording the CAK's answer to an iEb record");
+    IWMO_RETURN_IF_ERROR(q.bindText(1, state)
+                             .bindText(2, codes)
+                             .bindText(3, answer.explanation())
+                             .bind(4, id)
+                             .bind(5, at.micros)
+                             .bindText(6, answer.message_type())
+                             .bindText(7, answer.identificatie())
+                             .bindText(8, answer.bsn())
+                             .bind(9, answer.start_nummer())
+                             .run());
+  }
+  for (const proto::EbAttention& item : result.eb_attention()) {
+    Query q(connection_, eb_attention_.get(), "queueing an eigen-bijdrage item for an operator");
+    IWMO_RETURN_IF_ERROR(q.bind(1, id)
+                             .bind(2, at.micros)
+                             .bindText(3, item.kind())
+                             .bindText(4, item.bsn())
+                             .bindText(5, item.rule())
+                             .bindText(6, item.summary())
+                             .run());
+  }
   return Status::ok();
 }
 

@@ -7,6 +7,7 @@
 #include <zmq.hpp>
 
 #include "adapters/iwmo/iwmo_adapter.h"
+#include "gateway/base/date.h"
 
 namespace iwmo::pipeline {
 namespace {
@@ -29,6 +30,7 @@ std::string inferPeer(const proto::Envelope& envelope) {
   const std::string& sent_by = envelope.summary().routing().sent_by();
   if (sent_by == "gemeente") return "backoffice";
   if (sent_by == "aanbieder") return "ggk";
+  if (sent_by == "cak") return "cak";
   return "unknown";
 }
 
@@ -155,6 +157,14 @@ void Pipeline::receive(transport::Received message, transport::Ack ack) {
   message.bytes.shrink_to_fit();
 
   request.peer = message.peer.empty() ? inferPeer(request.envelope) : message.peer;
+  if (options_.logical_time && options_.logical_from_dagtekening) {
+    // As if received at noon (UTC) on its Dagtekening (replays of historical batches: the
+    // eigen-bijdrage date windows are relative to the day of receipt), in batch order.
+    if (const auto day = Date::parse(request.envelope.summary().header().dagtekening())) {
+      received_at = Timestamp::fromSeconds(static_cast<std::int64_t>(day->daysSinceEpoch()) * 86400 + 12 * 3600)
+                        .plusMillis(received_at.micros / 1000 - options_.logical_start.micros / 1000);
+    }
+  }
   request.received_at = received_at;
   request.duplicate_key = request.envelope.verdict().valid() ? duplicateKey(request.envelope) : "";
   const bool valid = request.envelope.verdict().valid();

@@ -65,6 +65,8 @@ struct PipelineOptions {
   std::uint32_t retry_max_ms = 300000;
   bool logical_time = false;      // replay
   Timestamp logical_start;        // replay: the first message's received time
+  // replay --clock dagtekening: each message is received at noon of its Dagtekening (+ n ms)
+  bool logical_from_dagtekening = false;
   bool log_deliveries = true;     // replay: false (delivery lines would race with decisions)
 };
 

@@ -57,7 +57,9 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
   }
 
   // Direction: the gemeente's messages come from the back office, a provider's from the GGk.
-  const std::string expected_peer = facts.sent_by == "gemeente" ? "backoffice" : "ggk";
+  const std::string expected_peer = facts.sent_by == "gemeente" ? "backoffice"
+                                    : facts.sent_by == "cak"    ? "cak"
+                                                                : "ggk";
   if (facts.from_peer != expected_peer) {
     trail.push_back(type + " is sent by the " + facts.sent_by + ", so it must arrive from " +
                     expected_peer);
@@ -81,7 +83,21 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
   RoutingDecision decision;
   decision.routed = true;
   decision.rule_id = "ROUTE-PASS-THROUGH";
-  if (facts.from_peer == "backoffice") {
+  const bool ieb = facts.message_type.rfind("WMO40", 0) == 0;
+  if (ieb && facts.from_peer == "cak") {
+    decision.rule_id = "ROUTE-IEB-RETOUR";
+    decision.summary = type + " from the CAK for gemeente " + facts.gemeente +
+                       ": an answer to the gateway's own iEb message, matched by the eigen-bijdrage handler";
+    trail.push_back("valid; sent by the CAK; gemeente " + facts.gemeente + " is ours");
+    trail.push_back("not forwarded: the gateway sent the heen message, so it consumes the retour");
+    decision.trail = std::move(trail);
+    return decision;
+  }
+  if (ieb) {
+    decision.to_peer = "cak";
+    decision.receiver = "CAK";
+    decision.summary = type + " from the back office of gemeente " + facts.gemeente + " to the CAK";
+  } else if (facts.from_peer == "backoffice") {
     decision.to_peer = "ggk";
     decision.receiver = facts.aanbieder;
     decision.summary = type + " from gemeente " + facts.gemeente + " to aanbieder " +

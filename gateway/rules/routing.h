@@ -2,7 +2,10 @@
 // why it is refused. Pure: facts and parameters in, a decision with rule ids and a trail out.
 //
 // Rule ids:
-//   ROUTE-PASS-THROUGH       valid, right direction, our municipality: back office <-> GGk
+//   ROUTE-PASS-THROUGH       valid, right direction, our municipality: back office <-> GGk, and
+//                            an iEb message of the back office's own (manual handling) -> CAK
+//   ROUTE-IEB-RETOUR         WMO406 / WMO408 from the CAK: consumed (to_peer empty), matched by
+//                            the eigen-bijdrage handler to what the gateway sent
 //   REJECT-LEVEL-1           not well-formed / not schema-valid / unknown type (Fo01 StUF055)
 //   REJECT-LEVEL-2           a single-message rule failed (retour with 0001)
 //   REJECT-DUPLICATE         the journal found the same content or the same Identificatie (TR056)
@@ -25,7 +28,7 @@ struct RoutingParams {
 };
 
 struct RoutingFacts {
-  std::string from_peer;      // "backoffice" or "ggk"
+  std::string from_peer;      // "backoffice", "ggk" or "cak"
   std::string message_type;   // "WMO305"; empty when unknown
   bool valid = false;
   std::uint32_t level = 0;    // 1 or 2 when invalid
@@ -39,7 +42,7 @@ struct RoutingFacts {
 
 struct RoutingDecision {
   bool routed = false;
-  std::string to_peer;        // "backoffice", "ggk" or "rejected"
+  std::string to_peer;        // "backoffice", "ggk", "cak", "rejected"; empty = consumed
   std::string receiver;       // organisation it is for (routed only)
   std::string rule_id;
   std::string summary;        // one sentence for an operator

@@ -1,12 +1,16 @@
 // The crash test of issue 3: 10 000 messages go through the daemon while it is killed with
 // SIGKILL at random moments (at least 20 times) and restarted. Afterwards every message has been
-// delivered exactly once — none lost, none twice — and nothing else came out.
+// delivered exactly once — none lost, none twice — and nothing else came out. With eigen-bijdrage
+// forwarding on (issue 4), each of the 250 clients with a WMO305 gets exactly one WMO405 in the
+// CAK outbox: none lost, none sent twice.
 #include <catch2/catch.hpp>
+#include <ctime>
 #include <random>
 #include <set>
 #include <thread>
 
 #include "gateway/base/bsn.h"
+#include "gateway/base/date.h"
 #include "support/daemon_process.h"
 #include "support/test_support.h"
 
@@ -54,7 +58,13 @@ TEST_CASE("crash test: 10 000 messages, SIGKILL at random moments, every message
           "[integration][crash]") {
   const fs::path demo = iwmo::test::sourceDir() / "demo/messages/valid";
   const std::string wmo301 = iwmo::test::readFile(demo / "01-WMO301-toewijzing-hh-de-graaf.xml");
-  const std::string wmo305 = iwmo::test::readFile(demo / "05-WMO305-start-hh-corrected.xml");
+  // The start of delivery a month ago, so the WMO405 it causes is inside the CAK's date windows
+  // whenever the test runs (the day of receipt is today).
+  const iwmo::Date today = iwmo::Date::fromDays(static_cast<long>(std::time(nullptr) / 86400));
+  std::string wmo305 = iwmo::test::readFile(demo / "05-WMO305-start-hh-corrected.xml");
+  wmo305 = iwmo::test::replaceFirst(wmo305, "<iwmo:Dagtekening>2026-01-22<", "<iwmo:Dagtekening>" + today.plusDays(-27).toString() + "<");
+  wmo305 = iwmo::test::replaceFirst(wmo305, ">2026-01-19</wmo305:ToewijzingIngangsdatum>", ">" + today.plusDays(-30).toString() + "</wmo305:ToewijzingIngangsdatum>");
+  wmo305 = iwmo::test::replaceFirst(wmo305, ">2026-01-19</wmo305:Begindatum>", ">" + today.plusDays(-30).toString() + "</wmo305:Begindatum>");
   REQUIRE(wmo305.find("<iwmo:Identificatie>THR26-S0002</iwmo:Identificatie>") != std::string::npos);
 
   iwmo::test::TempDir dir;
@@ -65,6 +75,8 @@ TEST_CASE("crash test: 10 000 messages, SIGKILL at random moments, every message
   const fs::path from_ggk = dir.path() / "ggk/download";
   const fs::path to_ggk = dir.path() / "ggk/upload";
   const fs::path to_backoffice = dir.path() / "backoffice/inbox";
+  const fs::path to_cak = dir.path() / "cak/upload";
+  constexpr std::size_t kClientsWithStart = 250;  // the odd-numbered half of the 500 clients
 
   std::set<std::string> expected;
   std::vector<std::string> bodies(kMessages);
@@ -101,6 +113,7 @@ TEST_CASE("crash test: 10 000 messages, SIGKILL at random moments, every message
 
   // After the last restart everything must come out.
   const bool done = waitFor([&] { return filesIn(to_ggk).size() + filesIn(to_backoffice).size() >= kMessages &&
+                                         filesIn(to_cak).size() >= kClientsWithStart &&
                                          filesIn(from_backoffice).empty() && filesIn(from_ggk).empty(); },
                             std::chrono::minutes(5));
   CHECK(daemon.terminate() == 0);
@@ -123,6 +136,20 @@ TEST_CASE("crash test: 10 000 messages, SIGKILL at random moments, every message
   CHECK(twice == 0);
   CHECK(filesIn(dir.path() / "rejected").empty());  // nothing was judged a duplicate or invalid
 
+  // The CAK outbox: one WMO405 per client with a start, each for another client.
+  std::set<std::string> cak_clients;
+  std::set<std::string> cak_bodies;
+  for (const auto& file : filesIn(to_cak)) {
+    const std::string body = iwmo::test::readFile(file);
+    cak_bodies.insert(body);
+    const auto at = body.find("<Bsn>");
+    REQUIRE(at != std::string::npos);
+    cak_clients.insert(body.substr(at + 5, 9));
+  }
+  CHECK(filesIn(to_cak).size() == kClientsWithStart);
+  CHECK(cak_bodies.size() == kClientsWithStart);
+  CHECK(cak_clients.size() == kClientsWithStart);
+
   // The journal agrees: exactly one message per input, all handled and delivered.
   auto status = iwmo::test::runCommand(iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " +
                                        iwmo::test::shellQuote(config.string()) + " status --json");
@@ -130,5 +157,5 @@ TEST_CASE("crash test: 10 000 messages, SIGKILL at random moments, every message
   CHECK_THAT(status.out, Catch::Contains("\"messages\":10000,"));
   CHECK_THAT(status.out, Catch::Contains("\"pending\":0,"));
   CHECK_THAT(status.out, Catch::Contains("\"duplicates\":0,"));
-  CHECK_THAT(status.out, Catch::Contains("\"outbox_delivered\":10000,"));
+  CHECK_THAT(status.out, Catch::Contains("\"outbox_delivered\":10250,"));  // + the 250 WMO405
 }

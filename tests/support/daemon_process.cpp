@@ -24,14 +24,17 @@ namespace iwmo::test {
 
 namespace fs = std::filesystem;
 
-std::filesystem::path writeDaemonConfig(const fs::path& dir, int http_port, const std::string& extra) {
+std::filesystem::path writeDaemonConfig(const fs::path& dir, int http_port, const std::string& extra,
+                                        const std::string& own_gemeente) {
   const fs::path file = dir / "gateway.toml";
   std::ofstream out(file);
-  out << "[gateway]\nown_gemeente = [\"0599\"]\nstate_dir = \"state\"\n"
+  out << "[gateway]\nown_gemeente = " << own_gemeente << "\nstate_dir = \"state\"\n"
       << "[schemas]\niwmo = \"" << (sourceDir() / "schemas/iwmo-3.2").string() << "\"\n"
+      << "ieb = \"" << (sourceDir() / "schemas/ieb").string() << "\"\n"
       << "[peers.backoffice]\nreceive_dir = \"backoffice/outbox\"\ndeliver_dir = \"backoffice/inbox\"\n"
       << "submit_endpoint = \"ipc://run/submit.sock\"\n"
       << "[peers.ggk]\nreceive_dir = \"ggk/download\"\ndeliver_dir = \"ggk/upload\"\n"
+      << "[peers.cak]\nreceive_dir = \"cak/download\"\ndeliver_dir = \"cak/upload\"\n"
       << "[rejected]\ndir = \"rejected\"\n"
       << "[log]\nfile = \"log/routing.log\"\nfeed = \"ipc://run/feed.sock\"\n"
       << "[delivery]\nretry_initial_ms = 50\nretry_max_ms = 1000\n"

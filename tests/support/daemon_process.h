@@ -11,10 +11,11 @@
 
 namespace iwmo::test {
 
-// Writes a config for a daemon whose state is all below `dir`, with gemeente 0599.
-// `extra` is appended verbatim (more TOML).
+// Writes a config for a daemon whose state is all below `dir`, with gemeente 0599 (or the
+// TOML list `own_gemeente`). `extra` is appended verbatim (more TOML).
 std::filesystem::path writeDaemonConfig(const std::filesystem::path& dir, int http_port,
-                                        const std::string& extra = "");
+                                        const std::string& extra = "",
+                                        const std::string& own_gemeente = "[\"0599\"]");
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int freeLocalPort();
 

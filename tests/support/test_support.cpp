@@ -80,7 +80,15 @@ std::unique_ptr<adapters::iwmo::IwmoAdapter> adapterFor(const fs::path& schema_d
 
 proto::Envelope validateWithProjectSchemas(const std::string& bytes) {
   auto& adapter = caches().project_adapter;
-  if (!adapter) adapter = adapterFor(projectSchemaDir());
+  if (!adapter) {
+    // The project's whole schema set: iWmo 3.2 and the (provisional) iEb 4.0 schemas.
+    auto loaded = adapters::xml::SchemaSet::load(
+        std::vector<fs::path>{projectSchemaDir(), sourceDir() / "schemas/ieb"});
+    if (!loaded) FAIL("project schema set: " << loaded.status().toString());
+    auto created = adapters::iwmo::IwmoAdapter::create(*loaded);
+    if (!created) FAIL(created.status().toString());
+    adapter = std::move(*created);
+  }
   proto::Envelope envelope;
   adapter->validate(bytes, "test", envelope);
   return envelope;

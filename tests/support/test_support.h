@@ -29,7 +29,7 @@ std::unique_ptr<adapters::iwmo::IwmoAdapter> adapterFor(const std::filesystem::p
 // Drops the cached schema sets and adapters; called by the test main before Xerces terminates.
 void releaseCaches();
 
-// Validates `bytes` with the project's schemas and returns the envelope.
+// Validates `bytes` with the project's schemas (iWmo and iEb) and returns the envelope.
 proto::Envelope validateWithProjectSchemas(const std::string& bytes);
 // The codes of all findings, in order.
 std::vector<std::string> findingCodes(const proto::Envelope& envelope);

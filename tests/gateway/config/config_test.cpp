@@ -89,9 +89,9 @@ TEST_CASE("config: daemon settings are checked with the key and the fix", "[conf
     CHECK_THAT(config.status().message(), Catch::Contains("tcp://HOST:PORT or ipc://PATH"));
   }
   SECTION("an unknown peer") {
-    auto config = parseConfig(base + "[peers.cak]\nreceive_dir=\"x\"\n", "my.toml", "/");
+    auto config = parseConfig(base + "[peers.smtp]\nreceive_dir=\"x\"\n", "my.toml", "/");
     REQUIRE_FALSE(config);
-    CHECK_THAT(config.status().message(), Catch::Contains("peers.cak: unknown peer"));
+    CHECK_THAT(config.status().message(), Catch::Contains("peers.smtp: unknown peer"));
   }
   SECTION("a misspelt key in a peer") {
     auto config = parseConfig(base + "[peers.ggk]\nrecieve_dir=\"x\"\n", "my.toml", "/");

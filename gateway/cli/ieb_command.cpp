@@ -1,0 +1,175 @@
+#include "gateway/cli/ieb_command.h"
+
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "gateway/base/clock.h"
+#include "gateway/journal/reference_store.h"
+#include "gateway/journal/sqlite_journal.h"
+#include "gateway/log/bsn_hasher.h"
+
+namespace iwmo::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+int fail(const std::string& message) {
+  std::cerr << "iwmo-gateway ieb: " << message << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int runIeb(const config::Config& config, const IebOptions& options) {
+  const fs::path journal_file = options.journal.empty() ? config.journalFile() : options.journal;
+  {
+    std::error_code ec;
+    if (!fs::exists(journal_file, ec)) {
+      return fail("no journal at " + journal_file.string() +
+                  " (has the daemon run with this config? for a replay use --journal DIR/journal.sqlite)");
+    }
+    auto journal = journal::SqliteJournal::open(journal_file, {});  // upgrades an older journal
+    if (!journal) return fail(journal.status().message());
+  }
+  auto store = journal::SqliteReferenceStore::open(journal_file);
+  if (!store) return fail(store.status().message());
+  const Timestamp now = SystemClock().now();
+  if (options.action == "done") {
+    auto done = (*store)->resolveEbAttention(options.item_id, options.note, now);
+    if (!done) return fail(done.status().message());
+    if (!*done) {
+      std::cerr << "iwmo-gateway ieb: no open item " << options.item_id
+                << " (see `iwmo-gateway ieb pending` and `iwmo-gateway ieb rejected`)\n";
+      return 1;
+    }
+    std::cout << "eigen-bijdrage item " << options.item_id << " closed\n";
+    return 0;
+  }
+  auto hasher = log::BsnHasher::fromKeyFile(config.log.hmac_key_file);
+  if (!hasher) return fail(hasher.status().message());
+  const auto pseudonym = [&](const std::string& bsn) { return bsn.empty() ? std::string("-") : hasher->hash(bsn); };
+
+  auto attention = (*store)->ebAttention(options.all);
+  if (!attention) return fail(attention.status().message());
+  const bool rejected_view = options.action == "rejected";
+  std::vector<journal::EbAttentionRow> items;
+  for (auto& item : *attention) {
+    const bool is_rejection = item.kind == "rejected" || item.kind == "unmatched";
+    if (is_rejection == rejected_view) items.push_back(std::move(item));
+  }
+  std::vector<journal::EbRecordRow> records;
+  if (!rejected_view) {
+    auto pending = (*store)->ebRecords("pending");
+    if (!pending) return fail(pending.status().message());
+    records = std::move(*pending);
+  }
+  const std::int64_t timeout_micros = static_cast<std::int64_t>(config.eigen_bijdrage.retour_timeout_hours) * 3600 * 1000000;
+
+  if (options.json) {
+    for (const auto& r : records) {
+      nlohmann::ordered_json line;
+      line["kind"] = "awaiting-retour";
+      line["message_id"] = r.message_id;
+      line["message_type"] = r.message_type;
+      line["identificatie"] = r.identificatie;
+      line["afzender"] = r.afzender;
+      line["client"] = pseudonym(r.bsn);
+      line["start_nummer"] = r.record.start_nummer();
+      line["status_aanlevering"] = r.record.status_aanlevering();
+      line["sent_at"] = r.sent_at.toIso8601();
+      line["overdue"] = now.micros - r.sent_at.micros > timeout_micros;
+      std::cout << line.dump() << "\n";
+    }
+    for (const auto& item : items) {
+      nlohmann::ordered_json line;
+      line["id"] = item.id;
+      line["kind"] = item.kind;
+      line["message_id"] = item.message_id;
+      line["at"] = item.at.toIso8601();
+      line["client"] = pseudonym(item.bsn);
+      line["rule"] = item.rule;
+      line["state"] = item.state;
+      line["summary"] = item.summary;
+      if (!item.note.empty()) line["note"] = item.note;
+      std::cout << line.dump() << "\n";
+    }
+    return 0;
+  }
+  if (!rejected_view) {
+    std::size_t overdue = 0;
+    if (records.empty()) {
+      std::cout << "no iEb records await a retour from the CAK\n";
+    } else {
+      std::printf("%-8s %-7s %-14s %-8s %-16s %-11s %-6s %s\n", "message", "type", "identificatie", "afzender",
+                  "client", "start nr", "status", "sent");
+      for (const auto& r : records) {
+        const bool late = now.micros - r.sent_at.micros > timeout_micros;
+        overdue += late ? 1 : 0;
+        std::printf("%-8s %-7s %-14s %-8s %-16s %-11llu %-6s %s%s\n", ("#" + std::to_string(r.message_id)).c_str(),
+                    r.message_type.c_str(), r.identificatie.c_str(), r.afzender.c_str(), pseudonym(r.bsn).c_str(),
+                    static_cast<unsigned long long>(r.record.start_nummer()), r.record.status_aanlevering().c_str(),
+                    r.sent_at.toIso8601().c_str(), late ? "  OVERDUE" : "");
+      }
+      if (overdue > 0) {
+        std::cout << overdue << " record(s) have waited longer than " << config.eigen_bijdrage.retour_timeout_hours
+                  << " hours ([eigen_bijdrage] retour_timeout_hours): check that the CAK's WMO406/408 reach "
+                  << config.cak.receive_dir.string() << "\n";
+      }
+    }
+    std::cout << "\n";
+  }
+  if (items.empty()) {
+    std::cout << (rejected_view ? "no open rejections by the CAK\n" : "nothing held or waiting for manual handling\n");
+    return 0;
+  }
+  std::printf("%-5s %-9s %-8s %-16s %-26s %s\n", "id", "kind", "message", "client", "rule", "summary");
+  for (const auto& item : items) {
+    std::printf("%-5llu %-9s %-8s %-16s %-26s %s%s\n", static_cast<unsigned long long>(item.id), item.kind.c_str(),
+                ("#" + std::to_string(item.message_id)).c_str(), pseudonym(item.bsn).c_str(), item.rule.c_str(),
+                item.summary.c_str(), item.state == "done" ? (" [done: " + item.note + "]").c_str() : "");
+  }
+  std::cout << "\n`iwmo-gateway explain ID` shows a message's trail; `iwmo-gateway ieb done ID --note TEXT` closes an item.\n";
+  return 0;
+}
+
+std::string renderIebMetrics(const journal::EbCounts& counts) {
+  std::string out;
+  out += "# HELP iwmo_ieb_records iEb records sent to the CAK, by message type and state (sent = all of them).\n";
+  out += "# TYPE iwmo_ieb_records gauge\n";
+  for (const char* type : {"WMO405", "WMO407"}) {
+    const auto it = counts.records.find(type);
+    std::uint64_t sent = 0;
+    for (const char* state : {"accepted", "rejected", "pending"}) {
+      const std::uint64_t n = it == counts.records.end() || it->second.count(state) == 0 ? 0 : it->second.at(state);
+      sent += n;
+      out += std::string("iwmo_ieb_records{type=\"") + type + "\",state=\"" + state + "\"} " + std::to_string(n) + "\n";
+    }
+    out += std::string("iwmo_ieb_records{type=\"") + type + "\",state=\"sent\"} " + std::to_string(sent) + "\n";
+  }
+  out += "# HELP iwmo_ieb_overdue iEb records whose WMO406/408 is later than retour_timeout_hours.\n";
+  out += "# TYPE iwmo_ieb_overdue gauge\niwmo_ieb_overdue " + std::to_string(counts.overdue) + "\n";
+  out += "# HELP iwmo_ieb_attention_open Eigen-bijdrage items waiting for an operator (iwmo-gateway ieb pending|rejected).\n";
+  out += "# TYPE iwmo_ieb_attention_open gauge\niwmo_ieb_attention_open " + std::to_string(counts.attention_open) + "\n";
+  return out;
+}
+
+std::string iebSummaryJson(const journal::EbCounts& counts) {
+  nlohmann::ordered_json out;
+  for (const char* type : {"WMO405", "WMO407"}) {
+    const auto it = counts.records.find(type);
+    std::uint64_t sent = 0;
+    nlohmann::ordered_json per_type;
+    for (const char* state : {"accepted", "rejected", "pending"}) {
+      const std::uint64_t n = it == counts.records.end() || it->second.count(state) == 0 ? 0 : it->second.at(state);
+      sent += n;
+      per_type[state] = n;
+    }
+    per_type["sent"] = sent;
+    out[type] = per_type;
+  }
+  out["attention_open"] = counts.attention_open;
+  return out.dump();
+}
+
+}  // namespace iwmo::cli

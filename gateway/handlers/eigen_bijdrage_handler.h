@@ -1,0 +1,70 @@
+// EigenBijdrageHandler (issue 4; DESIGN §2.2, §5.1 step 5): derives the CAK-bound iEb messages.
+//
+//   WMO301 from the back office, WMO305 / WMO307 from the GGk (valid, not duplicates): applies
+//   the forwarding rules of gateway/rules/eigen_bijdrage.h to the client's state (attached by
+//   the dispatcher) and emits one WMO405 / WMO407 per Afzender with the records to send, to the
+//   peer "cak". The new state, the records, the decision and any item for an operator are
+//   committed together (HandlerResult eb_*), so a crash never sends without recording or the
+//   other way round.
+//   WMO406 / WMO408 from the CAK: matches the retour to the records sent in its heen message
+//   (by BerichtIdentificatie, then Bsn + start number): header only = all accepted; 0001 in the
+//   header = all rejected; otherwise a client echoed with an EB001 error code is rejected and
+//   the others accepted. Rejections (with the codes' meaning) and retours for nothing sent go to
+//   the operator queue (`iwmo-gateway ieb rejected|pending`).
+//
+// The WMO407 Afzender is the responsible municipality the responsibility handler decided for the
+// message (it runs earlier in the chain); without one the BW period is held for a person.
+// Writing the XML is the emitter's (adapters/ieb, validated against the schema set), handed in as
+// a function so the handler stays free of I/O and of the adapters.
+// Thread-safety: immutable; `write` must be callable from any worker thread.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gateway/base/result.h"
+#include "gateway/handlers/handler.h"
+#include "gateway/rules/eigen_bijdrage.h"
+
+namespace iwmo::handlers {
+
+struct IebMessage {
+  std::string message_type;  // WMO405 / WMO407
+  std::string afzender;
+  std::string identificatie;
+  std::string dagtekening;   // YYYY-MM-DD
+  std::vector<proto::EbRecord> records;
+};
+
+// Builds and validates the XML of one iEb heen message; an error names what failed validation.
+using IebWriteFunction = std::function<Result<std::string>(const IebMessage&)>;
+// The meaning of an EB001 code, for operators ("9103 (StatusAanlevering heeft ...)").
+using Eb001DescribeFunction = std::function<std::string(const std::string&)>;
+
+class EigenBijdrageHandler final : public Handler {
+ public:
+  EigenBijdrageHandler(rules::EbParams params, IebWriteFunction write, Eb001DescribeFunction describe)
+      : params_(std::move(params)), write_(std::move(write)), describe_(std::move(describe)) {}
+  std::string_view name() const override { return "eigen-bijdrage"; }
+  void handle(const proto::WorkItem& item, proto::HandlerResult& result) const override;
+
+  // Whether the dispatcher must attach the client's eigen-bijdrage state (WMO301/305/307) ...
+  bool needsState(const proto::WorkItem& item) const;
+  // ... or the records of the heen message a CAK retour answers (WMO406/408).
+  bool needsSentRecords(const proto::WorkItem& item) const;
+
+ private:
+  void handleProvisionMessage(const proto::WorkItem& item, proto::HandlerResult& result) const;
+  void handleRetour(const proto::WorkItem& item, proto::HandlerResult& result) const;
+
+  rules::EbParams params_;
+  IebWriteFunction write_;
+  Eb001DescribeFunction describe_;
+};
+
+// The rules' view of a stored state and back (exposed for the tests).
+rules::EbClient toRules(const proto::EbClientState& state);
+proto::EbClientState toProto(const rules::EbClient& client);
+
+}  // namespace iwmo::handlers

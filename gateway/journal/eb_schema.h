@@ -1,0 +1,56 @@
+// The journal database's eigen-bijdrage tables (issue 4; schema version 3). Internal to
+// gateway/journal: SqliteJournal creates them (and adds them to older journals) and writes them
+// in the transaction of the decision; SqliteEbStore reads them.
+#pragma once
+
+namespace iwmo::journal {
+
+// Idempotent (IF NOT EXISTS), so it runs on a new journal and on one of version 1 or 2.
+inline constexpr const char* kEbSchema = R"sql(
+-- One row per client: the whole eigen-bijdrage state (proto EbClientState), replaced by the
+-- decision that changed it.
+CREATE TABLE IF NOT EXISTS eb_clients (
+  bsn        TEXT PRIMARY KEY,
+  state      BLOB NOT NULL,
+  message_id INTEGER REFERENCES messages(id),  -- the last message that changed it
+  updated_at INTEGER NOT NULL
+);
+
+-- Every period record sent to the CAK, and the CAK's answer to it.
+CREATE TABLE IF NOT EXISTS eb_records (
+  id            INTEGER PRIMARY KEY,
+  message_id    INTEGER NOT NULL REFERENCES messages(id),  -- whose decision sent it
+  message_type  TEXT NOT NULL,   -- WMO405 / WMO407
+  identificatie TEXT NOT NULL,   -- of the heen message
+  afzender      TEXT NOT NULL,
+  bsn           TEXT NOT NULL,
+  start_nummer  INTEGER NOT NULL,
+  record        BLOB NOT NULL,   -- proto EbRecord
+  sent_at       INTEGER NOT NULL,
+  state         TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'accepted', 'rejected')),
+  retour_message_id INTEGER REFERENCES messages(id),
+  retour_codes  TEXT NOT NULL DEFAULT '',
+  explanation   TEXT NOT NULL DEFAULT '',
+  answered_at   INTEGER,
+  UNIQUE (message_type, afzender, identificatie, bsn, start_nummer)
+);
+CREATE INDEX IF NOT EXISTS eb_records_heen ON eb_records(message_type, identificatie);
+CREATE INDEX IF NOT EXISTS eb_records_state ON eb_records(state);
+
+-- What an operator must look at: held and manual periods, rejections, unmatched retours.
+CREATE TABLE IF NOT EXISTS eb_attention (
+  id          INTEGER PRIMARY KEY,
+  message_id  INTEGER NOT NULL REFERENCES messages(id),
+  at          INTEGER NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('held', 'manual', 'rejected', 'unmatched')),
+  bsn         TEXT NOT NULL DEFAULT '',
+  rule        TEXT NOT NULL,
+  summary     TEXT NOT NULL,
+  state       TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done')),
+  resolved_at INTEGER,
+  note        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS eb_attention_state ON eb_attention(state, kind);
+)sql";
+
+}  // namespace iwmo::journal

@@ -1,0 +1,446 @@
+#include "gateway/rules/eigen_bijdrage.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace iwmo::rules {
+namespace {
+
+std::string text(const std::optional<Date>& date) { return date ? date->toString() : "open"; }
+
+std::optional<Date> earliest(std::optional<Date> a, std::optional<Date> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::min(*a, *b);
+}
+
+class Recorder {
+ public:
+  explicit Recorder(EbDecision& out) : out_(out) {}
+  void rule(const std::string& id) {
+    if (std::find(out_.rule_ids.begin(), out_.rule_ids.end(), id) == out_.rule_ids.end()) {
+      out_.rule_ids.push_back(id);
+    }
+  }
+  void step(const std::string& id, const std::string& line) {
+    rule(id);
+    out_.trail.push_back(id + ": " + line);
+  }
+  void note(const std::string& line) { out_.trail.push_back(line); }
+  void attention(const std::string& kind, const std::string& id, const std::string& summary) {
+    rule(id);
+    out_.attention.push_back({kind, id, summary});
+  }
+
+ private:
+  EbDecision& out_;
+};
+
+const EbPolicy* policyFor(const EbParams& params, const std::string& categorie, const std::string& code) {
+  const EbPolicy* by_category = nullptr;
+  for (const EbPolicy& policy : params.policies) {
+    if (policy.categorie != categorie) continue;
+    if (!policy.code.empty()) {
+      if (policy.code == code) return &policy;
+    } else if (by_category == nullptr) {
+      by_category = &policy;
+    }
+  }
+  return by_category;
+}
+
+std::string label(const EbProvision& p) {
+  return "toewijzing " + std::to_string(p.toewijzing_nummer) + " (" + p.categorie +
+         (p.code.empty() ? "" : "/" + p.code) + ", gemeente " + p.gemeente + ")";
+}
+
+void applyLines(EbClient& client, const EbEvent& event, Recorder& rec) {
+  if (event.geboortedatum) client.geboortedatum = event.geboortedatum;
+  const std::string origin = event.message_type + " #" + std::to_string(event.message_id);
+  for (const EbLine& line : event.lines) {
+    auto it = std::find_if(client.provisions.begin(), client.provisions.end(), [&](const EbProvision& p) {
+      return p.toewijzing_nummer == line.toewijzing_nummer && p.gemeente == event.gemeente;
+    });
+    if (it == client.provisions.end()) {
+      EbProvision created;
+      created.toewijzing_nummer = line.toewijzing_nummer;
+      created.gemeente = event.gemeente;
+      client.provisions.push_back(created);
+      it = client.provisions.end() - 1;
+    }
+    EbProvision& p = *it;
+    if (!line.categorie.empty()) p.categorie = line.categorie;
+    if (!line.code.empty()) p.code = line.code;
+    const bool withdrawn = line.status_aanlevering == "3";
+    if (event.message_type == "WMO301") {
+      p.toegewezen_begin = line.ingangsdatum;
+      p.toegewezen_end = line.einddatum;
+      p.deleted = line.reden_wijziging == "13";
+      rec.note(origin + ": " + label(p) + " toegewezen " + text(p.toegewezen_begin) + " .. " +
+               text(p.toegewezen_end) + (p.deleted ? ", deleted (RedenWijziging 13)" : ""));
+    } else if (event.message_type == "WMO305") {
+      if (!p.toegewezen_begin) p.toegewezen_begin = line.ingangsdatum;
+      p.delivery_begin = withdrawn ? std::nullopt : line.begindatum;
+      rec.note(origin + ": " + label(p) + (withdrawn ? " start of delivery withdrawn (StatusAanlevering 3)"
+                                                       : " delivered from " + text(line.begindatum)));
+    } else if (event.message_type == "WMO307") {
+      if (withdrawn) {
+        p.delivery_end.reset();
+      } else {
+        p.delivery_end = line.einddatum;
+        // A stop that arrives before its start still says when delivery began.
+        if (!p.delivery_begin) p.delivery_begin = line.begindatum;
+      }
+      rec.note(origin + ": " + label(p) + (withdrawn ? " stop of delivery withdrawn (StatusAanlevering 3)"
+                                                       : " delivered until " + text(line.einddatum)));
+    }
+    p.last_message = origin;
+    if (!event.bw_responsible.empty()) p.responsible = event.bw_responsible;
+  }
+}
+
+struct Liable {
+  Date begin;
+  std::optional<Date> end;
+  std::optional<std::uint64_t> kostprijs;
+};
+
+std::optional<Liable> liableInterval(const EbClient& client, const EbProvision& p, const EbParams& params,
+                                     bool bw, Recorder& rec) {
+  if (p.deleted) {
+    rec.step("EB-TOEWIJZING-DELETED", label(p) + " was deleted: it counts as never sent");
+    return std::nullopt;
+  }
+  const EbPolicy* policy = policyFor(params, p.categorie, p.code);
+  if (!bw && policy != nullptr && policy->exempt) {
+    rec.step("EB-EXEMPT-CATEGORIE", label(p) + " carries no eigen bijdrage (policy for categorie " +
+                                        p.categorie + (policy->code.empty() ? "" : "/" + policy->code) + ")");
+    return std::nullopt;
+  }
+  const EbStartAt start_at = policy != nullptr ? policy->start_at : params.default_start_at;
+  std::optional<Date> begin = start_at == EbStartAt::kToewijzing ? earliest(p.toegewezen_begin, std::nullopt)
+                                                                  : p.delivery_begin;
+  if (start_at == EbStartAt::kToewijzing && !begin) begin = p.delivery_begin;
+  if (!begin) {
+    rec.step("EB-WAITING-DELIVERY", label(p) + ": policy starts the eigen bijdrage at delivery and no "
+                                               "WMO305 has said delivery began");
+    return std::nullopt;
+  }
+  const std::optional<Date> end = earliest(p.toegewezen_end, p.delivery_end);
+  if (end && *end < *begin) {
+    rec.note(label(p) + " ends (" + end->toString() + ") before it starts (" + begin->toString() +
+             "): no liable period");
+    return std::nullopt;
+  }
+  Liable liable{*begin, end, policy != nullptr ? policy->kostprijs : std::nullopt};
+  if (!bw && client.geboortedatum &&
+      std::find(params.minors_liable_categories.begin(), params.minors_liable_categories.end(), p.categorie) ==
+          params.minors_liable_categories.end()) {
+    const Date adult = client.geboortedatum->plusYears(18);
+    if (liable.begin < adult) {
+      if (end && *end < adult) {
+        rec.step("EB-EXEMPT-UNDER-18", label(p) + " ends before the client turns 18 (" + adult.toString() +
+                                           "): no eigen bijdrage");
+        return std::nullopt;
+      }
+      rec.step("EB-EXEMPT-UNDER-18", label(p) + ": the client turns 18 on " + adult.toString() +
+                                         ", liable from then");
+      liable.begin = adult;
+    }
+  }
+  rec.step("EB-LIABLE", label(p) + " liable " + liable.begin.toString() + " .. " + text(liable.end) +
+                            (liable.kostprijs ? ", kostprijs " + std::to_string(*liable.kostprijs) + " cent" : ""));
+  return liable;
+}
+
+struct Span {
+  Date begin;
+  std::optional<Date> end;
+  bool all_capped = true;
+  std::uint64_t kostprijs_sum = 0;
+  std::optional<Date> kostprijs_start;
+};
+
+// Per person, not per provision: overlapping or adjoining liable intervals form one period.
+std::vector<Span> merge(std::vector<Liable> intervals) {
+  std::sort(intervals.begin(), intervals.end(), [](const Liable& a, const Liable& b) { return a.begin < b.begin; });
+  std::vector<Span> spans;
+  for (const Liable& l : intervals) {
+    if (!spans.empty() && (!spans.back().end || l.begin <= spans.back().end->plusDays(1))) {
+      Span& span = spans.back();
+      span.end = (span.end && l.end) ? std::optional<Date>(std::max(*span.end, *l.end)) : std::nullopt;
+    } else {
+      Span span{l.begin, l.end, true, 0, std::nullopt};
+      spans.push_back(span);
+    }
+    Span& span = spans.back();
+    if (l.kostprijs) {
+      span.kostprijs_sum += *l.kostprijs;
+      span.kostprijs_start = earliest(span.kostprijs_start, l.begin);
+    } else {
+      span.all_capped = false;
+    }
+  }
+  return spans;
+}
+
+std::string periodLabel(const EbPeriod& period) {
+  return period.kind + " period " + std::to_string(period.start_nummer) + " (Afzender " +
+         (period.afzender.empty() ? std::string("undecided") : period.afzender) + ")";
+}
+
+bool isOwn(const EbParams& params, const std::string& gemeente) {
+  return std::find(params.own_gemeente.begin(), params.own_gemeente.end(), gemeente) != params.own_gemeente.end();
+}
+
+class Reconciler {
+ public:
+  Reconciler(EbClient& state, const EbEvent& event, const EbParams& params, EbDecision& out, Recorder& rec)
+      : state_(state), event_(event), params_(params), out_(out), rec_(rec) {}
+
+  // Matches the wanted spans to the live periods (in start order), creating and retiring periods.
+  void reconcile(const std::string& kind, const std::string& afzender, const std::vector<Span>& spans) {
+    std::vector<std::size_t> live;
+    for (std::size_t i = 0; i < state_.periods.size(); ++i) {
+      const EbPeriod& p = state_.periods[i];
+      if (p.kind == kind && !p.deleted && p.afzender == afzender) live.push_back(i);
+    }
+    std::sort(live.begin(), live.end(), [&](std::size_t a, std::size_t b) {
+      return startOf(state_.periods[a]) < startOf(state_.periods[b]);
+    });
+    std::vector<std::size_t> targets;
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      if (i < live.size()) {
+        targets.push_back(live[i]);
+      } else {
+        EbPeriod created;
+        created.kind = kind;
+        created.afzender = afzender;
+        created.start_nummer = event_.message_id * 10 + ++created_;
+        state_.periods.push_back(created);
+        targets.push_back(state_.periods.size() - 1);
+      }
+    }
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+      EbPeriod& period = state_.periods[targets[i]];
+      period.startdatum = spans[i].begin;
+      period.stopdatum = spans[i].end;
+      if (kind == "AT" && spans[i].all_capped && spans[i].kostprijs_start) {
+        period.kostprijs_bedrag = spans[i].kostprijs_sum;
+        period.kostprijs_startdatum = spans[i].kostprijs_start;
+      } else {
+        period.kostprijs_bedrag.reset();
+        period.kostprijs_startdatum.reset();
+      }
+      sync(period);
+    }
+    for (std::size_t i = spans.size(); i < live.size(); ++i) {
+      EbPeriod& period = state_.periods[live[i]];
+      period.startdatum.reset();
+      period.stopdatum.reset();
+      sync(period);
+    }
+    // A period that never reached the CAK and is no longer wanted leaves no trace there.
+    state_.periods.erase(std::remove_if(state_.periods.begin(), state_.periods.end(),
+                                        [](const EbPeriod& p) { return !p.startdatum && neverSent(p); }),
+                         state_.periods.end());
+  }
+
+ private:
+  static Date startOf(const EbPeriod& p) {
+    if (p.startdatum) return *p.startdatum;
+    if (p.last_sent) return p.last_sent->startdatum;
+    return Date::fromYmd(9999, 12, 31);
+  }
+  static bool neverSent(const EbPeriod& p) {
+    return !p.last_sent || (p.last_sent->status == 1 && p.last_answer == EbAnswer::kRejected);
+  }
+
+  void hold(EbPeriod& period, const std::string& kind, const std::string& rule, const std::string& why) {
+    const std::string held = rule + ": " + why;
+    if (period.held != held) rec_.attention(kind, rule, periodLabel(period) + ": " + why);
+    else rec_.step(rule, periodLabel(period) + ": still " + why);
+    period.held = held;
+  }
+
+  void send(EbPeriod& period, EbRecordValues values, const std::string& rule, const std::string& what) {
+    rec_.step(rule, periodLabel(period) + ": " + what);
+    out_.records.push_back({period.kind, period.afzender, period.start_nummer, values});
+    period.last_sent = values;
+    period.last_answer = EbAnswer::kPending;
+    period.last_identificatie.clear();  // the handler fills it in
+    if (values.status == 3) period.deleted = true;
+  }
+
+  void sync(EbPeriod& period) {
+    const bool at = period.kind == "AT";
+    const std::string prefix = at ? "EB-AT-" : "EB-BW-";
+    const bool never = neverSent(period);
+    if (!period.startdatum) {  // no provision left for this period
+      if (never) {
+        rec_.note(periodLabel(period) + ": no longer wanted and never accepted by the CAK: nothing to withdraw");
+        return;
+      }
+      if (period.last_sent->stopdatum) {
+        hold(period, "manual", "EB-DELETE-AFTER-STOP",
+             "no provision is left, but its stop " + period.last_sent->stopdatum->toString() +
+                 " was sent, so it cannot be deleted (TR071); correct it with the CAK by hand");
+        return;
+      }
+      EbRecordValues values = *period.last_sent;
+      values.status = 3;
+      period.held.clear();
+      send(period, values, prefix + "DELETE",
+           "no provision is left: StatusAanlevering 3 repeating the record (TR329)");
+      return;
+    }
+    const auto& go_live = at ? params_.at_go_live : params_.bw_go_live;
+    const std::string type = at ? "WMO405" : "WMO407";
+    if (go_live && event_.dagtekening < *go_live) {
+      hold(period, "held", "EB-BEFORE-GO-LIVE",
+           type + " may be sent from " + go_live->toString() + " (go-live); recorded, not sent");
+      return;
+    }
+    if (!at && period.afzender.empty()) {
+      hold(period, "held", "EB-BW-RESPONSIBLE-UNKNOWN",
+           "the responsibility rules name no municipality without a person's review; close the review "
+           "(`iwmo-gateway review list`) and the next message for the client sends it");
+      return;
+    }
+    if (!isOwn(params_, period.afzender)) {
+      hold(period, "held", at ? "EB-AT-NOT-OURS" : "EB-BW-NOT-OURS",
+           "municipality " + period.afzender + " is responsible and this gateway does not serve it; "
+           "that municipality reports the period");
+      return;
+    }
+    const Date d = event_.dagtekening;
+    const Date start = *period.startdatum;
+    if (start < Date::fromYmd(2020, 1, 1)) {
+      hold(period, "manual", "EB-WINDOW-2020",
+           "start " + start.toString() + " lies before 2020-01-01 (CS332); report it by hand");
+      return;
+    }
+    const Date latest = d.plusMonths(params_.months_ahead);
+    if (start > latest) {
+      hold(period, "held", "EB-WINDOW-FUTURE",
+           "start " + start.toString() + " lies more than " + std::to_string(params_.months_ahead) +
+               " month after " + d.toString() + " (TR113); sent with the client's next message after " +
+               start.plusMonths(-params_.months_ahead).toString());
+      return;
+    }
+    EbRecordValues values;
+    values.status = never ? 1 : 2;
+    values.startdatum = start;
+    values.stopdatum = period.stopdatum;
+    values.kostprijs_bedrag = period.kostprijs_bedrag;
+    values.kostprijs_startdatum = period.kostprijs_startdatum;
+    std::string withheld;
+    if (values.stopdatum && *values.stopdatum > latest) {
+      withheld = "stop " + values.stopdatum->toString() + " is more than " +
+                 std::to_string(params_.months_ahead) + " month ahead (TR113): sent without it";
+      values.stopdatum.reset();
+    }
+    if (never) {
+      if (period.last_sent && period.last_answer == EbAnswer::kRejected) {
+        EbRecordValues compare = values;
+        compare.status = period.last_sent->status;
+        if (compare == *period.last_sent) {
+          hold(period, "manual", "EB-REJECTED-UNCHANGED",
+               "the CAK rejected exactly this record (`iwmo-gateway ieb rejected`); it is not sent again "
+               "until the provisions change or an operator corrects it");
+          return;
+        }
+      }
+      const Date earliest_start = d.plusMonths(-params_.initial_months_back);
+      if (start < earliest_start) {
+        hold(period, "manual", "EB-WINDOW-INITIAL-12M",
+             "initial start " + start.toString() + " lies more than " + std::to_string(params_.initial_months_back) +
+                 " months before " + d.toString() + " (TR112); the CAK refuses it: report it by hand");
+        return;
+      }
+    } else {
+      const Date earliest_change = d.plusMonths(-params_.correction_months_back);
+      const EbRecordValues& last = *period.last_sent;
+      if ((start != last.startdatum && start < earliest_change) ||
+          (values.stopdatum && values.stopdatum != last.stopdatum && *values.stopdatum < earliest_change)) {
+        hold(period, "manual", "EB-WINDOW-36M",
+             "a corrected date lies more than " + std::to_string(params_.correction_months_back) +
+                 " months before " + d.toString() + " (TR393 / TR114); correct it with the CAK by hand");
+        return;
+      }
+      EbRecordValues compare = values;
+      compare.status = last.status;
+      if (compare == last) {
+        rec_.step("EB-NO-CHANGE", periodLabel(period) + ": the CAK already has " + start.toString() + " .. " +
+                                      text(values.stopdatum));
+        if (withheld.empty()) period.held.clear();
+        return;
+      }
+    }
+    if (!withheld.empty()) {
+      hold(period, "held", "EB-WINDOW-FUTURE", withheld);
+    } else {
+      period.held.clear();
+    }
+    const std::string what = start.toString() + " .. " + text(values.stopdatum) +
+                             (values.kostprijs_bedrag ? ", kostprijs " + std::to_string(*values.kostprijs_bedrag) +
+                                                            " cent from " + values.kostprijs_startdatum->toString()
+                                                      : std::string());
+    if (never) {
+      send(period, values, prefix + "START", "StatusAanlevering 1, " + what);
+    } else {
+      send(period, values, prefix + "CHANGE", "StatusAanlevering 2 (replaces the whole record), " + what);
+    }
+  }
+
+  EbClient& state_;
+  const EbEvent& event_;
+  const EbParams& params_;
+  EbDecision& out_;
+  Recorder& rec_;
+  std::uint64_t created_ = 0;
+};
+
+}  // namespace
+
+bool isEbBwProduct(const EbParams& params, const std::string& categorie, const std::string& code) {
+  return isBwProduct(params.bw_products, categorie, code);
+}
+
+EbDecision decideEigenBijdrage(const EbClient& before, const EbEvent& event, const EbParams& params) {
+  EbDecision out;
+  out.state = before;
+  Recorder rec(out);
+  out.relevant = !event.lines.empty();
+  if (!out.relevant) return out;
+  applyLines(out.state, event, rec);
+
+  // AT per municipality of the toewijzing (IV046); BW per responsible municipality (WMO407
+  // Afzender), so a move between municipalities gives a new period, not a changed one.
+  std::map<std::pair<std::string, std::string>, std::vector<Liable>> liable_by_key;
+  for (const EbProvision& p : out.state.provisions) {
+    const bool is_bw = isEbBwProduct(params, p.categorie, p.code);
+    if (auto liable = liableInterval(out.state, p, params, is_bw, rec)) {
+      liable_by_key[{is_bw ? "BW" : "AT", is_bw ? p.responsible : p.gemeente}].push_back(*liable);
+    }
+  }
+  // Keys with a live period but no liable provision any more must be reconciled too.
+  std::set<std::pair<std::string, std::string>> keys;
+  for (const auto& [key, intervals] : liable_by_key) keys.insert(key);
+  for (const EbPeriod& p : out.state.periods) {
+    if (!p.deleted) keys.insert({p.kind, p.afzender});
+  }
+  Reconciler reconciler(out.state, event, params, out, rec);
+  for (const auto& [kind, afzender] : keys) {
+    auto it = liable_by_key.find({kind, afzender});
+    std::vector<Span> spans = it == liable_by_key.end() ? std::vector<Span>{} : merge(it->second);
+    if (kind == "BW") {
+      for (Span& span : spans) span.all_capped = false;
+    }
+    reconciler.reconcile(kind, afzender, spans);
+  }
+  return out;
+}
+
+}  // namespace iwmo::rules

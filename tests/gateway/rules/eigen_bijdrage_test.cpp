@@ -1,0 +1,228 @@
+// The eigen-bijdrage forwarding rules (issue 4) as pure functions: exemptions, the 18th
+// birthday, the kostprijs cap, per-person periods (overlap, gap), the CAK's date windows, the
+// sequencing rules (no delete after a stop, a new period after a delete, no resend of a
+// rejected record), go-live, and the WMO407 Afzender.
+#include <catch2/catch.hpp>
+
+#include "gateway/rules/eigen_bijdrage.h"
+
+using iwmo::Date;
+using namespace iwmo::rules;
+
+namespace {
+
+Date d(const char* text) { return *Date::parse(text); }
+
+EbParams params() {
+  EbParams p;
+  p.own_gemeente = {"0599"};
+  EbPolicy rolstoel;
+  rolstoel.categorie = "11";
+  rolstoel.exempt = true;
+  p.policies.push_back(rolstoel);
+  return p;
+}
+
+EbEvent event(const char* type, std::uint64_t id, const char* dagtekening, std::vector<EbLine> lines) {
+  EbEvent e;
+  e.message_type = type;
+  e.message_id = id;
+  e.dagtekening = d(dagtekening);
+  e.gemeente = "0599";
+  e.lines = std::move(lines);
+  return e;
+}
+
+EbLine start(std::uint64_t nummer, const char* categorie, const char* begin) {
+  EbLine l;
+  l.toewijzing_nummer = nummer;
+  l.categorie = categorie;
+  l.begindatum = d(begin);
+  l.ingangsdatum = d(begin);
+  l.status_aanlevering = "1";
+  return l;
+}
+
+EbLine stop(std::uint64_t nummer, const char* categorie, const char* begin, const char* end) {
+  EbLine l = start(nummer, categorie, begin);
+  l.einddatum = d(end);
+  return l;
+}
+
+bool hasRule(const EbDecision& decision, const std::string& rule) {
+  return std::find(decision.rule_ids.begin(), decision.rule_ids.end(), rule) != decision.rule_ids.end();
+}
+
+}  // namespace
+
+TEST_CASE("eigen bijdrage: a rolstoel is exempt, a woonvoorziening for a minor is not", "[rules][ieb]") {
+  EbClient client;
+  client.bsn = "999948714";
+  auto decided = decideEigenBijdrage(client, event("WMO305", 1, "2026-03-05", {start(1, "11", "2026-03-01")}), params());
+  CHECK(decided.records.empty());
+  CHECK(hasRule(decided, "EB-EXEMPT-CATEGORIE"));
+
+  EbEvent minor = event("WMO305", 2, "2026-03-05", {start(2, "02", "2026-03-01"), start(3, "13", "2026-03-03")});
+  minor.geboortedatum = d("2012-01-01");
+  decided = decideEigenBijdrage(client, minor, params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.startdatum == d("2026-03-03"));  // only the woonvoorziening
+  CHECK(hasRule(decided, "EB-EXEMPT-UNDER-18"));
+}
+
+TEST_CASE("eigen bijdrage: a client who turns 18 during a provision is liable from the birthday", "[rules][ieb]") {
+  EbClient client;
+  EbEvent e = event("WMO305", 1, "2026-03-05", {start(1, "02", "2026-02-01")});
+  e.geboortedatum = d("2008-02-20");
+  const auto decided = decideEigenBijdrage(client, e, params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.startdatum == d("2026-02-20"));
+}
+
+TEST_CASE("eigen bijdrage: the kostprijs cap applies only when every provision is capped", "[rules][ieb]") {
+  EbParams p = params();
+  EbPolicy woon;
+  woon.categorie = "13";
+  woon.kostprijs = 57000;
+  p.policies.push_back(woon);
+  EbClient client;
+  auto decided = decideEigenBijdrage(client, event("WMO305", 1, "2026-03-05", {start(1, "13", "2026-03-01")}), p);
+  REQUIRE(decided.records.size() == 1);
+  REQUIRE(decided.records[0].values.kostprijs_bedrag);
+  CHECK(*decided.records[0].values.kostprijs_bedrag == 57000);
+  CHECK(*decided.records[0].values.kostprijs_startdatum == d("2026-03-01"));
+  // Huishoudelijke hulp on top: no cap any more, a change without Kostprijs.
+  decided = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-03-10", {start(2, "01", "2026-03-08")}), p);
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.status == 2);
+  CHECK_FALSE(decided.records[0].values.kostprijs_bedrag);
+}
+
+TEST_CASE("eigen bijdrage: a gap between provisions gives a second period with its own number", "[rules][ieb]") {
+  EbClient client;
+  auto decided = decideEigenBijdrage(client, event("WMO307", 1, "2026-04-02", {stop(1, "02", "2026-02-01", "2026-03-31")}), params());
+  REQUIRE(decided.records.size() == 1);
+  const auto first = decided.records[0].start_nummer;
+  decided = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-06-03", {start(2, "01", "2026-06-01")}), params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.status == 1);
+  CHECK(decided.records[0].start_nummer != first);
+  CHECK(decided.records[0].start_nummer == 21);
+  // Adjoining provisions (the next starts the day after) are one period.
+  EbClient other;
+  decided = decideEigenBijdrage(other, event("WMO307", 3, "2026-04-02", {stop(1, "02", "2026-02-01", "2026-03-31")}), params());
+  decided = decideEigenBijdrage(decided.state, event("WMO305", 4, "2026-04-03", {start(2, "01", "2026-04-01")}), params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.status == 2);
+  CHECK_FALSE(decided.records[0].values.stopdatum);
+}
+
+TEST_CASE("eigen bijdrage: dates outside the CAK's windows are reported, never dropped or sent", "[rules][ieb]") {
+  EbClient client;
+  SECTION("an initial start more than 12 months back: manual") {
+    const auto decided = decideEigenBijdrage(client, event("WMO305", 1, "2026-03-05", {start(1, "02", "2025-02-01")}), params());
+    CHECK(decided.records.empty());
+    REQUIRE(decided.attention.size() == 1);
+    CHECK(decided.attention[0].kind == "manual");
+    CHECK(decided.attention[0].rule == "EB-WINDOW-INITIAL-12M");
+    REQUIRE(decided.state.periods.size() == 1);  // recorded
+    CHECK_FALSE(decided.state.periods[0].held.empty());
+  }
+  SECTION("a start more than 1 month ahead: held") {
+    EbParams p = params();
+    EbPolicy at_toewijzing;
+    at_toewijzing.categorie = "02";
+    at_toewijzing.start_at = EbStartAt::kToewijzing;
+    p.policies.push_back(at_toewijzing);
+    EbLine toewijzing;
+    toewijzing.toewijzing_nummer = 1;
+    toewijzing.categorie = "02";
+    toewijzing.ingangsdatum = d("2026-06-01");
+    const auto decided = decideEigenBijdrage(client, event("WMO301", 1, "2026-03-05", {toewijzing}), p);
+    CHECK(decided.records.empty());
+    REQUIRE(decided.attention.size() == 1);
+    CHECK(decided.attention[0].rule == "EB-WINDOW-FUTURE");
+    // Once the start is near, the next message for the client sends it.
+    const auto later = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-05-20", {start(1, "02", "2026-06-01")}), p);
+    REQUIRE(later.records.size() == 1);
+    CHECK(later.records[0].values.startdatum == d("2026-06-01"));
+  }
+  SECTION("a date before 2020: manual") {
+    const auto decided = decideEigenBijdrage(client, event("WMO305", 1, "2020-03-05", {start(1, "02", "2019-12-01")}), params());
+    CHECK(decided.records.empty());
+    CHECK(hasRule(decided, "EB-WINDOW-2020"));
+  }
+}
+
+TEST_CASE("eigen bijdrage: no delete after a stop; a new period after a delete", "[rules][ieb]") {
+  EbClient client;
+  auto decided = decideEigenBijdrage(client, event("WMO307", 1, "2026-04-02", {stop(1, "02", "2026-02-01", "2026-03-31")}), params());
+  REQUIRE(decided.records.size() == 1);
+  // The provider withdraws both the stop and the start: the stop was sent, so no delete (TR071).
+  EbLine withdrawn = start(1, "02", "2026-02-01");
+  withdrawn.status_aanlevering = "3";
+  auto after = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-04-10", {withdrawn}), params());
+  CHECK(after.records.empty());
+  REQUIRE(after.attention.size() == 1);
+  CHECK(after.attention[0].rule == "EB-DELETE-AFTER-STOP");
+
+  // Without a stop the withdrawal deletes the period; a later start is a new period.
+  EbClient other;
+  decided = decideEigenBijdrage(other, event("WMO305", 3, "2026-03-05", {start(1, "02", "2026-03-01")}), params());
+  after = decideEigenBijdrage(decided.state, event("WMO305", 4, "2026-03-06", {withdrawn}), params());
+  REQUIRE(after.records.size() == 1);
+  CHECK(after.records[0].values.status == 3);
+  CHECK(after.records[0].values.startdatum == d("2026-03-01"));  // repeats the record (TR329)
+  const auto again = decideEigenBijdrage(after.state, event("WMO305", 5, "2026-03-09", {start(1, "02", "2026-03-08")}), params());
+  REQUIRE(again.records.size() == 1);
+  CHECK(again.records[0].values.status == 1);
+  CHECK(again.records[0].start_nummer != after.records[0].start_nummer);
+}
+
+TEST_CASE("eigen bijdrage: a rejected record is not sent again unchanged", "[rules][ieb]") {
+  EbClient client;
+  auto decided = decideEigenBijdrage(client, event("WMO305", 1, "2026-03-05", {start(1, "02", "2026-03-01")}), params());
+  REQUIRE(decided.records.size() == 1);
+  decided.state.periods[0].last_answer = EbAnswer::kRejected;
+  auto resent = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-03-06", {start(1, "02", "2026-03-01")}), params());
+  CHECK(resent.records.empty());
+  CHECK(hasRule(resent, "EB-REJECTED-UNCHANGED"));
+  // A corrected start is sent as a new first delivery (the CAK never registered the rejected one).
+  resent = decideEigenBijdrage(decided.state, event("WMO305", 3, "2026-03-07", {start(1, "02", "2026-03-02")}), params());
+  REQUIRE(resent.records.size() == 1);
+  CHECK(resent.records[0].values.status == 1);
+}
+
+TEST_CASE("eigen bijdrage: go-live and the WMO407 Afzender", "[rules][ieb]") {
+  EbClient client;
+  EbParams p = params();
+  p.bw_go_live = d("2023-01-01");
+  EbEvent bw = event("WMO305", 1, "2022-11-01", {start(1, "15", "2022-10-15")});
+  bw.bw_responsible = "0599";
+  auto decided = decideEigenBijdrage(client, bw, p);
+  CHECK(decided.records.empty());
+  REQUIRE(decided.attention.size() == 1);
+  CHECK(decided.attention[0].rule == "EB-BEFORE-GO-LIVE");
+  // After go-live the recorded period goes out.
+  EbEvent later = event("WMO305", 2, "2023-01-05", {start(1, "15", "2022-10-15")});
+  later.bw_responsible = "0599";
+  decided = decideEigenBijdrage(decided.state, later, p);
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].kind == "BW");
+  CHECK(decided.records[0].afzender == "0599");
+
+  SECTION("undecided responsibility: held") {
+    EbClient fresh;
+    const auto held = decideEigenBijdrage(fresh, event("WMO305", 3, "2026-03-05", {start(5, "15", "2026-03-01")}), p);
+    CHECK(held.records.empty());
+    CHECK(hasRule(held, "EB-BW-RESPONSIBLE-UNKNOWN"));
+  }
+  SECTION("another municipality is responsible: not ours to send") {
+    EbClient fresh;
+    EbEvent other = event("WMO305", 4, "2026-03-05", {start(5, "15", "2026-03-01")});
+    other.bw_responsible = "0363";
+    const auto held = decideEigenBijdrage(fresh, other, p);
+    CHECK(held.records.empty());
+    CHECK(hasRule(held, "EB-BW-NOT-OURS"));
+  }
+}

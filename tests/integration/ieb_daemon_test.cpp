@@ -1,0 +1,154 @@
+// Eigen bijdrage in the running daemon (issue 4): a toewijzing and its start dropped in the real
+// receive directories give a WMO405 in the CAK outbox; `iwmo-gateway simulate-cak` plays the CAK
+// and rejects it (the CAK already holds that EbStartNummer: TR102, retour 9102); the daemon
+// picks the WMO406 up from the CAK directory, matches it to what it sent, and the operator sees
+// the rejection with the code's meaning in `ieb rejected`, `explain` and the routing log (no
+// BSN in clear). A second, correct message is accepted and leaves `ieb pending`.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+#include <sstream>
+
+#include "adapters/ieb/ieb_writer.h"
+#include "gateway/base/date.h"
+#include "support/daemon_process.h"
+#include "support/iwmo_messages.h"
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using iwmo::test::filesIn;
+using iwmo::test::waitFor;
+
+namespace {
+
+struct Gateway {
+  iwmo::test::TempDir dir;
+  int port = iwmo::test::freeLocalPort();
+  fs::path config = iwmo::test::writeDaemonConfig(dir.path(), port);
+  iwmo::test::DaemonProcess daemon{config, dir.path() / "daemon.log"};
+
+  iwmo::test::CommandResult cli(const std::string& args) const {
+    return iwmo::test::runCommand(iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " +
+                                  iwmo::test::shellQuote(config.string()) + " " + args);
+  }
+  bool ready() const { return iwmo::test::httpGet(port, "/healthz").first == 200; }
+};
+
+std::vector<nlohmann::json> jsonLines(const std::string& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
+  }
+  return lines;
+}
+
+iwmo::Date today() {
+  return iwmo::Date::fromDays(static_cast<long>(std::time(nullptr) / 86400));
+}
+
+}  // namespace
+
+TEST_CASE("daemon: a WMO405 the CAK rejects reaches the operator with the EB001 meaning", "[integration][daemon][ieb]") {
+  Gateway gw;
+  const iwmo::Date start = today().plusDays(-20);
+  const std::string bsn = "999948714";
+
+  // The CAK already holds EbStartNummer 21 of this client (e.g. from a journal that was reset):
+  // the gateway's first period (message #2 -> 2 * 10 + 1) will collide with it.
+  {
+    iwmo::proto::EbRecord held;
+    held.set_bsn(bsn);
+    held.set_kind("AT");
+    held.set_status_aanlevering("1");
+    held.set_start_nummer(21);
+    held.set_startdatum(start.plusDays(-30).toString());
+    iwmo::test::writeFile(gw.dir.path() / "seed/01-old.xml",
+                          iwmo::adapters::ieb::writeHeen("WMO405", {"0599", "OLD-1", today().plusDays(-40)}, {held}));
+    const auto seeded = gw.cli("simulate-cak --in " + iwmo::test::shellQuote((gw.dir.path() / "seed").string()) +
+                               " --out " + iwmo::test::shellQuote((gw.dir.path() / "seed-out").string()));
+    INFO(seeded.out << seeded.err);
+    REQUIRE(seeded.exit_code == 0);
+    REQUIRE_THAT(seeded.out, Catch::Contains("accepted"));
+  }
+
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+  iwmo::test::MessageHeader h301;
+  h301.identificatie = "TW-D1";
+  h301.dagtekening = start.plusDays(-5).toString();
+  iwmo::test::ProductLine line;
+  line.toewijzing_nummer = 700;
+  line.ingangsdatum = start.toString();
+  iwmo::test::dropFile(gw.dir.path() / "backoffice/outbox", "301.xml", iwmo::test::wmo301(h301, {line}));
+  REQUIRE(waitFor([&] { return filesIn(gw.dir.path() / "ggk/upload").size() == 1; }, std::chrono::seconds(20)));
+  iwmo::test::MessageHeader h305 = h301;
+  h305.identificatie = "ST-D1";
+  h305.dagtekening = start.plusDays(2).toString();
+  line.begindatum = start.plusDays(1).toString();
+  iwmo::test::dropFile(gw.dir.path() / "ggk/download", "305.xml", iwmo::test::wmo305(h305, {line}));
+  REQUIRE(waitFor([&] { return filesIn(gw.dir.path() / "cak/upload").size() == 1; }, std::chrono::seconds(20)));
+  const std::string wmo405 = iwmo::test::readFile(filesIn(gw.dir.path() / "cak/upload").front());
+  CHECK_THAT(wmo405, Catch::Contains("<EbStartNummer>21</EbStartNummer>"));
+  CHECK_THAT(wmo405, Catch::Contains("<EbStartdatum>" + start.plusDays(1).toString() + "</EbStartdatum>"));
+
+  // Waiting for the CAK: pending, not overdue.
+  const auto pending = gw.cli("ieb pending --json");
+  INFO(pending.out << pending.err);
+  REQUIRE(pending.exit_code == 0);
+  const auto pending_lines = jsonLines(pending.out);
+  REQUIRE(pending_lines.size() == 1);
+  CHECK(pending_lines[0]["kind"] == "awaiting-retour");
+  CHECK(pending_lines[0]["overdue"] == false);
+  CHECK(pending_lines[0]["client"] != bsn);
+
+  // The CAK answers: 9102, the key is not unique for a new aanlevering.
+  const auto cak = gw.cli("simulate-cak --json");
+  INFO(cak.out << cak.err);
+  REQUIRE(cak.exit_code == 0);
+  const auto answers = jsonLines(cak.out);
+  REQUIRE(answers.size() == 1);
+  CHECK(answers[0]["outcome"] == "rejected");
+  CHECK(answers[0]["codes"] == "9102");
+  CHECK(filesIn(gw.dir.path() / "cak/upload").empty());  // the CAK took it
+
+  // The daemon picks the WMO406 up and surfaces the rejection.
+  std::vector<nlohmann::json> rejected;
+  REQUIRE(waitFor([&] {
+    rejected = jsonLines(gw.cli("ieb rejected --json").out);
+    return !rejected.empty();
+  }, std::chrono::seconds(20)));
+  REQUIRE(rejected.size() == 1);
+  CHECK(rejected[0]["kind"] == "rejected");
+  CHECK(rejected[0]["rule"] == "EB-CAK-REJECTED");
+  const std::string summary = rejected[0]["summary"];
+  CHECK_THAT(summary, Catch::Contains("9102"));
+  CHECK_THAT(summary, Catch::Contains("technische regel 102"));
+  CHECK(summary.find(bsn) == std::string::npos);
+  CHECK(jsonLines(gw.cli("ieb pending --json").out).empty());  // answered, nothing waits
+
+  // explain by the heen Identificatie finds the retour (it repeats the header) and its decision.
+  const auto explained = gw.cli("explain EB2-1");
+  INFO(explained.out << explained.err);
+  REQUIRE(explained.exit_code == 0);
+  CHECK_THAT(explained.out, Catch::Contains("WMO406"));
+  CHECK_THAT(explained.out, Catch::Contains("rejected-by-cak"));
+  CHECK_THAT(explained.out, Catch::Contains("9102"));
+  // The routing log says so too, without the BSN.
+  REQUIRE(waitFor([&] {
+    const std::string log = iwmo::test::readFile(gw.dir.path() / "log/routing.log");
+    return log.find("EB-RETOUR-REJECTED") != std::string::npos;
+  }, std::chrono::seconds(20)));
+  const std::string log = iwmo::test::readFile(gw.dir.path() / "log/routing.log");
+  CHECK(log.find(bsn) == std::string::npos);
+  CHECK_THAT(log, Catch::Contains("eigen-bijdrage"));
+
+  // The operator closes the item.
+  const auto done = gw.cli("ieb done " + std::to_string(rejected[0]["id"].get<std::uint64_t>()) +
+                           " --note \"renumbered with the CAK\"");
+  INFO(done.out << done.err);
+  CHECK(done.exit_code == 0);
+  CHECK(jsonLines(gw.cli("ieb rejected --json").out).empty());
+  CHECK(gw.daemon.terminate() == 0);
+}

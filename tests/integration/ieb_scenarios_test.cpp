@@ -1,0 +1,288 @@
+// Eigen-bijdrage scenarios (issue 4): message sequences through `iwmo-gateway replay --clock
+// dagtekening` (the real pipeline: validation, journal, handlers, outbox) give exactly the
+// expected CAK-bound WMO405 / WMO407 files — compared byte for byte after numbering the
+// identifiers (Identificatie, EbStartNummer / BwStartNummer) in order of appearance, so the
+// test pins which records share a key without pinning journal ids. Then `iwmo-gateway
+// simulate-cak` plays the CAK on the output and must accept every message the gateway emitted.
+//
+// The expected files live in tests/data/ieb-scenarios/NAME/; IWMO_UPDATE_SCENARIOS=1 rewrites
+// them from the actual output (review the diff before committing).
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "support/daemon_process.h"
+#include "support/iwmo_messages.h"
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using iwmo::test::MessageHeader;
+using iwmo::test::ProductLine;
+
+namespace {
+
+struct Message {
+  std::string name;  // file name in the batch, e.g. "01-WMO301.xml"
+  std::string xml;
+};
+
+// Numbers every distinct Identificatie and start number in order of appearance: "ID1", "NR1".
+std::string normalised(const std::string& xml, std::map<std::string, std::string>& ids,
+                       std::map<std::string, std::string>& numbers) {
+  std::string out = xml;
+  const auto apply = [&](const std::regex& pattern, std::map<std::string, std::string>& seen, const char* prefix) {
+    std::string result;
+    auto begin = std::sregex_iterator(out.begin(), out.end(), pattern);
+    std::size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+      const std::smatch& m = *it;
+      const std::string value = m[2].str();
+      auto [entry, inserted] = seen.emplace(value, prefix + std::to_string(seen.size() + 1));
+      result += out.substr(last, static_cast<std::size_t>(m.position(2)) - last) + entry->second;
+      last = static_cast<std::size_t>(m.position(2) + m.length(2));
+    }
+    result += out.substr(last);
+    out = result;
+  };
+  apply(std::regex("(<ieb:Identificatie>)([^<]*)"), ids, "ID");
+  apply(std::regex("(<(?:Eb|Bw)StartNummer>)([^<]*)"), numbers, "NR");
+  return out;
+}
+
+struct Outcome {
+  std::vector<std::pair<std::string, std::string>> cak;  // file name -> normalised XML, in order
+  std::vector<nlohmann::json> cak_answers;               // simulate-cak's JSON lines
+  fs::path out;
+};
+
+Outcome runScenario(const iwmo::test::TempDir& dir, const std::vector<Message>& messages, const std::string& extra_config,
+                    const std::string& own_gemeente = "[\"0599\"]") {
+  const fs::path batch = dir.path() / "batch";
+  for (const Message& message : messages) iwmo::test::writeFile(batch / message.name, message.xml);
+  const auto config = iwmo::test::writeDaemonConfig(dir.path(), iwmo::test::freeLocalPort(), extra_config, own_gemeente);
+  Outcome outcome;
+  outcome.out = dir.path() / "out";
+  const auto replay = iwmo::test::runCommand(
+      iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " + iwmo::test::shellQuote(config.string()) +
+      " replay " + iwmo::test::shellQuote(batch.string()) + " --clock dagtekening --out " +
+      iwmo::test::shellQuote(outcome.out.string()));
+  INFO(replay.out << replay.err);
+  REQUIRE(replay.exit_code == 0);
+  std::vector<fs::path> files;
+  if (fs::exists(outcome.out / "cak")) {
+    for (const auto& entry : fs::directory_iterator(outcome.out / "cak")) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::map<std::string, std::string> ids, numbers;
+  for (const auto& file : files) {
+    outcome.cak.emplace_back(file.filename().string(), normalised(iwmo::test::readFile(file), ids, numbers));
+  }
+  if (!files.empty()) {
+    const auto cak = iwmo::test::runCommand(
+        iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " + iwmo::test::shellQuote(config.string()) +
+        " simulate-cak --json --today 2026-12-31 --in " + iwmo::test::shellQuote((outcome.out / "cak").string()) +
+        " --out " + iwmo::test::shellQuote((dir.path() / "cak-retours").string()) + " --state " +
+        iwmo::test::shellQuote((dir.path() / "cak.sqlite").string()) + " --processed " +
+        iwmo::test::shellQuote((dir.path() / "cak-processed").string()));
+    INFO(cak.out << cak.err);
+    REQUIRE(cak.exit_code == 0);
+    std::istringstream lines(cak.out);
+    for (std::string line; std::getline(lines, line);) outcome.cak_answers.push_back(nlohmann::json::parse(line));
+  }
+  return outcome;
+}
+
+// Compares with tests/data/ieb-scenarios/NAME/*.xml (file names: 01.xml, 02.xml, ...).
+void expectScenario(const std::string& name, const Outcome& outcome) {
+  const fs::path expected_dir = iwmo::test::sourceDir() / "tests/data/ieb-scenarios" / name;
+  if (const char* update = std::getenv("IWMO_UPDATE_SCENARIOS"); update != nullptr && std::string(update) == "1") {
+    fs::remove_all(expected_dir);
+    fs::create_directories(expected_dir);
+    for (std::size_t i = 0; i < outcome.cak.size(); ++i) {
+      char file[32];
+      std::snprintf(file, sizeof file, "%02zu.xml", i + 1);
+      iwmo::test::writeFile(expected_dir / file, outcome.cak[i].second);
+    }
+    if (outcome.cak.empty()) iwmo::test::writeFile(expected_dir / "NONE", "this scenario sends nothing to the CAK\n");
+  }
+  std::vector<fs::path> expected;
+  if (fs::exists(expected_dir)) {
+    for (const auto& entry : fs::directory_iterator(expected_dir)) {
+      if (entry.path().extension() == ".xml") expected.push_back(entry.path());
+    }
+  }
+  std::sort(expected.begin(), expected.end());
+  INFO("scenario " << name);
+  REQUIRE(fs::exists(expected_dir));
+  REQUIRE(outcome.cak.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    INFO("CAK message " << (i + 1) << " (" << outcome.cak[i].first << ")");
+    CHECK(outcome.cak[i].second == iwmo::test::readFile(expected[i]));
+  }
+  // The CAK accepts everything the gateway sent.
+  REQUIRE(outcome.cak_answers.size() == outcome.cak.size());
+  for (const auto& answer : outcome.cak_answers) {
+    INFO(answer.dump());
+    CHECK(answer["outcome"] == "accepted");
+  }
+}
+
+MessageHeader header(const std::string& id, const std::string& dagtekening) {
+  MessageHeader h;
+  h.identificatie = id;
+  h.dagtekening = dagtekening;
+  return h;
+}
+
+ProductLine line(std::uint64_t nummer, const std::string& categorie, const std::string& code, const std::string& ingang,
+                 const std::string& eind = "", const std::string& begin = "") {
+  ProductLine l;
+  l.toewijzing_nummer = nummer;
+  l.categorie = categorie;
+  l.code = code;
+  l.ingangsdatum = ingang;
+  l.einddatum = eind;
+  l.begindatum = begin;
+  return l;
+}
+
+const char* const kToewijzingPolicy =
+    "[eigen_bijdrage]\npolicies = [ { categorie = \"02\", start_at = \"toewijzing\" }, { categorie = \"11\", exempt = true } ]\n";
+
+}  // namespace
+
+TEST_CASE("ieb scenario: one provision starts and stops", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01", "2026-12-31")})},
+      {"02-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")})},
+      {"03-WMO307.xml", iwmo::test::wmo307(header("SP-1", "2026-07-02"), {line(100, "02", "02A01", "2026-03-01", "2026-06-30", "2026-03-02")})},
+  }, "");
+  expectScenario("01-one-provision", outcome);
+}
+
+TEST_CASE("ieb scenario: two overlapping provisions give one period", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01"),
+                                                                           line(101, "01", "01A01", "2026-04-01")})},
+      {"02-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")})},
+      {"03-WMO305.xml", iwmo::test::wmo305(header("ST-2", "2026-04-03"), {line(101, "01", "01A01", "2026-04-01", "", "2026-04-01")})},
+      {"04-WMO307.xml", iwmo::test::wmo307(header("SP-1", "2026-06-02"), {line(100, "02", "02A01", "2026-03-01", "2026-05-31", "2026-03-02")})},
+      {"05-WMO307.xml", iwmo::test::wmo307(header("SP-2", "2026-09-02"), {line(101, "01", "01A01", "2026-04-01", "2026-08-31", "2026-04-01")})},
+  }, "");
+  expectScenario("02-two-overlapping", outcome);
+}
+
+TEST_CASE("ieb scenario: policy start at toewijzing versus at delivery", "[integration][ieb]") {
+  const std::vector<Message> messages = {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01", "2026-12-31")})},
+      {"02-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-03-12"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-10")})},
+      {"03-WMO307.xml", iwmo::test::wmo307(header("SP-1", "2026-07-02"), {line(100, "02", "02A01", "2026-03-01", "2026-06-30", "2026-03-10")})},
+  };
+  {
+    iwmo::test::TempDir dir;
+    expectScenario("03-policy-toewijzing", runScenario(dir, messages, kToewijzingPolicy));
+  }
+  {
+    iwmo::test::TempDir dir;
+    expectScenario("03-policy-delivery", runScenario(dir, messages, ""));
+  }
+}
+
+TEST_CASE("ieb scenario: a client under 18 owes only for woningaanpassingen", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  MessageHeader h301 = header("TW-1", "2026-02-20");
+  MessageHeader h305a = header("ST-1", "2026-03-05");
+  MessageHeader h305b = header("ST-2", "2026-05-05");
+  for (MessageHeader* h : {&h301, &h305a, &h305b}) h->geboortedatum = "2011-06-15";
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(h301, {line(100, "02", "02A01", "2026-03-01"), line(101, "13", "13A01", "2026-05-01")})},
+      {"02-WMO305.xml", iwmo::test::wmo305(h305a, {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")})},
+      {"03-WMO305.xml", iwmo::test::wmo305(h305b, {line(101, "13", "13A01", "2026-05-01", "", "2026-05-04")})},
+  }, "");
+  expectScenario("04-under-18", outcome);
+}
+
+TEST_CASE("ieb scenario: a rolstoel only carries no eigen bijdrage", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "11", "11A01", "2026-03-01")})},
+      {"02-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "11", "11A01", "2026-03-01", "", "2026-03-02")})},
+  }, "");
+  CHECK(outcome.cak.empty());
+  expectScenario("05-rolstoel-only", outcome);
+}
+
+TEST_CASE("ieb scenario: a corrected start date is a change of the same period", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  ProductLine corrected = line(100, "02", "02A01", "2026-03-15");
+  corrected.reden_wijziging = "14";
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01")})},
+      {"02-WMO301.xml", iwmo::test::wmo301(header("TW-2", "2026-03-10"), {corrected})},
+  }, kToewijzingPolicy);
+  expectScenario("06-start-correction", outcome);
+}
+
+TEST_CASE("ieb scenario: a toewijzing deleted before delivery deletes the period", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  ProductLine deleted = line(100, "02", "02A01", "2026-03-01", "2026-03-01");
+  deleted.reden_wijziging = "13";
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01")})},
+      {"02-WMO301.xml", iwmo::test::wmo301(header("TW-2", "2026-02-27"), {deleted})},
+  }, kToewijzingPolicy);
+  expectScenario("07-cancelled-toewijzing", outcome);
+}
+
+TEST_CASE("ieb scenario: a stop, then a late correction of the stop date", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01")})},
+      {"02-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")})},
+      {"03-WMO307.xml", iwmo::test::wmo307(header("SP-1", "2026-07-02"), {line(100, "02", "02A01", "2026-03-01", "2026-06-30", "2026-03-02")})},
+      {"04-WMO307.xml", iwmo::test::wmo307(header("SP-2", "2026-09-10"), {line(100, "02", "02A01", "2026-03-01", "2026-07-31", "2026-03-02")})},
+  }, "");
+  expectScenario("08-stop-late-correction", outcome);
+}
+
+TEST_CASE("ieb scenario: BW start and stop, then a move to another municipality", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  MessageHeader a301 = header("TW-1", "2026-02-20"), a305 = header("ST-1", "2026-03-03"), a307 = header("SP-1", "2026-06-02");
+  MessageHeader b301 = header("TW-2", "2026-05-25"), b305 = header("ST-2", "2026-06-03");
+  b301.gemeente = "0606";
+  b305.gemeente = "0606";
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(a301, {line(200, "15", "15B02", "2026-03-01")})},
+      {"02-WMO305.xml", iwmo::test::wmo305(a305, {line(200, "15", "15B02", "2026-03-01", "", "2026-03-01")})},
+      {"03-WMO301.xml", iwmo::test::wmo301(b301, {line(300, "15", "15B02", "2026-06-01")})},
+      {"04-WMO307.xml", iwmo::test::wmo307(a307, {line(200, "15", "15B02", "2026-03-01", "2026-05-31", "2026-03-01")})},
+      {"05-WMO305.xml", iwmo::test::wmo305(b305, {line(300, "15", "15B02", "2026-06-01", "", "2026-06-01")})},
+  }, "", "[\"0599\", \"0606\"]");  // the gateway serves both municipalities
+  expectScenario("09-bw-move", outcome);
+}
+
+TEST_CASE("ieb scenario: a duplicate WMO305 sends nothing twice", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  const std::string start = iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")});
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01")})},
+      {"02-WMO305.xml", start},
+      {"03-WMO305.xml", start},  // the same message again (same Identificatie): a duplicate
+      {"04-WMO305.xml", iwmo::test::wmo305(header("ST-2", "2026-03-06"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")})},
+  }, "");
+  expectScenario("10-duplicate-305", outcome);
+}
+
+TEST_CASE("ieb scenario: a WMO307 before its WMO305", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01")})},
+      {"02-WMO307.xml", iwmo::test::wmo307(header("SP-1", "2026-07-02"), {line(100, "02", "02A01", "2026-03-01", "2026-06-30", "2026-03-02")})},
+      {"03-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-07-03"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")})},
+  }, "");
+  expectScenario("11-out-of-order", outcome);
+}

@@ -1,0 +1,133 @@
+// `iwmo-gateway simulate-cak` as the CAK's counterpart (issue 4): deliberately wrong WMO405 /
+// WMO407 messages are rejected with the right EB001 code, correct ones are accepted, every
+// retour validates against our iEb schemas, a file seen again gets the same answer, and a file
+// that is not an iEb message is refused at level 1 with a report and no retour.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+#include "adapters/ieb/ieb_writer.h"
+#include "support/daemon_process.h"
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using iwmo::Date;
+using iwmo::proto::EbRecord;
+
+namespace {
+
+EbRecord record(const std::string& kind, const std::string& status, std::uint64_t nummer, const std::string& start,
+                const std::string& stop = "") {
+  EbRecord r;
+  r.set_bsn("999948714");
+  r.set_kind(kind);
+  r.set_status_aanlevering(status);
+  r.set_start_nummer(nummer);
+  r.set_startdatum(start);
+  r.set_stopdatum(stop);
+  return r;
+}
+
+struct Case {
+  std::string name;
+  std::string afzender;
+  std::string identificatie;
+  std::string dagtekening;
+  EbRecord r;
+  std::string expected;  // "accepted" or the code
+};
+
+}  // namespace
+
+TEST_CASE("simulate-cak: rejects each deliberately wrong record with its EB001 code", "[integration][ieb][cak]") {
+  iwmo::test::TempDir dir;
+  const auto config = iwmo::test::writeDaemonConfig(dir.path(), iwmo::test::freeLocalPort());
+  const std::string d = "2026-03-05";
+  const std::vector<Case> cases = {
+      {"01", "0599", "A1", d, record("AT", "1", 1, "2026-03-01"), "accepted"},
+      {"02", "0599", "A2", d, record("AT", "1", 1, "2026-03-01"), "9102"},
+      {"03", "0599", "A3", d, record("AT", "2", 2, "2026-03-01"), "9103"},
+      {"04", "0599", "A4", d, record("AT", "3", 1, "2026-03-02"), "9329"},
+      {"05", "0599", "A5", d, record("AT", "2", 1, "2026-03-01", "2026-02-01"), "9328"},
+      {"06", "0599", "A6", d, record("AT", "3", 1, "2026-03-01"), "accepted"},
+      {"07", "0599", "A7", d, record("AT", "2", 1, "2026-03-01"), "9104"},
+      {"08", "0599", "A8", d, record("AT", "2", 1, "2026-03-01", "2026-03-31"), "9330"},
+      {"09", "0599", "A9", d, record("AT", "3", 9, "2026-03-01"), "9063"},
+      {"10", "0599", "A10", d, record("AT", "1", 3, "2026-03-01", "2026-03-31"), "accepted"},
+      {"11", "0599", "A11", d, record("AT", "3", 3, "2026-03-01", "2026-03-31"), "9071"},
+      {"12", "0599", "A12", d, record("AT", "1", 4, "2024-01-01"), "9112"},
+      {"13", "0599", "A13", d, record("AT", "1", 5, "2026-06-01"), "9113"},
+      {"14", "0599", "A14", d, record("AT", "1", 6, "2025-06-01"), "accepted"},
+      {"15", "0599", "A15", d, record("AT", "2", 6, "2022-01-01"), "9393"},
+      {"16", "0599", "A1", d, record("AT", "1", 7, "2026-03-01"), "9056"},     // A1 again, other content
+      {"17", "0599", "A17", "2027-01-10", record("AT", "1", 8, "2026-12-20"), "8848"},
+      {"18", "0001", "A18", d, record("AT", "1", 1, "2026-03-01"), "S300"},   // no such CBS code
+      {"19", "0599", "A19", d, record("AT", "1", 9, "2019-12-01"), "0001"},   // CS332: level 2
+      {"20", "0599", "B1", d, record("BW", "1", 10, "2026-03-01"), "accepted"},
+      {"21", "0599", "B2", d, record("BW", "1", 11, "2026-04-01"), "9400"},   // OP371 overlap
+      {"22", "0599", "B3", d, record("BW", "2", 10, "2022-01-01"), "9395"},
+      {"23", "0599", "B4", d, record("BW", "2", 10, "2026-03-01", "2026-03-31"), "accepted"},
+      {"24", "0599", "B5", d, record("BW", "1", 11, "2026-04-01"), "accepted"},  // no longer overlapping
+  };
+  const fs::path in = dir.path() / "in";
+  for (const Case& c : cases) {
+    const auto dagtekening = Date::parse(c.dagtekening);
+    REQUIRE(dagtekening);
+    const std::string type = c.r.kind() == "AT" ? "WMO405" : "WMO407";
+    iwmo::test::writeFile(in / (c.name + "-" + type + ".xml"),
+                          iwmo::adapters::ieb::writeHeen(type, {c.afzender, c.identificatie, *dagtekening}, {c.r}));
+  }
+  iwmo::test::writeFile(in / "25-broken.xml", "<Bericht>not an iEb message");
+  const auto run = [&] {
+    return iwmo::test::runCommand(
+        iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " + iwmo::test::shellQuote(config.string()) +
+        " simulate-cak --json --today 2026-12-31 --in " + iwmo::test::shellQuote(in.string()) + " --out " +
+        iwmo::test::shellQuote((dir.path() / "out").string()) + " --state " +
+        iwmo::test::shellQuote((dir.path() / "cak.sqlite").string()) + " --processed " +
+        iwmo::test::shellQuote((dir.path() / "processed").string()));
+  };
+  const auto result = run();
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 1);  // one file refused at level 1
+  std::vector<nlohmann::json> lines;
+  std::istringstream text(result.out);
+  for (std::string line; std::getline(text, line);) lines.push_back(nlohmann::json::parse(line));
+  REQUIRE(lines.size() == cases.size() + 1);
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    INFO("case " << cases[i].name << ": " << lines[i].dump());
+    if (cases[i].expected == "accepted") {
+      CHECK(lines[i]["outcome"] == "accepted");
+    } else {
+      CHECK(lines[i]["outcome"] == "rejected");
+      CHECK(lines[i]["codes"] == cases[i].expected);
+    }
+  }
+  CHECK(lines.back()["outcome"] == "refused");
+  CHECK(fs::exists(dir.path() / "processed/25-broken.xml.error.txt"));
+
+  // Every retour validates against our schemas; a rejection echoes the client with its code.
+  std::size_t retours = 0;
+  for (const auto& file : iwmo::test::filesIn(dir.path() / "out")) {
+    const auto envelope = iwmo::test::validateWithProjectSchemas(iwmo::test::readFile(file));
+    INFO(file.string());
+    CHECK(envelope.verdict().valid());
+    ++retours;
+  }
+  CHECK(retours == cases.size());
+  const std::string retour_9103 = iwmo::test::readFile(dir.path() / "out/03-WMO405-WMO406.xml");
+  CHECK_THAT(retour_9103, Catch::Contains("<ieb:RetourCode>9103</ieb:RetourCode>"));
+  CHECK_THAT(retour_9103, Catch::Contains("<Bsn>999948714</Bsn>"));
+  const std::string retour_ok = iwmo::test::readFile(dir.path() / "out/01-WMO405-WMO406.xml");
+  CHECK(retour_ok.find("<Client>") == std::string::npos);  // header only: accepted
+
+  // The same file again gets the same answer, not a 9056.
+  fs::copy_file(dir.path() / "processed/03-WMO405.xml", in / "03-WMO405.xml");
+  const std::string before = iwmo::test::readFile(dir.path() / "out/03-WMO405-WMO406.xml");
+  fs::remove(dir.path() / "out/03-WMO405-WMO406.xml");
+  const auto again = run();
+  INFO(again.out << again.err);
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, Catch::Contains("\"outcome\":\"repeated\""));
+  CHECK(iwmo::test::readFile(dir.path() / "out/03-WMO405-WMO406.xml") == before);
+}
