@@ -18,6 +18,11 @@
 namespace iwmo::transport {
 namespace {
 
+struct Answer {
+  http::ResponseHead head;
+  std::string body;
+};
+
 struct AddrinfoFree {
   void operator()(addrinfo* info) const noexcept { freeaddrinfo(info); }
 };
@@ -67,6 +72,85 @@ Result<int> connectTo(const std::string& host, std::uint16_t port,
     ::close(fd);
   }
   return Status::unavailable("cannot connect to " + host + ":" + service + ": " + last_error);
+}
+
+// Reads the server's answer: skips 1xx heads, then one final head and its body (Content-Length,
+// chunked, or up to the close). Errors: those of TlsConnection::read, kUnavailable (malformed).
+Result<Answer> readAnswer(TlsConnection& connection, std::size_t max_response_bytes) {
+  std::string buffer;
+  char chunk[16 * 1024];
+  bool eof = false;
+  const std::size_t limit = http::kMaxHeadBytes + max_response_bytes;
+  const auto readMore = [&]() -> Status {
+    auto got = connection.read(chunk, sizeof chunk);
+    if (!got) return got.status();
+    if (*got == 0) {
+      eof = true;
+    } else {
+      buffer.append(chunk, *got);
+      if (buffer.size() > limit) {
+        return Status::unavailable("the answer is larger than " + std::to_string(limit) + " bytes");
+      }
+    }
+    return Status::ok();
+  };
+  http::ResponseHead head;
+  while (true) {
+    std::size_t end = http::headEnd(buffer);
+    while (end == std::string::npos) {
+      if (eof) {
+        return Status::unavailable(buffer.empty()
+                                       ? "the server closed the connection without an answer"
+                                       : "the answer ended inside its HTTP head");
+      }
+      if (buffer.size() > http::kMaxHeadBytes) {
+        return Status::unavailable("the answer's HTTP head is larger than 16 KiB");
+      }
+      if (Status status = readMore(); !status.isOk()) return status;
+      end = http::headEnd(buffer);
+    }
+    auto parsed = http::parseResponseHead(std::string_view(buffer).substr(0, end));
+    if (!parsed) return Status::unavailable("malformed answer: " + parsed.status().message());
+    buffer.erase(0, end);
+    if (parsed->status >= 200) {
+      head = std::move(*parsed);
+      break;
+    }
+  }
+  auto length = http::contentLength(head.headers);
+  if (!length) return Status::unavailable("malformed answer: " + length.status().message());
+  const auto encoding = http::header(head.headers, "Transfer-Encoding");
+  const bool chunked = encoding && encoding->find("chunked") != std::string_view::npos;
+  std::string answer;
+  if (*length && !chunked) {
+    if (**length > max_response_bytes) {
+      return Status::unavailable("the answer's body of " + std::to_string(**length) +
+                                 " bytes is over the limit");
+    }
+    while (buffer.size() < **length && !eof) {
+      if (Status status = readMore(); !status.isOk()) return status;
+    }
+    if (buffer.size() < **length) {
+      return Status::unavailable("the answer's body ended early");
+    }
+    answer = buffer.substr(0, **length);
+  } else {
+    while (!eof) {
+      if (Status status = readMore(); !status.isOk()) {
+        if (chunked && http::decodeChunked(buffer)) break;  // complete; the close was unclean
+        return status;
+      }
+      if (chunked && http::decodeChunked(buffer)) break;
+    }
+    if (chunked) {
+      auto decoded = http::decodeChunked(buffer);
+      if (!decoded) return Status::unavailable("malformed answer: " + decoded.status().message());
+      answer = std::move(*decoded);
+    } else {
+      answer = std::move(buffer);
+    }
+  }
+  return Answer{std::move(head), std::move(answer)};
 }
 
 }  // namespace
@@ -147,83 +231,19 @@ Result<HttpsReply> HttpsClient::post(std::string_view body) {
   request += "Content-Type: " + config_.content_type + "\r\n";
   request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   request += "Connection: close\r\n\r\n";
-  if (Status status = connection.writeAll(request); !status.isOk()) return fail(status);
-  if (Status status = connection.writeAll(body); !status.isOk()) return fail(status);
-
-  // The answer: skip 1xx heads, then one final head and its body.
-  std::string buffer;
-  char chunk[16 * 1024];
-  bool eof = false;
-  const std::size_t limit = http::kMaxHeadBytes + config_.max_response_bytes;
-  const auto readMore = [&]() -> Status {
-    auto got = connection.read(chunk, sizeof chunk);
-    if (!got) return got.status();
-    if (*got == 0) {
-      eof = true;
-    } else {
-      buffer.append(chunk, *got);
-      if (buffer.size() > limit) {
-        return Status::unavailable("the answer is larger than " + std::to_string(limit) + " bytes");
-      }
+  // A server that refuses early (413, or a TLS alert about our certificate) may stop reading
+  // before the body is sent; its answer can still be waiting for us, so read it either way.
+  Status sent = connection.writeAll(request);
+  if (sent.isOk()) sent = connection.writeAll(body);
+  auto received = readAnswer(connection, config_.max_response_bytes);
+  if (!received) {
+    if (!sent.isOk() && received.status().code() != StatusCode::kFailedPrecondition) {
+      return fail(sent);
     }
-    return Status::ok();
-  };
-  http::ResponseHead head;
-  while (true) {
-    std::size_t end = http::headEnd(buffer);
-    while (end == std::string::npos) {
-      if (eof) {
-        return fail(Status::unavailable(buffer.empty()
-                                            ? "the server closed the connection without an answer"
-                                            : "the answer ended inside its HTTP head"));
-      }
-      if (buffer.size() > http::kMaxHeadBytes) {
-        return fail(Status::unavailable("the answer's HTTP head is larger than 16 KiB"));
-      }
-      if (Status status = readMore(); !status.isOk()) return fail(status);
-      end = http::headEnd(buffer);
-    }
-    auto parsed = http::parseResponseHead(std::string_view(buffer).substr(0, end));
-    if (!parsed) return fail(Status::unavailable("malformed answer: " + parsed.status().message()));
-    buffer.erase(0, end);
-    if (parsed->status >= 200) {
-      head = std::move(*parsed);
-      break;
-    }
+    return fail(received.status());
   }
-  auto length = http::contentLength(head.headers);
-  if (!length) return fail(Status::unavailable("malformed answer: " + length.status().message()));
-  const auto encoding = http::header(head.headers, "Transfer-Encoding");
-  const bool chunked = encoding && encoding->find("chunked") != std::string_view::npos;
-  std::string answer;
-  if (*length && !chunked) {
-    if (**length > config_.max_response_bytes) {
-      return fail(Status::unavailable("the answer's body of " + std::to_string(**length) +
-                                      " bytes is over the limit"));
-    }
-    while (buffer.size() < **length && !eof) {
-      if (Status status = readMore(); !status.isOk()) return fail(status);
-    }
-    if (buffer.size() < **length) {
-      return fail(Status::unavailable("the answer's body ended early"));
-    }
-    answer = buffer.substr(0, **length);
-  } else {
-    while (!eof) {
-      if (Status status = readMore(); !status.isOk()) {
-        if (chunked && http::decodeChunked(buffer)) break;  // complete; the close was unclean
-        return fail(status);
-      }
-      if (chunked && http::decodeChunked(buffer)) break;
-    }
-    if (chunked) {
-      auto decoded = http::decodeChunked(buffer);
-      if (!decoded) return fail(Status::unavailable("malformed answer: " + decoded.status().message()));
-      answer = std::move(*decoded);
-    } else {
-      answer = std::move(buffer);
-    }
-  }
+  http::ResponseHead& head = received->head;
+  std::string& answer = received->body;
   const std::string peer = connection.peerSubject();
   const std::string version = connection.protocolVersion();
   connection.close();
