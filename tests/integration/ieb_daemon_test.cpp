@@ -144,6 +144,13 @@ TEST_CASE("daemon: a WMO405 the CAK rejects reaches the operator with the EB001 
   CHECK(log.find(bsn) == std::string::npos);
   CHECK_THAT(log, Catch::Contains("eigen-bijdrage"));
 
+  // /metrics counts the records by type and state, from the journal.
+  const auto metrics = iwmo::test::httpGet(gw.port, "/metrics");
+  REQUIRE(metrics.first == 200);
+  CHECK_THAT(metrics.second, Catch::Contains("iwmo_ieb_records{type=\"WMO405\",state=\"rejected\"} 1"));
+  CHECK_THAT(metrics.second, Catch::Contains("iwmo_ieb_records{type=\"WMO405\",state=\"sent\"} 1"));
+  CHECK_THAT(metrics.second, Catch::Contains("iwmo_ieb_attention_open 1"));
+
   // The operator closes the item.
   const auto done = gw.cli("ieb done " + std::to_string(rejected[0]["id"].get<std::uint64_t>()) +
                            " --note \"renumbered with the CAK\"");

@@ -75,6 +75,16 @@ Outcome runScenario(const iwmo::test::TempDir& dir, const std::vector<Message>& 
     for (const auto& entry : fs::directory_iterator(outcome.out / "cak")) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
+  // The replay summary counts what went to the CAK.
+  const auto summary = nlohmann::json::parse(iwmo::test::readFile(outcome.out / "summary.json"));
+  std::size_t records = 0;
+  for (const auto& file : files) {
+    const std::string text = iwmo::test::readFile(file);
+    for (std::size_t at = text.find("<Client>"); at != std::string::npos; at = text.find("<Client>", at + 1)) ++records;
+  }
+  CHECK(summary["ieb"]["WMO405"]["sent"].get<std::size_t>() + summary["ieb"]["WMO407"]["sent"].get<std::size_t>() ==
+        records);
+  CHECK(summary["ieb"]["WMO405"]["pending"] == summary["ieb"]["WMO405"]["sent"]);  // no CAK in a replay
   std::map<std::string, std::string> ids, numbers;
   for (const auto& file : files) {
     outcome.cak.emplace_back(file.filename().string(), normalised(iwmo::test::readFile(file), ids, numbers));
