@@ -109,3 +109,39 @@ TEST_CASE("config: daemon settings are checked with the key and the fix", "[conf
     CHECK_THAT(config.status().message(), Catch::Contains("bus.workers"));
   }
 }
+
+TEST_CASE("config: [eigen_bijdrage] defaults and mistakes, each with its line and the fix", "[config][ieb]") {
+  const std::string base = "[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s/iwmo-3.2\"\n";
+  SECTION("defaults: on, delivery, rolstoelen and opvang exempt, iEb schemas beside the iWmo ones") {
+    auto config = parseConfig(base, "my.toml", "/etc/x");
+    REQUIRE(config);
+    CHECK(config->eigen_bijdrage.enabled);
+    CHECK(config->eigen_bijdrage.params.default_start_at == iwmo::rules::EbStartAt::kDelivery);
+    CHECK(config->eigen_bijdrage.params.policies.size() == 4);
+    CHECK(config->eigen_bijdrage.params.own_gemeente == std::vector<std::string>{"0363"});
+    CHECK(config->ieb_schema_dir == "/etc/x/s/ieb");
+    CHECK(config->cak.deliver_dir == "/etc/x/var/cak/upload");
+  }
+  SECTION("a policy list replaces the defaults") {
+    auto config = parseConfig(base + "[eigen_bijdrage]\npolicies=[{categorie=\"13\",start_at=\"toewijzing\",kostprijs=57000}]\n",
+                              "my.toml", "/");
+    REQUIRE(config);
+    REQUIRE(config->eigen_bijdrage.params.policies.size() == 1);
+    CHECK(config->eigen_bijdrage.params.policies[0].start_at == iwmo::rules::EbStartAt::kToewijzing);
+    CHECK(*config->eigen_bijdrage.params.policies[0].kostprijs == 57000);
+  }
+  SECTION("mistakes") {
+    auto config = parseConfig(base + "[eigen_bijdrage]\nstart_at=\"later\"\nbw_go_live=\"2022-13-01\"\n"
+                                     "policies=[{categorie=\"1\"},{categorie=\"13\",kostprijs=-5},{categorie=\"14\",colour=\"red\"},"
+                                     "{categorie=\"11\",exempt=true},{categorie=\"11\",exempt=true}]\n",
+                              "my.toml", "/");
+    REQUIRE_FALSE(config);
+    const std::string message = config.status().message();
+    CHECK_THAT(message, Catch::Contains("my.toml:6: eigen_bijdrage.start_at: must be \"toewijzing\""));
+    CHECK_THAT(message, Catch::Contains("my.toml:7: eigen_bijdrage.bw_go_live: must be a date"));
+    CHECK_THAT(message, Catch::Contains("eigen_bijdrage.policies.categorie: must be a 2-digit productcategorie"));
+    CHECK_THAT(message, Catch::Contains("eigen_bijdrage.policies.kostprijs: must be the kostprijs in eurocent"));
+    CHECK_THAT(message, Catch::Contains("eigen_bijdrage.policies.colour: unknown key"));
+    CHECK_THAT(message, Catch::Contains("categorie 11 has two policies"));
+  }
+}
