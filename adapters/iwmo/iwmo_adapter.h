@@ -1,4 +1,4 @@
-// IwmoAdapter: the standard adapter for iWmo 3.2 (DESIGN §5.1 step 2). One call turns the bytes
+// IwmoAdapter: the standard adapter for iWmo 3.2 and iEb 4.0 (DESIGN §5.1 step 2). One call turns the bytes
 // of a message into an Envelope: payload, SHA-256, detected message type, the verdict of levels 1
 // and 2 (DESIGN §3) with one Finding per problem, and the summary later stages need.
 //
@@ -7,8 +7,9 @@
 //   level 2: single-message rules (CS002, TR101, ...): retourcode 0001.
 // Level 2 is checked only when level 1 passed (the rules rely on the schema's guarantees).
 //
-// Message type detection: the root element must be `Bericht` in one of the 14 iWmo 3.2 message
-// namespaces, and its Header/BerichtCode must be that message's code (COD002).
+// Message type detection: the root element must be `Bericht` in one of the 14 iWmo 3.2 or the 4
+// iEb (WMO405-408) message namespaces, and its Header/BerichtCode must be that message's code
+// (COD002). Envelope.standard says which ("iwmo", "ieb"); iEb records land in summary.eb_records.
 //
 // Thread-safety: one adapter per thread (it owns a ValidatingParser); create more from the same
 // shared SchemaSet for more threads.
