@@ -12,6 +12,8 @@
 #include <xercesc/util/XMLUni.hpp>
 
 #include <algorithm>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "adapters/xml/input_checks.h"
@@ -41,7 +43,8 @@ std::string explainXercesMessage(std::string message) {
 // Receives every SAX event of one parse: builds the tree, collects problems.
 class CaptureHandler : public xercesc::DefaultHandler {
  public:
-  CaptureHandler(const SchemaSet& schemas, const ParseLimits& limits)
+  // `schemas` nullptr: no validation, any root namespace is accepted (readUnvalidated).
+  CaptureHandler(const SchemaSet* schemas, const ParseLimits& limits)
       : schemas_(schemas), limits_(limits) {}
 
   void reset(ParseOutcome& outcome) {
@@ -51,6 +54,7 @@ class CaptureHandler : public xercesc::DefaultHandler {
     outcome.truncated = false;
     stack_.clear();
     sibling_counts_.clear();
+    root_uri_.clear();
     pending_.clear();
     locator_ = nullptr;
   }
@@ -64,16 +68,17 @@ class CaptureHandler : public xercesc::DefaultHandler {
     const std::int32_t parent = stack_.empty() ? XmlElement::kNone : stack_.back();
     if (parent == XmlElement::kNone) {
       std::string ns = toUtf8(uri);
-      if (!schemas_.hasNamespace(ns)) {
+      if (schemas_ != nullptr && !schemas_->hasNamespace(ns)) {
         // Xerces' own complaints about the undeclared root are noise next to this one.
         pending_.clear();
         addProblem(XmlProblem::kSchema,
                    "root element <" + toUtf8(qname) + "> is in namespace '" + ns +
-                       "', which no schema in " + schemas_.directory().string() + " declares",
+                       "', which no schema in " + schemas_->directory().string() + " declares",
                    /*at_current=*/false);
         throw StopParsing{};
       }
       tree.setRootNamespace(std::move(ns));
+      root_uri_ = uri == nullptr ? u"" : uri;
       for (XmlProblem& problem : pending_) push(std::move(problem));
       pending_.clear();
     } else {
@@ -87,6 +92,10 @@ class CaptureHandler : public xercesc::DefaultHandler {
     const std::int32_t index = tree.addElement(
         parent, name_buffer_, locator_ ? clampLine(locator_->getLineNumber()) : 0,
         locator_ ? clampLine(locator_->getColumnNumber()) : 0, occurrence);
+    if (parent != XmlElement::kNone) {
+      tree.at(index).in_root_namespace =
+          std::u16string_view(uri == nullptr ? u"" : uri) == root_uri_;
+    }
     stack_.push_back(index);
     sibling_counts_.emplace_back();
   }
@@ -171,13 +180,14 @@ class CaptureHandler : public xercesc::DefaultHandler {
     outcome_->problems.push_back(std::move(problem));
   }
 
-  const SchemaSet& schemas_;
+  const SchemaSet* schemas_;
   const ParseLimits& limits_;
   ParseOutcome* outcome_ = nullptr;
   const xercesc::Locator* locator_ = nullptr;
   std::vector<std::int32_t> stack_;
   std::vector<std::vector<std::pair<std::string, std::uint32_t>>> sibling_counts_;
   std::string name_buffer_;
+  std::u16string root_uri_;  // the root element's namespace, as Xerces reports it
   std::vector<XmlProblem> pending_;
 };
 
@@ -199,14 +209,88 @@ class SecureReader : public xercesc::SAX2XMLReaderImpl {
   CaptureHandler& handler_;
 };
 
+// Checks the input, then parses `bytes` with `reader` (whose handler was reset to `outcome`).
+void runParse(SecureReader& reader, std::string_view bytes, const ParseLimits& limits,
+              ParseOutcome& outcome) {
+  if (auto problem = checkInput(bytes, limits.max_input_bytes)) {
+    outcome.problems.push_back(std::move(*problem));
+    return;
+  }
+  const auto fail = [&](std::string message) {
+    XmlProblem problem;
+    problem.code = XmlProblem::kXml;
+    problem.message = std::move(message);
+    outcome.problems.push_back(std::move(problem));
+  };
+  try {
+    xercesc::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
+                                      u"message", /*adoptBuffer=*/false);
+    source.setEncoding(u"UTF-8");
+    reader.parse(source);
+  } catch (const StopParsing&) {
+  } catch (const xercesc::SAXParseException&) {
+    // Already reported through fatalError().
+    if (outcome.problems.empty()) fail("the XML parser stopped without a reason");
+  } catch (const xercesc::OutOfMemoryException&) {
+    fail("out of memory while parsing; the message is too large or too deeply nested");
+  } catch (const xercesc::XMLException& e) {
+    fail(toUtf8(e.getMessage()));
+  } catch (const xercesc::SAXException& e) {
+    fail(toUtf8(e.getMessage()));
+  }
+  if (outcome.problems.empty() && outcome.tree.empty()) fail("no root element");
+}
+
+// The reader features both kinds of parse share: namespaces on, nothing loaded from outside,
+// no entity expansion.
+void configureSecure(xercesc::SAX2XMLReaderImpl& r, xercesc::SecurityManager& security,
+                     CaptureHandler& handler) {
+  r.setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
+  r.setFeature(XMLUni::fgSAX2CoreNameSpacePrefixes, false);
+  r.setFeature(XMLUni::fgXercesLoadSchema, false);  // ignore xsi:schemaLocation hints
+  r.setFeature(XMLUni::fgXercesLoadExternalDTD, false);
+  r.setFeature(XMLUni::fgXercesSkipDTDValidation, true);
+  r.setFeature(XMLUni::fgXercesDisableDefaultEntityResolution, true);
+  security.setEntityExpansionLimit(0);
+  r.setProperty(XMLUni::fgXercesSecurityManager, &security);
+  r.setContentHandler(&handler);
+  r.setErrorHandler(&handler);
+  r.setLexicalHandler(&handler);
+}
+
 }  // namespace
+
+Result<XmlTree> readUnvalidated(std::string_view bytes) {
+  const ParseLimits limits;
+  ParseOutcome outcome;
+  CaptureHandler handler(nullptr, limits);
+  handler.reset(outcome);
+  try {
+    xercesc::SecurityManager security;
+    SecureReader reader(nullptr, handler);
+    configureSecure(reader, security, handler);
+    reader.setFeature(XMLUni::fgSAX2CoreValidation, false);
+    reader.setFeature(XMLUni::fgXercesSchema, false);
+    runParse(reader, bytes, limits, outcome);
+  } catch (const xercesc::XMLException& e) {
+    return Status::internal("cannot create the Xerces SAX2 reader: " + toUtf8(e.getMessage()));
+  } catch (const xercesc::SAXException& e) {
+    return Status::internal("cannot configure the Xerces SAX2 reader: " + toUtf8(e.getMessage()));
+  }
+  if (!outcome.ok()) {
+    const XmlProblem& first = outcome.problems.front();
+    return Status::invalid(std::to_string(first.line) + ":" + std::to_string(first.column) + ": " +
+                           first.message);
+  }
+  return std::move(outcome.tree);
+}
 
 struct ValidatingParser::Impl {
   Impl(std::shared_ptr<const SchemaSet> schema_set, ParseLimits parse_limits)
       : schemas(std::move(schema_set)),
         limits(parse_limits),
         resolver(schemas->files(), schemas->directories()),
-        handler(*schemas, limits) {}
+        handler(schemas.get(), limits) {}
 
   std::shared_ptr<const SchemaSet> schemas;
   ParseLimits limits;
@@ -228,8 +312,7 @@ Result<std::unique_ptr<ValidatingParser>> ValidatingParser::create(
   try {
     impl->reader = std::make_unique<SecureReader>(impl->schemas->pool(), impl->handler);
     xercesc::SAX2XMLReaderImpl& r = *impl->reader;
-    r.setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
-    r.setFeature(XMLUni::fgSAX2CoreNameSpacePrefixes, false);
+    configureSecure(r, impl->security, impl->handler);
     r.setFeature(XMLUni::fgSAX2CoreValidation, true);
     r.setFeature(XMLUni::fgXercesDynamic, false);  // always validate
     r.setFeature(XMLUni::fgXercesSchema, true);
@@ -237,17 +320,8 @@ Result<std::unique_ptr<ValidatingParser>> ValidatingParser::create(
     r.setFeature(XMLUni::fgXercesIdentityConstraintChecking, true);
     r.setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
     r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);  // the pool is locked
-    r.setFeature(XMLUni::fgXercesLoadSchema, false);  // ignore xsi:schemaLocation hints
-    r.setFeature(XMLUni::fgXercesLoadExternalDTD, false);
-    r.setFeature(XMLUni::fgXercesSkipDTDValidation, true);
-    r.setFeature(XMLUni::fgXercesDisableDefaultEntityResolution, true);
     r.setFeature(XMLUni::fgXercesValidationErrorAsFatal, false);  // report all problems
-    impl->security.setEntityExpansionLimit(0);
-    r.setProperty(XMLUni::fgXercesSecurityManager, &impl->security);
     r.setXMLEntityResolver(&impl->resolver);
-    r.setContentHandler(&impl->handler);
-    r.setErrorHandler(&impl->handler);
-    r.setLexicalHandler(&impl->handler);
   } catch (const xercesc::XMLException& e) {
     return Status::internal("cannot create the Xerces SAX2 reader: " + toUtf8(e.getMessage()));
   } catch (const xercesc::SAXException& e) {
@@ -257,35 +331,8 @@ Result<std::unique_ptr<ValidatingParser>> ValidatingParser::create(
 }
 
 void ValidatingParser::parse(std::string_view bytes, ParseOutcome& outcome) {
-  Impl& impl = *impl_;
-  impl.handler.reset(outcome);
-  if (auto problem = checkInput(bytes, impl.limits.max_input_bytes)) {
-    outcome.problems.push_back(std::move(*problem));
-    return;
-  }
-  const auto fail = [&](std::string message) {
-    XmlProblem problem;
-    problem.code = XmlProblem::kXml;
-    problem.message = std::move(message);
-    outcome.problems.push_back(std::move(problem));
-  };
-  try {
-    xercesc::MemBufInputSource source(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
-                                      u"message", /*adoptBuffer=*/false);
-    source.setEncoding(u"UTF-8");
-    impl.reader->parse(source);
-  } catch (const StopParsing&) {
-  } catch (const xercesc::SAXParseException&) {
-    // Already reported through fatalError().
-    if (outcome.problems.empty()) fail("the XML parser stopped without a reason");
-  } catch (const xercesc::OutOfMemoryException&) {
-    fail("out of memory while parsing; the message is too large or too deeply nested");
-  } catch (const xercesc::XMLException& e) {
-    fail(toUtf8(e.getMessage()));
-  } catch (const xercesc::SAXException& e) {
-    fail(toUtf8(e.getMessage()));
-  }
-  if (outcome.problems.empty() && outcome.tree.empty()) fail("no root element");
+  impl_->handler.reset(outcome);
+  runParse(*impl_->reader, bytes, impl_->limits, outcome);
 }
 
 }  // namespace iwmo::adapters::xml

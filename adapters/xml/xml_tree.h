@@ -2,7 +2,9 @@
 // where each element starts. Built by ValidatingParser in the same SAX2 pass that validates, so
 // the single-message rules and the Envelope extraction never parse the payload a second time.
 // Compact by design (one flat vector, indices instead of pointers): a 25 MB message stays a few
-// times its size in memory. Attributes are not kept (the iStandaarden use none).
+// times its size in memory. Attributes are not kept (the iStandaarden use none); of an element's
+// namespace only whether it is the root's is kept (iWmo messages use two: the message's own and
+// the basisschema's, for the children of basisschema-typed elements).
 // Thread-safety: none; a tree belongs to the thread that parsed it.
 #pragma once
 
@@ -10,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "gateway/base/result.h"
 
 namespace iwmo::adapters::xml {
 
@@ -20,6 +24,7 @@ struct XmlElement {
   std::uint32_t line = 0;
   std::uint32_t column = 0;
   std::uint32_t occurrence = 1;  // 1-based index among same-named siblings
+  bool in_root_namespace = true;  // the element's namespace is XmlTree::rootNamespace()
   std::int32_t parent = kNone;
   std::int32_t first_child = kNone;
   std::int32_t last_child = kNone;
@@ -68,5 +73,13 @@ class XmlTree {
   std::vector<XmlElement> elements_;
   std::string root_namespace_;
 };
+
+// The tree of `bytes` read without a schema: for a message that was validated before (e.g. a heen
+// message read back from the journal to answer it). Refuses what ValidatingParser::parse refuses
+// before validating (the input checks with the default size limit, a DOCTYPE, bytes that are not
+// well-formed); validates nothing. Defined in validating_parser.cpp, which owns the SAX2 handler.
+// Errors: kInvalid with the first problem ("line:column: message").
+// REQUIRES: a live XercesPlatform. Thread-safety: any thread (one Xerces reader per call).
+Result<XmlTree> readUnvalidated(std::string_view bytes);
 
 }  // namespace iwmo::adapters::xml
