@@ -7,6 +7,7 @@
 #include "adapters/stuf/payload_checks.h"
 #include "adapters/stuf/tijdstip.h"
 #include "adapters/stuf/uuid.h"
+#include "adapters/xml/input_checks.h"
 
 namespace iwmo::adapters::stuf {
 namespace {
@@ -17,7 +18,7 @@ std::string escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t bad = firstInvalidUtf8(text.substr(i));
+    const std::size_t bad = adapters::xml::firstInvalidUtf8(text.substr(i));
     const std::size_t clean_end = bad == std::string_view::npos ? text.size() : i + bad;
     for (; i < clean_end; ++i) {
       const char c = text[i];

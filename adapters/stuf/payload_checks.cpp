@@ -1,5 +1,7 @@
 #include "adapters/stuf/payload_checks.h"
 
+#include "adapters/xml/input_checks.h"
+
 namespace iwmo::adapters::stuf {
 namespace {
 
@@ -22,42 +24,6 @@ std::size_t sequenceLength(unsigned char lead) {
 
 }  // namespace
 
-std::size_t firstInvalidUtf8(std::string_view text) {
-  const auto* data = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
-  std::size_t i = 0;
-  while (i < size) {
-    const unsigned char b = data[i];
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (b >= 0xC2 && b <= 0xDF) {
-      length = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-      length = 3;
-      if (b == 0xE0) low = 0xA0;   // overlong
-      if (b == 0xED) high = 0x9F;  // surrogates
-    } else if (b >= 0xF0 && b <= 0xF4) {
-      length = 4;
-      if (b == 0xF0) low = 0x90;   // overlong
-      if (b == 0xF4) high = 0x8F;  // above U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + length > size) return i;
-    if (data[i + 1] < low || data[i + 1] > high) return i;
-    for (std::size_t k = 2; k < length; ++k) {
-      if ((data[i + k] & 0xC0) != 0x80) return i;
-    }
-    i += length;
-  }
-  return std::string_view::npos;
-}
-
 std::optional<EnvelopeProblem> checkXmlPayload(std::string_view payload, std::string element) {
   if (payload.empty()) {
     return payloadProblem(std::move(element), EnvelopeProblem::kEmpty,
@@ -79,7 +45,7 @@ std::optional<EnvelopeProblem> checkXmlPayload(std::string_view payload, std::st
                               "; StUF-GGk payloads are UTF-8 without a byte-order mark "
                               "(Specificatie StUF-envelop 2.1.04 §2.2)");
   }
-  const std::size_t bad = firstInvalidUtf8(payload);
+  const std::size_t bad = adapters::xml::firstInvalidUtf8(payload);
   if (bad != std::string_view::npos) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     const auto byte = static_cast<unsigned char>(payload[bad]);

@@ -18,9 +18,6 @@ namespace iwmo::adapters::stuf {
 // UTF-8 (PAYLOAD-UTF8, RFC 3629: no overlong forms, surrogates or code points above U+10FFFF).
 std::optional<EnvelopeProblem> checkXmlPayload(std::string_view payload, std::string element);
 
-// Offset of the first byte of `text` that is not part of well-formed UTF-8, or npos.
-std::size_t firstInvalidUtf8(std::string_view text);
-
 // The longest prefix of valid UTF-8 `text` that is at most `max_units` UTF-16 code units long
 // (XSD lengths count characters; Xerces counts UTF-16 units, so this is safe for both), cut at a
 // character boundary. With `ellipsis`, a cut text ends in "..." within the same budget.

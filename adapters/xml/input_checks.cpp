@@ -19,8 +19,8 @@ std::string megabytes(std::uint64_t bytes) {
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MB";
 }
 
-// Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong forms,
-// no surrogates, nothing above U+10FFFF), or npos.
+}  // namespace
+
 std::size_t firstInvalidUtf8(std::string_view bytes) {
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t size = bytes.size();
@@ -56,6 +56,8 @@ std::size_t firstInvalidUtf8(std::string_view bytes) {
   }
   return std::string_view::npos;
 }
+
+namespace {
 
 // The encoding named in the XML declaration, lower-cased, or "" when there is none.
 std::string declaredEncoding(std::string_view bytes) {

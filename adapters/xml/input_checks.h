@@ -21,6 +21,11 @@ std::optional<XmlProblem> checkInput(std::string_view bytes, std::size_t max_byt
 // refuse a large file before reading it).
 XmlProblem oversizeProblem(std::uint64_t size, std::size_t max_bytes);
 
+// Offset of the first byte of `bytes` that is not part of well-formed UTF-8 (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF; a sequence cut off by the end counts as
+// ill-formed at its lead byte), or npos when all of it is well-formed.
+std::size_t firstInvalidUtf8(std::string_view bytes);
+
 // Line and column (1-based; column counts characters, not bytes) of byte `offset` in `bytes`.
 void lineAndColumn(std::string_view bytes, std::size_t offset, std::uint32_t& line,
                    std::uint32_t& column);
