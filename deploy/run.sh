@@ -6,7 +6,9 @@
 #  2. start the daemon (`iwmo-gateway run`), hand it the same demo messages through its receive
 #     directories, and show what it did: the routing log (`tail`), the story of one rejected
 #     message (`explain`), the journal (`status`) and a few metrics; then stop it with SIGTERM;
-#  3. the BW responsibility decisions: today's law, and a what-if with the woonplaatsbeginsel.
+#  3. the BW responsibility decisions: today's law, and a what-if with the woonplaatsbeginsel;
+#  4. the eigen bijdrage to the CAK (simulate-cak answers);
+#  5. the GGk side: StUF-GGk envelopes in and out, technical answers, the chain's Fo01s.
 # The embedded default config keeps its state in var/ of this checkout; the demo starts from an
 # empty var/ each time.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -37,23 +39,41 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 cat var/daemon.log
-# The gemeente's own message types come from the back office, the providers' from the GGk.
+# The gemeente's own message types come from the back office, the providers' from the GGk. The
+# GGk side goes first: the back office's retours answer heen messages the gateway must have seen
+# (a retour leaves in a Du01 that names the envelope its heen message came in).
+drop() {  # drop FILE DIR: write, then rename
+  local name; name="$(basename "$1")"
+  cp "$1" "$2/.$name.tmp" && mv "$2/.$name.tmp" "$2/$name"
+}
+wait_idle() {  # wait_idle COUNT: until COUNT messages are journaled, handled and delivered
+  for _ in $(seq 1 300); do
+    status=$("$gateway" status --json 2>/dev/null || true)
+    case "$status" in *"\"messages\":$1,\"pending\":0,"*"\"outbox_pending\":0,"*) return ;; esac
+    sleep 0.1
+  done
+}
 count=0
-for file in demo/messages/valid/*.xml demo/messages/invalid/*.xml; do
-  case "$(grep -o 'iwmo/3_2/wmo3[0-9][0-9]' "$file" | head -n 1)" in
-    */wmo301|*/wmo306|*/wmo308|*/wmo316|*/wmo318|*/wmo319|*/wmo325) dir=var/backoffice/outbox ;;
-    *) dir=var/ggk/download ;;
-  esac
-  name="$(basename "$file")"
-  cp "$file" "$dir/.$name.tmp" && mv "$dir/.$name.tmp" "$dir/$name"   # write, then rename
+for pass in ggk backoffice; do
+  for file in demo/messages/valid/*.xml demo/messages/invalid/*.xml; do
+    case "$(grep -o 'iwmo/3_2/wmo3[0-9][0-9]' "$file" | head -n 1)" in
+      */wmo301|*/wmo306|*/wmo308|*/wmo316|*/wmo318|*/wmo319|*/wmo325) side=backoffice ;;
+      *) side=ggk ;;
+    esac
+    [ "$side" = "$pass" ] || continue
+    if [ "$side" = backoffice ]; then drop "$file" var/backoffice/outbox; else drop "$file" var/ggk/download; fi
+    count=$((count + 1))
+  done
+  wait_idle $count
+done
+echo "   dropped $count messages into var/ggk/download, then var/backoffice/outbox"
+# StUF-GGk envelopes as the GGk delivers them (demo/messages/wrapped, see demo/README.md).
+for file in demo/messages/wrapped/*.xml; do
+  drop "$file" var/ggk/download
   count=$((count + 1))
 done
-echo "   dropped $count messages into var/backoffice/outbox and var/ggk/download"
-for _ in $(seq 1 300); do
-  status=$("$gateway" status --json 2>/dev/null || true)
-  case "$status" in *"\"messages\":$count,\"pending\":0,"*"\"outbox_pending\":0,"*) break ;; esac
-  sleep 0.1
-done
+wait_idle $count
+echo "   dropped $(ls demo/messages/wrapped | wc -l) StUF-GGk envelopes into var/ggk/download"
 
 echo
 echo "== routing log (iwmo-gateway tail -n 0; BSNs appear only as keyed pseudonyms) =="
@@ -90,6 +110,13 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 "$gateway" ieb rejected
+echo
+echo "== 5. the GGk side: StUF-GGk envelopes (var/ggk/upload: <tijdstip>_<functie>_<referentienummer>.xml) =="
+echo "   what the gateway sent to the GGk, and its technical answers to the envelopes:"
+ls var/ggk/upload | grep -E '_(Fo01|WMO306)_' || true
+"$gateway" tail -n 0 | grep -E 'ANSWER-(FO01|RETOUR)' || true
+echo "   the chain's Fo01 error messages (iwmo-gateway ggk errors):"
+"$gateway" ggk errors
 echo
 echo "== a few metrics (curl http://127.0.0.1:8480/metrics) =="
 curl -fs http://127.0.0.1:8480/metrics | grep -E '^iwmo_(messages_rejected_total|duplicates_total|queue_depth|ieb_records)' || true

@@ -109,6 +109,7 @@ void extractDeclaratie(const XmlTree& tree, const XmlElement& element, proto::De
 // gemeente; for the aanbieder's heen messages and their retours, Afzender is the aanbieder.
 void extractRouting(const MessageType& type, const proto::Header& header, proto::Routing& out) {
   out.set_is_retour(type.is_retour);
+  out.set_pair_type(std::string(type.pair));
   if (type.standard == "ieb") {
     // iEb: the header has only the Afzender (the municipality); the other end is the CAK.
     const bool by_cak = type.sender == Sender::kCak;

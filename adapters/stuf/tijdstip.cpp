@@ -24,4 +24,15 @@ std::string formatTijdstip(Timestamp moment, int utc_offset_minutes) {
   return text;
 }
 
+int amsterdamUtcOffsetMinutes(Timestamp moment) {
+  using namespace std::chrono;
+  const sys_time<microseconds> utc{microseconds(moment.micros)};
+  const year y = year_month_day{floor<days>(utc)}.year();
+  // 01:00 UTC on the last Sunday of March and of October of that year.
+  const auto lastSunday = [&](month m) {
+    return sys_days{year_month_weekday_last{y, m, weekday_last{Sunday}}} + hours(1);
+  };
+  return utc >= lastSunday(March) && utc < lastSunday(October) ? 120 : 60;
+}
+
 }  // namespace iwmo::adapters::stuf

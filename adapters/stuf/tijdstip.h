@@ -15,4 +15,9 @@ namespace iwmo::adapters::stuf {
 // REQUIRES: the shifted moment lies in years 0001..9999.
 std::string formatTijdstip(Timestamp moment, int utc_offset_minutes);
 
+// The Europe/Amsterdam offset from UTC at `moment`: +60 (CET), or +120 (CEST) from the last
+// Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC (EU rule since 1996).
+// Computed, not read from the machine's time zone, so the daemon writes Dutch time anywhere.
+int amsterdamUtcOffsetMinutes(Timestamp moment);
+
 }  // namespace iwmo::adapters::stuf

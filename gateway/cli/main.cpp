@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "adapters/xml/xerces_platform.h"
+#include "gateway/cli/ggk_command.h"
 #include "gateway/cli/ieb_command.h"
 #include "gateway/cli/import_command.h"
 #include "gateway/cli/simulate_cak_command.h"
@@ -154,6 +155,31 @@ int main(int argc, char** argv) {
   status_cmd->add_option("--journal", journal_file, "Journal file (default: the config's)");
   status_cmd->add_flag("--json", status_json, "One JSON object");
 
+  // ggk
+  iwmo::cli::GgkOptions ggk;
+  CLI::App* ggk_cmd = app.add_subcommand(
+      "ggk", "GGk side: Fo01 error messages the chain sent about what the gateway sent.");
+  ggk_cmd->require_subcommand(1);
+  CLI::App* ggk_errors = ggk_cmd->add_subcommand("errors", "List the open Fo01 errors, with what each concerns.");
+  ggk_errors->add_flag("--json", ggk.json, "One JSON object per line");
+  ggk_errors->add_flag("--all", ggk.all, "Include closed errors");
+  ggk_errors->add_option("--journal", ggk.journal, "Journal file (default: the config's)");
+  CLI::App* ggk_done = ggk_cmd->add_subcommand("done", "Close one Fo01 error, with a note.");
+  ggk_done->add_option("id", ggk.item_id, "The error's id (first column of the listing)")->required();
+  ggk_done->add_option("--note", ggk.note, "What was done (kept in the journal)")->required();
+  ggk_done->add_option("--journal", ggk.journal, "Journal file (default: the config's)");
+  CLI::App* ggk_wrap = ggk_cmd->add_subcommand(
+      "wrap", "Write a message in a StUF-GGk envelope (Di01; a retour: Du01) on stdout, e.g. for a portal upload.");
+  ggk_wrap->add_option("file", ggk.file, "The iWmo / iEb message")->required()->check(CLI::ExistingFile);
+  ggk_wrap->add_option("--zender", ggk.zender, "zender/organisatie (default: [ggk] organisatie)");
+  ggk_wrap->add_option("--ontvanger", ggk.ontvanger, "ontvanger/organisatie (default: the payload's receiver)");
+  ggk_wrap->add_option("--cross-ref", ggk.cross_refnummer, "A retour: the referentienummer of the Di01 it answers");
+  ggk_wrap->add_option("--referentienummer", ggk.referentienummer, "A UUID v4 (default: a fresh one)");
+  ggk_wrap->add_flag("--allow-invalid", ggk.allow_invalid, "Wrap a schema-invalid message too (to test a receiver)");
+  CLI::App* ggk_unwrap = ggk_cmd->add_subcommand(
+      "unwrap", "Check a StUF-GGk envelope and write its payload on stdout (a Fo01: its error).");
+  ggk_unwrap->add_option("file", ggk.file, "The envelope file")->required()->check(CLI::ExistingFile);
+
   // ieb
   iwmo::cli::IebOptions ieb;
   CLI::App* ieb_cmd = app.add_subcommand(
@@ -247,6 +273,10 @@ int main(int argc, char** argv) {
   if (review_cmd->parsed()) {
     review.action = review_done->parsed() ? "done" : "list";
     return iwmo::cli::runReview(*config, review);
+  }
+  if (ggk_cmd->parsed()) {
+    ggk.action = ggk_done->parsed() ? "done" : ggk_wrap->parsed() ? "wrap" : ggk_unwrap->parsed() ? "unwrap" : "errors";
+    return iwmo::cli::runGgk(*config, ggk);
   }
   if (ieb_cmd->parsed()) {
     ieb.action = ieb_done->parsed() ? "done" : ieb_rejected->parsed() ? "rejected" : "pending";

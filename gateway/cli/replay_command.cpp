@@ -115,7 +115,7 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
                                                    {"ggk", &ggk_sink},
                                                    {"cak", &cak_sink},
                                                    {"rejected", &rejected_sink}};
-  auto handler_chain = makeHandlerChain(config, *schemas);
+  auto handler_chain = makeHandlerChain(config, *schemas, /*deterministic_references=*/true);
   if (!handler_chain) return fail(handler_chain.status().message());
   HandlerChainHolder chain(std::move(*handler_chain));
   // The replay decides responsibility on the reference data imported into the gateway's own
@@ -138,6 +138,10 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
 
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.limits = parseLimits(config);
+  auto ggk_schemas = adapters::xml::SchemaSet::load(config.ggk_schema_dir);
+  if (!ggk_schemas) return fail(ggk_schemas.status().message());
+  pipeline_options.ggk_schemas = *ggk_schemas;
+  pipeline_options.max_envelope_bytes = config.max_message_bytes;
   pipeline_options.inprocess_workers = std::max(1u, config.bus.workers);
   pipeline_options.max_in_flight = config.bus.max_in_flight;
   pipeline_options.retry_initial_ms = config.delivery.retry_initial_ms;

@@ -117,6 +117,10 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
 
   pipeline::PipelineOptions options;
   options.limits = parseLimits(config);
+  auto ggk_schemas = adapters::xml::SchemaSet::load(config.ggk_schema_dir);
+  if (!ggk_schemas) return fail(ggk_schemas.status().message());
+  options.ggk_schemas = *ggk_schemas;
+  options.max_envelope_bytes = config.max_message_bytes;
   options.dispatcher = *bus_options;
   options.inprocess_workers = config.bus.workers;
   options.max_in_flight = config.bus.max_in_flight;

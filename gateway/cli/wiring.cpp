@@ -11,6 +11,7 @@
 #include "adapters/ieb/eb001.h"
 #include "adapters/ieb/ieb_writer.h"
 #include "adapters/iwmo/iwmo_adapter.h"
+#include "gateway/cli/ggk_wiring.h"
 #include "gateway/handlers/eigen_bijdrage_handler.h"
 #include "gateway/handlers/responsibility_handler.h"
 #include "gateway/handlers/routing_handler.h"
@@ -91,20 +92,23 @@ std::unique_ptr<handlers::EigenBijdrageHandler> makeEigenBijdrageHandler(
 }  // namespace
 
 Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(
-    const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> schemas) {
+    const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> schemas,
+    bool deterministic_references) {
   std::vector<std::unique_ptr<const handlers::Handler>> chain;
   chain.push_back(std::make_unique<handlers::RoutingHandler>(rules::RoutingParams{config.own_gemeente}));
   auto responsibility = makeResponsibilityHandler(config);
   if (!responsibility) return responsibility.status();
   chain.push_back(std::move(*responsibility));
-  if (config.eigen_bijdrage.enabled) {
-    if (!schemas) {
-      auto loaded = adapters::xml::SchemaSet::load(config.schemaDirs());
-      if (!loaded) return loaded.status();
-      schemas = std::move(*loaded);
-    }
-    chain.push_back(makeEigenBijdrageHandler(config, std::move(schemas)));
+  if (!schemas) {
+    auto loaded = adapters::xml::SchemaSet::load(config.schemaDirs());
+    if (!loaded) return loaded.status();
+    schemas = std::move(*loaded);
   }
+  if (config.eigen_bijdrage.enabled) chain.push_back(makeEigenBijdrageHandler(config, schemas));
+  // Last: it wraps whatever the others send to the GGk, and answers what came from there.
+  auto ggk = makeGgkHandler(config, schemas, deterministic_references);
+  if (!ggk) return ggk.status();
+  chain.push_back(std::move(*ggk));
   return std::make_unique<const handlers::HandlerChain>(std::move(chain));
 }
 
@@ -126,14 +130,59 @@ Status ContextLookup::reload(const config::Config& config) {
   eb_handler_.store(config.eigen_bijdrage.enabled
                         ? std::make_shared<const handlers::EigenBijdrageHandler>(config.eigen_bijdrage.params, nullptr, nullptr)
                         : nullptr);
+  handlers::GgkHandlerParams ggk;
+  ggk.envelopes = config.ggk_envelope.envelopes;
+  ggk_handler_.store(std::make_shared<const handlers::GgkHandler>(ggk, handlers::GgkEmitter{}));
   return Status::ok();
 }
+
+namespace {
+
+void attachGgkLink(journal::SqliteReferenceStore& store, proto::WorkItem& item) {
+  const proto::Envelope& envelope = item.envelope();
+  proto::GgkLink& link = *item.mutable_ggk();
+  if (item.peer() == "ggk") {
+    auto sent = store.ggkSent(envelope.ggk().cross_refnummer());
+    if (!sent) {
+      std::cerr << "iwmo-gateway: cannot look up crossRefnummer " << envelope.ggk().cross_refnummer()
+                << " for message #" << item.message_id() << ": " << sent.status().message() << "\n";
+      return;
+    }
+    link.set_looked_up(true);
+    if (sent->has_value()) {
+      link.set_sent_found(true);
+      *link.mutable_sent() = std::move(**sent);
+    }
+    return;
+  }
+  const std::string key = handlers::heenKeyOfRetour(envelope.summary(), envelope.summary().routing().pair_type());
+  auto heen = store.heenByKey(key);
+  if (!heen) {
+    std::cerr << "iwmo-gateway: cannot look up the heen message of retour #" << item.message_id() << ": "
+              << heen.status().message() << "\n";
+    return;
+  }
+  link.set_looked_up(true);
+  if (heen->has_value()) {
+    link.set_heen_found(true);
+    link.set_heen_message_id((*heen)->message_id);
+    const proto::GgkEnvelopeInfo& info = (*heen)->envelope;
+    if (info.kind() == "Di01") {
+      link.set_heen_referentienummer(info.referentienummer());
+      link.set_heen_zender_organisatie(info.zender_organisatie());
+      link.set_heen_zender_applicatie(info.zender_applicatie());
+    }
+  }
+}
+
+}  // namespace
 
 std::function<void(proto::WorkItem&)> ContextLookup::prepareFunction() {
   return [self = shared_from_this()](proto::WorkItem& item) {
     const std::shared_ptr<const handlers::ResponsibilityHandler> handler = self->handler_.load();
     const std::shared_ptr<const handlers::EigenBijdrageHandler> eb = self->eb_handler_.load();
     const std::string& bsn = item.envelope().summary().client().bsn();
+    if (const auto ggk = self->ggk_handler_.load(); ggk && ggk->needsLink(item)) attachGgkLink(*self->store_, item);
     if (eb && eb->needsState(item)) {
       auto state = self->store_->ebClientState(bsn);
       if (state) {

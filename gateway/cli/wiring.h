@@ -16,6 +16,7 @@
 #include "gateway/config/config.h"
 #include "gateway/handlers/handler.h"
 #include "gateway/handlers/eigen_bijdrage_handler.h"
+#include "gateway/handlers/ggk_handler.h"
 #include "gateway/handlers/responsibility_handler.h"
 #include "gateway/journal/journal.h"
 #include "gateway/journal/reference_store.h"
@@ -37,12 +38,14 @@ std::filesystem::path dataDir();
 Result<rules::GemeenteTable> loadGemeenteTable(const config::Config& config);
 
 // The handler chain: pass-through routing with the config's own_gemeente, the responsibility
-// rules for BW messages (config.responsibility, the municipality table), then the
-// eigen-bijdrage forwarding (config.eigen_bijdrage; its iEb output is validated against
-// `schemas`, loaded from config.schemaDirs() when null).
+// rules for BW messages (config.responsibility, the municipality table), the eigen-bijdrage
+// forwarding (config.eigen_bijdrage; its iEb output is validated against `schemas`, loaded from
+// config.schemaDirs() when null), then the GGk side (envelopes and technical answers, see
+// ggk_wiring.h; `deterministic_references` for replay).
 // Errors: the municipality table or the schemas cannot be read (kNotFound, kInvalid, ...).
 Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(
-    const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> schemas = nullptr);
+    const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> schemas = nullptr,
+    bool deterministic_references = false);
 
 // The dispatcher's prepare hook: attaches the client context (BRP, institutions, BW episodes,
 // regions) from the journal's reference data to the work items the responsibility handler
@@ -63,6 +66,7 @@ class ContextLookup : public std::enable_shared_from_this<ContextLookup> {
   std::shared_ptr<journal::SqliteReferenceStore> store_;
   std::atomic<std::shared_ptr<const handlers::ResponsibilityHandler>> handler_;
   std::atomic<std::shared_ptr<const handlers::EigenBijdrageHandler>> eb_handler_;  // null: forwarding off
+  std::atomic<std::shared_ptr<const handlers::GgkHandler>> ggk_handler_;  // needsLink only
 };
 
 class HandlerChainHolder {

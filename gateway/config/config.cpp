@@ -340,6 +340,106 @@ void readEigenBijdrage(const toml::table& root, const fs::path& base_dir, Proble
   }
 }
 
+bool isDigits(const std::string& text, std::size_t n) {
+  return text.size() == n && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+void readHostPort(const Section& section, std::string_view key, std::string& out, Problems& problems) {
+  section.readString(key, out, "\"127.0.0.1:8443\"");
+  const toml::node* n = section.node(key);
+  if (n == nullptr || !n->is_string()) return;
+  const auto colon = out.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == out.size() ||
+      out.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
+    problems.add(n->source(), section.key(key), "must be HOST:PORT, e.g. \"127.0.0.1:8443\"");
+  }
+}
+
+void readTlsFiles(const Section& section, TlsFiles& tls, std::string_view pin_key, Problems& problems) {
+  for (const auto& [key, path] : {std::pair<std::string_view, fs::path*>{"certificate", &tls.certificate},
+                                  {"private_key", &tls.private_key},
+                                  {"ca_bundle", &tls.ca_bundle}}) {
+    section.readPath(key, *path);
+    if (path->empty()) {
+      problems.add(section.table()->source(), section.key(key),
+                   "missing; mutual TLS needs it (a PEM file: " +
+                       std::string(key == "certificate" ? "our certificate, chain allowed"
+                                   : key == "private_key" ? "our private key, mode 0600"
+                                                          : "the CA certificates the other end's certificate must chain to") +
+                       ")");
+    }
+  }
+  section.readString(pin_key, tls.expected_subject, "\"CN=dk-adapter.example.nl,O=Gemeente\"");
+}
+
+void readGgk(const toml::table& root, const fs::path& base_dir, Problems& problems,
+             const std::vector<std::string>& own_gemeente, GgkConfig& out) {
+  Section section(root["ggk"].as_table(), "ggk", base_dir, problems);
+  section.known({"envelopes", "organisatie", "applicatie", "applicatie_versie", "applicatie_subversie",
+                 "functie_versie", "functie_subversie", "https_out", "https_in"});
+  if (const toml::node* n = section.node("envelopes")) {
+    if (!n->is_boolean()) {
+      problems.add(n->source(), section.key("envelopes"), "must be true or false (without quotes)");
+    } else {
+      out.envelopes = *n->value<bool>();
+    }
+  }
+  if (!own_gemeente.empty()) out.organisatie = own_gemeente.front();
+  section.readString("organisatie", out.organisatie, "\"0599\"");
+  if (const toml::node* n = section.node("organisatie"); n != nullptr && n->is_string() && !isCbsCode(out.organisatie)) {
+    problems.add(n->source(), section.key("organisatie"),
+                 "must be the 4-digit CBS gemeentecode the gateway sends as (zender/organisatie), e.g. \"0599\"");
+  }
+  section.readString("applicatie", out.applicatie, "\"iwmo-gateway\"");
+  if (const toml::node* n = section.node("applicatie");
+      n != nullptr && n->is_string() && (out.applicatie.size() < 3 || out.applicatie.size() > 50)) {
+    problems.add(n->source(), section.key("applicatie"),
+                 "must be 3 to 50 characters, the application's name without a version (zender/applicatie)");
+  }
+  for (const auto& [key, value] : {std::pair<std::string_view, std::string*>{"applicatie_versie", &out.applicatie_versie},
+                                   {"applicatie_subversie", &out.applicatie_subversie},
+                                   {"functie_versie", &out.functie_versie},
+                                   {"functie_subversie", &out.functie_subversie}}) {
+    section.readString(key, *value, "\"0001\"");
+    if (const toml::node* n = section.node(key); n != nullptr && n->is_string() && !isDigits(*value, 4)) {
+      problems.add(n->source(), section.key(key), "must be exactly 4 digits in quotes, e.g. \"0001\"");
+    }
+  }
+  if (const toml::table* table = section.table() ? (*section.table())["https_out"].as_table() : nullptr) {
+    Section https(table, "ggk.https_out", base_dir, problems);
+    https.known({"url", "certificate", "private_key", "ca_bundle", "expected_server_subject",
+                 "connect_timeout_ms", "io_timeout_ms"});
+    out.https_out.enabled = true;
+    https.readString("url", out.https_out.url, "\"https://dk-adapter.example.nl:8443/ggk/outbound\"");
+    if (out.https_out.url.rfind("https://", 0) != 0) {
+      problems.add(https.node("url") ? https.node("url")->source() : table->source(), https.key("url"),
+                   "must be an https:// URL of the Digikoppeling adapter; plain http is never used");
+    }
+    readTlsFiles(https, out.https_out.tls, "expected_server_subject", problems);
+    https.readNumber("connect_timeout_ms", out.https_out.connect_timeout_ms, 100, 600000);
+    https.readNumber("io_timeout_ms", out.https_out.io_timeout_ms, 100, 600000);
+  }
+  if (const toml::table* table = section.table() ? (*section.table())["https_in"].as_table() : nullptr) {
+    Section https(table, "ggk.https_in", base_dir, problems);
+    https.known({"listen", "path", "certificate", "private_key", "ca_bundle", "expected_client_subject",
+                 "workers", "io_timeout_ms", "ack_timeout_ms"});
+    out.https_in.enabled = true;
+    readHostPort(https, "listen", out.https_in.listen, problems);
+    if (out.https_in.listen.empty() && https.node("listen") == nullptr) {
+      problems.add(table->source(), https.key("listen"), "missing; set HOST:PORT, e.g. \"127.0.0.1:8443\"");
+    }
+    https.readString("path", out.https_in.path, "\"/ggk/inbound\"");
+    if (out.https_in.path.empty() || out.https_in.path.front() != '/') {
+      problems.add(https.node("path") ? https.node("path")->source() : table->source(), https.key("path"),
+                   "must start with '/', e.g. \"/ggk/inbound\"");
+    }
+    readTlsFiles(https, out.https_in.tls, "expected_client_subject", problems);
+    https.readNumber("workers", out.https_in.workers, 1, 64);
+    https.readNumber("io_timeout_ms", out.https_in.io_timeout_ms, 100, 600000);
+    https.readNumber("ack_timeout_ms", out.https_in.ack_timeout_ms, 100, 600000);
+  }
+}
+
 void readResponsibility(const toml::table& root, const fs::path& base_dir, Problems& problems,
                         ResponsibilityConfig& out) {
   Section section(root["responsibility"].as_table(), "responsibility", base_dir, problems);
@@ -494,7 +594,7 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   {
     const std::set<std::string_view> sections = {"gateway", "schemas", "limits", "peers", "rejected",
                                                  "bus",     "log",     "delivery", "http", "responsibility",
-                                                 "eigen_bijdrage"};
+                                                 "eigen_bijdrage", "ggk"};
     for (const auto& [key, node] : root) {
       if (sections.count(key.str()) != 0) continue;
       std::string list;
@@ -530,7 +630,7 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   gateway.readPath("state_dir", config.state_dir);
 
   Section schemas(root["schemas"].as_table(), "schemas", base_dir, problems);
-  schemas.known({"iwmo", "ieb"});
+  schemas.known({"iwmo", "ieb", "ggk"});
   if (const toml::node* dir = schemas.node("iwmo")) {
     const auto text = dir->value<std::string>();
     if (!dir->is_string() || !text || text->empty()) {
@@ -551,6 +651,17 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
       problems.add(dir->source(), "schemas.ieb", "must be the path of the iEb schema directory in quotes");
     } else {
       config.ieb_schema_dir = schemas.resolve(*text);
+    }
+  }
+
+  // Default: the StUF-GGk set next to the iWmo one (schemas/stuf-ggk).
+  config.ggk_schema_dir = config.iwmo_schema_dir.parent_path() / "stuf-ggk";
+  if (const toml::node* dir = schemas.node("ggk")) {
+    const auto text = dir->value<std::string>();
+    if (!dir->is_string() || !text || text->empty()) {
+      problems.add(dir->source(), "schemas.ggk", "must be the path of the StUF-GGk schema directory in quotes");
+    } else {
+      config.ggk_schema_dir = schemas.resolve(*text);
     }
   }
 
@@ -644,6 +755,7 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
 
   readResponsibility(root, base_dir, problems, config.responsibility);
   readEigenBijdrage(root, base_dir, problems, config.eigen_bijdrage);
+  readGgk(root, base_dir, problems, config.own_gemeente, config.ggk_envelope);
   config.eigen_bijdrage.params.bw_products = config.responsibility.bw_products;
   config.eigen_bijdrage.params.own_gemeente = config.own_gemeente;
 

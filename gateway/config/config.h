@@ -76,12 +76,56 @@ struct EigenBijdrageConfig {
   std::uint32_t retour_timeout_hours = 72;  // a WMO406/408 not received by then is flagged overdue
 };
 
+// TLS material of one HTTPS end (PEM files) and the optional pin of the other end's subject.
+struct TlsFiles {
+  std::filesystem::path certificate;
+  std::filesystem::path private_key;
+  std::filesystem::path ca_bundle;     // only these CAs are trusted (never the system store)
+  std::string expected_subject;        // "" = no pin; else RFC 2253 as OpenSSL prints it
+};
+
+// [ggk.https_out]: POST every envelope for the GGk side to a Digikoppeling adapter (mutual TLS).
+struct GgkHttpsOut {
+  bool enabled = false;                // the table is present
+  std::string url;                     // https:// only
+  TlsFiles tls;
+  std::uint32_t connect_timeout_ms = 10000;
+  std::uint32_t io_timeout_ms = 30000;
+};
+
+// [ggk.https_in]: accept envelopes from the adapter on a mutual-TLS listener.
+struct GgkHttpsIn {
+  bool enabled = false;
+  std::string listen;                  // HOST:PORT
+  std::string path = "/ggk/inbound";
+  TlsFiles tls;
+  unsigned workers = 4;
+  std::uint32_t io_timeout_ms = 30000;
+  std::uint32_t ack_timeout_ms = 30000;  // journal acknowledgement; later: 503, the adapter retries
+};
+
+// [ggk]: the StUF-GGk envelopes (issue 6; DESIGN §2.3).
+struct GgkConfig {
+  bool envelopes = true;               // wrap what goes to the GGk; answer inbound envelopes
+  std::string organisatie;             // zender/organisatie; default: the first own_gemeente
+  std::string applicatie = "iwmo-gateway";  // zender/applicatie, 3..50 characters, no version
+  std::string applicatie_versie = "0001";
+  std::string applicatie_subversie = "0000";
+  // functieVersie / functieSubversie of the iWmo 3.2 messages: not published for 3.2
+  // (ggk-transport.md §7.2); our reading, to be confirmed with the GGk.
+  std::string functie_versie = "0003";
+  std::string functie_subversie = "0002";
+  GgkHttpsOut https_out;
+  GgkHttpsIn https_in;
+};
+
 struct Config {
   std::string origin;  // the file it came from, or "embedded default"
   std::vector<std::string> own_gemeente;
   std::filesystem::path state_dir;       // journal and key live here
   std::filesystem::path iwmo_schema_dir;
   std::filesystem::path ieb_schema_dir;  // loaded into the same schema set as iwmo_schema_dir
+  std::filesystem::path ggk_schema_dir;  // StUF-GGk envelopes: a set of its own
   std::size_t max_message_bytes = 25u * 1024u * 1024u;
   std::size_t max_findings_per_message = 50;
   Peer backoffice;
@@ -94,6 +138,7 @@ struct Config {
   std::string http_listen = "127.0.0.1:8480";  // empty = no HTTP endpoint
   ResponsibilityConfig responsibility;
   EigenBijdrageConfig eigen_bijdrage;
+  GgkConfig ggk_envelope;
 
   // The schema directories the validating parser loads (iWmo, then iEb).
   std::vector<std::filesystem::path> schemaDirs() const { return {iwmo_schema_dir, ieb_schema_dir}; }

@@ -62,6 +62,18 @@ void RoutingHandler::handle(const proto::WorkItem& item, proto::HandlerResult& r
   facts.aanbieder = summary.routing().aanbieder();
   facts.duplicate_of = item.duplicate_of();
   facts.duplicate_reason = item.duplicate_reason();
+  facts.is_retour = summary.routing().is_retour();
+  facts.envelope_kind = envelope.ggk().kind();
+  facts.envelope_ontvanger = envelope.ggk().ontvanger_organisatie();
+  facts.envelope_zender = envelope.ggk().zender_organisatie();
+  const proto::GgkLink& link = item.ggk();
+  if (link.looked_up() && facts.is_retour) {
+    facts.heen_checked = true;
+    facts.heen_known = item.peer() == "ggk"
+                           ? link.sent_found() && link.sent().kind() == "Di01" &&
+                                 link.sent().functie() == summary.routing().pair_type()
+                           : link.heen_found();
+  }
   const rules::RoutingDecision route = rules::decideRoute(facts, params_);
 
   proto::Decision& decision = *result.add_decisions();

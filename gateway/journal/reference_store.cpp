@@ -555,4 +555,125 @@ Result<EbCounts> SqliteReferenceStore::ebCounts(Timestamp overdue_before) {
   return counts;
 }
 
+namespace {
+
+constexpr const char* kSentColumns =
+    "SELECT referentienummer, kind, functie, ontvanger, cross_refnummer, message_id, outbox_id, "
+    "identificatie, created_at, (SELECT file_name FROM outbox WHERE outbox.id = ggk_sent.outbox_id) "
+    "FROM ggk_sent ";
+
+void readSentRow(Query& q, int first, proto::GgkSentRecord& sent) {
+  sent.set_referentienummer(q.bytes(first + 0));
+  sent.set_kind(q.bytes(first + 1));
+  sent.set_functie(q.bytes(first + 2));
+  sent.set_ontvanger(q.bytes(first + 3));
+  sent.set_cross_refnummer(q.bytes(first + 4));
+  sent.set_message_id(static_cast<std::uint64_t>(q.int64(first + 5)));
+  sent.set_outbox_id(static_cast<std::uint64_t>(q.int64(first + 6)));
+  sent.set_identificatie(q.bytes(first + 7));
+  sent.set_created_at_micros(q.int64(first + 8));
+  sent.set_file_name(q.bytes(first + 9));
+}
+
+}  // namespace
+
+Result<std::optional<proto::GgkSentRecord>> SqliteReferenceStore::ggkSent(const std::string& referentienummer) {
+  std::lock_guard lock(impl_->mutex);
+  Result<sqlite3_stmt*> stmt = impl_->prepare(std::string(kSentColumns) + "WHERE referentienummer = ?1");
+  if (!stmt) return stmt.status();
+  Query q(impl_->connection, *stmt, "looking up a StUF-GGk document sent");
+  q.bindText(1, referentienummer);
+  Result<bool> row = q.step();
+  if (!row) return row.status();
+  if (!*row) return std::optional<proto::GgkSentRecord>();
+  proto::GgkSentRecord sent;
+  readSentRow(q, 0, sent);
+  return std::optional<proto::GgkSentRecord>(std::move(sent));
+}
+
+Result<std::optional<HeenEnvelope>> SqliteReferenceStore::heenByKey(const std::string& duplicate_key) {
+  std::lock_guard lock(impl_->mutex);
+  Result<sqlite3_stmt*> stmt = impl_->prepare(
+      "SELECT id, envelope FROM messages WHERE duplicate_key = ?1 AND valid = 1 AND duplicate_of IS NULL "
+      "ORDER BY id LIMIT 1");
+  if (!stmt) return stmt.status();
+  Query q(impl_->connection, *stmt, "looking up the heen message of a retour");
+  q.bindText(1, duplicate_key);
+  Result<bool> row = q.step();
+  if (!row) return row.status();
+  if (!*row) return std::optional<HeenEnvelope>();
+  HeenEnvelope heen;
+  heen.message_id = static_cast<MessageId>(q.int64(0));
+  proto::Envelope envelope;
+  if (!envelope.ParseFromString(q.bytes(1))) {
+    return Status::dataLoss("the stored envelope of message #" + std::to_string(heen.message_id) + " does not parse");
+  }
+  heen.envelope = envelope.ggk();
+  return std::optional<HeenEnvelope>(std::move(heen));
+}
+
+Result<std::vector<GgkErrorRow>> SqliteReferenceStore::ggkErrors(bool include_done) {
+  std::lock_guard lock(impl_->mutex);
+  Result<sqlite3_stmt*> stmt = impl_->prepare(
+      "SELECT e.id, e.message_id, e.at, e.cross_refnummer, e.code, e.plek, e.omschrijving, e.details, e.zender, "
+      "e.state, e.resolved_at, e.note, s.referentienummer, s.kind, s.functie, s.ontvanger, s.cross_refnummer, "
+      "s.message_id, s.outbox_id, s.identificatie, s.created_at, "
+      "(SELECT file_name FROM outbox WHERE outbox.id = s.outbox_id) "
+      "FROM ggk_errors e LEFT JOIN ggk_sent s ON s.referentienummer = e.concerns AND e.concerns <> '' "
+      "WHERE ?1 OR e.state = 'open' ORDER BY e.id");
+  if (!stmt) return stmt.status();
+  std::vector<GgkErrorRow> out;
+  Query q(impl_->connection, *stmt, "listing the Fo01 errors from the chain");
+  q.bindBool(1, include_done);
+  while (true) {
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    GgkErrorRow& r = out.emplace_back();
+    r.id = static_cast<std::uint64_t>(q.int64(0));
+    r.message_id = static_cast<MessageId>(q.int64(1));
+    r.at = Timestamp{q.int64(2)};
+    r.error.set_cross_refnummer(q.bytes(3));
+    r.error.set_code(q.bytes(4));
+    r.error.set_plek(q.bytes(5));
+    r.error.set_omschrijving(q.bytes(6));
+    r.error.set_details(q.bytes(7));
+    r.error.set_zender(q.bytes(8));
+    r.state = q.bytes(9);
+    if (!q.isNull(10)) r.resolved_at = Timestamp{q.int64(10)};
+    r.note = q.bytes(11);
+    if (!q.isNull(12)) {
+      r.error.set_matched(true);
+      readSentRow(q, 12, *r.error.mutable_concerns());
+    }
+  }
+  return out;
+}
+
+Result<bool> SqliteReferenceStore::resolveGgkError(std::uint64_t id, const std::string& note, Timestamp at) {
+  std::lock_guard lock(impl_->mutex);
+  Result<sqlite3_stmt*> stmt = impl_->prepare(
+      "UPDATE ggk_errors SET state = 'done', resolved_at = ?2, note = ?3 WHERE id = ?1 AND state = 'open'");
+  if (!stmt) return stmt.status();
+  bool closed = false;
+  Status done = impl_->inTransaction([&]() -> Status {
+    Query q(impl_->connection, *stmt, "closing a Fo01 error");
+    IWMO_RETURN_IF_ERROR(q.bind(1, id).bind(2, at.micros).bindText(3, note).run());
+    closed = sqlite3_changes(impl_->connection.get()) > 0;
+    return Status::ok();
+  });
+  if (!done.isOk()) return done;
+  return closed;
+}
+
+Result<std::uint64_t> SqliteReferenceStore::ggkErrorsOpen() {
+  std::lock_guard lock(impl_->mutex);
+  Result<sqlite3_stmt*> stmt = impl_->prepare("SELECT COUNT(*) FROM ggk_errors WHERE state = 'open'");
+  if (!stmt) return stmt.status();
+  Query q(impl_->connection, *stmt, "counting the open Fo01 errors");
+  Result<bool> row = q.step();
+  if (!row) return row.status();
+  return static_cast<std::uint64_t>(*row ? q.int64(0) : 0);
+}
+
 }  // namespace iwmo::journal

@@ -90,6 +90,23 @@ struct EbCounts {
   std::uint64_t overdue = 0;  // pending and sent before the `overdue_before` given to ebCounts()
 };
 
+// The heen message a retour answers, and the envelope it arrived in (issue 6).
+struct HeenEnvelope {
+  MessageId message_id = 0;
+  proto::GgkEnvelopeInfo envelope;  // kind "" = it arrived bare
+};
+
+// A Fo01 from the chain (`iwmo-gateway ggk errors`), with the document it concerns.
+struct GgkErrorRow {
+  std::uint64_t id = 0;
+  MessageId message_id = 0;  // the journaled Fo01
+  Timestamp at;
+  proto::GgkFo01Record error;  // concerns filled when matched
+  std::string state;           // open / done
+  std::optional<Timestamp> resolved_at;
+  std::string note;
+};
+
 struct ReferenceCounts {
   std::uint64_t brp_periods = 0;
   std::uint64_t brp_clients = 0;
@@ -138,6 +155,16 @@ class SqliteReferenceStore {
   // Closes an attention item. False when there is no open item with that id.
   Result<bool> resolveEbAttention(std::uint64_t id, const std::string& note, Timestamp at);
   Result<EbCounts> ebCounts(Timestamp overdue_before = {});
+
+  // StUF-GGk (issue 6). The document the gateway sent under `referentienummer`, if any.
+  Result<std::optional<proto::GgkSentRecord>> ggkSent(const std::string& referentienummer);
+  // The first valid, non-duplicate message with this duplicate key ("<sender>|<type>|<Identificatie>",
+  // as the journal computes it) and the envelope it arrived in.
+  Result<std::optional<HeenEnvelope>> heenByKey(const std::string& duplicate_key);
+  Result<std::vector<GgkErrorRow>> ggkErrors(bool include_done);
+  // Closes one; false when there is no open error with that id.
+  Result<bool> resolveGgkError(std::uint64_t id, const std::string& note, Timestamp at);
+  Result<std::uint64_t> ggkErrorsOpen();
 
  private:
   struct Impl;

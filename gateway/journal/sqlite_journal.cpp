@@ -70,6 +70,7 @@
 
 #include "gateway/base/sha256.h"
 #include "gateway/journal/eb_schema.h"
+#include "gateway/journal/ggk_schema.h"
 #include "gateway/journal/reference_schema.h"
 #include "gateway/journal/sqlite_handle.h"
 
@@ -233,6 +234,7 @@ Status ensureSchema(const Connection& connection) {
     IWMO_RETURN_IF_ERROR(connection.exec(kCreateSchema, "creating the tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kReferenceSchema, "creating the reference-data tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kEbSchema, "creating the eigen-bijdrage tables"));
+    IWMO_RETURN_IF_ERROR(connection.exec(kGgkSchema, "creating the StUF-GGk tables"));
     const std::string insert = "INSERT INTO meta (key, value) VALUES ('schema_version', '" +
                                std::to_string(SqliteJournal::kSchemaVersion) + "')";
     IWMO_RETURN_IF_ERROR(connection.exec(insert.c_str(), "writing the schema version"));
@@ -253,9 +255,11 @@ Status ensureSchema(const Connection& connection) {
   }
   if (number < SqliteJournal::kSchemaVersion) {
     // Version 1 -> 2 (issue 5): the reference-data and review tables; 2 -> 3 (issue 4): the
-    // eigen-bijdrage tables. Nothing else changed; both scripts are idempotent.
+    // eigen-bijdrage tables; 3 -> 4 (issue 6): the StUF-GGk tables. Nothing else changed; the
+    // scripts are idempotent.
     IWMO_RETURN_IF_ERROR(connection.exec(kReferenceSchema, "adding the reference-data tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kEbSchema, "adding the eigen-bijdrage tables"));
+    IWMO_RETURN_IF_ERROR(connection.exec(kGgkSchema, "adding the StUF-GGk tables"));
     const std::string update = "UPDATE meta SET value = '" + std::to_string(SqliteJournal::kSchemaVersion) +
                                "' WHERE key = 'schema_version'";
     IWMO_RETURN_IF_ERROR(connection.exec(update.c_str(), "writing the schema version"));
@@ -430,6 +434,7 @@ class SqliteJournal::Writer {
   StmtPtr message_state_, insert_decision_, insert_outbox_, mark_handled_;
   StmtPtr episode_start_, episode_delete_, episode_stop_, episode_unstop_, insert_review_;
   StmtPtr eb_state_, eb_record_, eb_answer_, eb_attention_;
+  StmtPtr ggk_sent_, ggk_error_;
   StmtPtr outbox_state_, insert_delivery_, outbox_delivered_, outbox_retry_, outbox_failed_;
   const std::size_t max_batch_;
 
@@ -507,6 +512,12 @@ Status SqliteJournal::Writer::prepare() {
         "answered_at = ?5 WHERE message_type = ?6 AND identificatie = ?7 AND bsn = ?8 AND start_nummer = ?9"},
        {&eb_attention_,
         "INSERT INTO eb_attention (message_id, at, kind, bsn, rule, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+       {&ggk_sent_,
+        "INSERT OR IGNORE INTO ggk_sent (referentienummer, message_id, outbox_id, kind, functie, ontvanger, "
+        "cross_refnummer, identificatie, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+       {&ggk_error_,
+        "INSERT OR IGNORE INTO ggk_errors (message_id, at, cross_refnummer, code, plek, omschrijving, details, "
+        "zender, concerns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
        {&outbox_state_, "SELECT state FROM outbox WHERE id = ?1"},
        {&insert_delivery_,
         "INSERT INTO deliveries (outbox_id, at, ok, detail) VALUES (?1, ?2, ?3, ?4)"},
@@ -722,6 +733,35 @@ Status SqliteJournal::Writer::execute(CommitJob& job) {
                              .bindText(6, out.receiver())
                              .bindBlob(7, out.payload())
                              .bind(8, job.at.micros)
+                             .run());
+    if (out.has_ggk() && !out.ggk().referentienummer().empty()) {
+      const proto::GgkSentRecord& sent = out.ggk();
+      const auto outbox_id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(connection_.get()));
+      Query g(connection_, ggk_sent_.get(), "recording a StUF-GGk document sent");
+      IWMO_RETURN_IF_ERROR(g.bindText(1, sent.referentienummer())
+                               .bind(2, id)
+                               .bind(3, outbox_id)
+                               .bindText(4, sent.kind())
+                               .bindText(5, sent.functie())
+                               .bindText(6, sent.ontvanger())
+                               .bindText(7, sent.cross_refnummer())
+                               .bindText(8, sent.identificatie())
+                               .bind(9, job.at.micros)
+                               .run());
+    }
+  }
+  for (const proto::GgkFo01Record& error : result.ggk_fo01()) {
+    const std::string concerns = error.matched() ? error.concerns().referentienummer() : std::string();
+    Query g(connection_, ggk_error_.get(), "recording a Fo01 from the chain");
+    IWMO_RETURN_IF_ERROR(g.bind(1, id)
+                             .bind(2, job.at.micros)
+                             .bindText(3, error.cross_refnummer())
+                             .bindText(4, error.code())
+                             .bindText(5, error.plek())
+                             .bindText(6, error.omschrijving())
+                             .bindText(7, error.details())
+                             .bindText(8, error.zender())
+                             .bindText(9, concerns)
                              .run());
   }
   for (const proto::EpisodeUpdate& update : result.episode_updates()) {

@@ -73,7 +73,7 @@ class SqliteJournal final : public Journal {
   const std::filesystem::path& file() const { return file_; }
 
   // The schema version this build writes and reads (the `meta` table's schema_version).
-  static constexpr int kSchemaVersion = 3;  // 2: reference data, review queue (issue 5); 3: eigen bijdrage (issue 4)
+  static constexpr int kSchemaVersion = 4;  // 2: reference data, review queue (issue 5); 3: eigen bijdrage (issue 4); 4: StUF-GGk (issue 6)
 
  private:
   class Writer;  // the writer thread, its connection and its queue (sqlite_journal.cpp)

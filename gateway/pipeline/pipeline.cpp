@@ -7,7 +7,9 @@
 #include <zmq.hpp>
 
 #include "adapters/iwmo/iwmo_adapter.h"
+#include "adapters/stuf/envelope_reader.h"
 #include "gateway/base/date.h"
+#include "gateway/pipeline/ggk_intake.h"
 
 namespace iwmo::pipeline {
 namespace {
@@ -27,6 +29,7 @@ std::string duplicateKey(const proto::Envelope& envelope) {
 
 // The peer a batch member came from when the batch does not say: the message type's sender.
 std::string inferPeer(const proto::Envelope& envelope) {
+  if (!envelope.ggk().kind().empty()) return "ggk";  // only the GGk side speaks StUF-GGk
   const std::string& sent_by = envelope.summary().routing().sent_by();
   if (sent_by == "gemeente") return "backoffice";
   if (sent_by == "aanbieder") return "ggk";
@@ -115,6 +118,27 @@ void Pipeline::releaseAdapter(std::unique_ptr<adapters::iwmo::IwmoAdapter> adapt
   adapters_.push_back(std::move(adapter));
 }
 
+std::unique_ptr<adapters::stuf::EnvelopeReader> Pipeline::acquireReader() {
+  {
+    std::lock_guard lock(adapters_mutex_);
+    if (!readers_.empty()) {
+      auto reader = std::move(readers_.back());
+      readers_.pop_back();
+      return reader;
+    }
+  }
+  adapters::stuf::ReaderLimits limits;
+  limits.max_envelope_bytes = options_.max_envelope_bytes;
+  auto reader = adapters::stuf::EnvelopeReader::create(options_.ggk_schemas, limits);
+  if (!reader) return nullptr;
+  return std::move(*reader);
+}
+
+void Pipeline::releaseReader(std::unique_ptr<adapters::stuf::EnvelopeReader> reader) {
+  std::lock_guard lock(adapters_mutex_);
+  readers_.push_back(std::move(reader));
+}
+
 void Pipeline::receive(transport::Received message, transport::Ack ack) {
   Timestamp received_at;
   {
@@ -147,8 +171,15 @@ void Pipeline::receive(transport::Received message, transport::Ack ack) {
     ack({false, 0, "", "the gateway could not create a validator; see its log"});
     return;
   }
+  std::unique_ptr<adapters::stuf::EnvelopeReader> reader;
+  if (!message.oversize && options_.ggk_schemas && isGgkDocument(message.bytes)) {
+    reader = acquireReader();
+  }
   if (message.oversize) {
     adapter->refuseOversize(message.size, message.source, request.envelope);
+  } else if (reader != nullptr) {
+    readGgkDocument(*reader, *adapter, message.bytes, message.source, request.envelope);
+    releaseReader(std::move(reader));
   } else {
     adapter->validate(message.bytes, message.source, request.envelope);
   }

@@ -52,6 +52,9 @@ class context_t;
 namespace iwmo::adapters::iwmo {
 class IwmoAdapter;
 }
+namespace iwmo::adapters::stuf {
+class EnvelopeReader;
+}
 
 namespace iwmo::pipeline {
 
@@ -68,6 +71,10 @@ struct PipelineOptions {
   // replay --clock dagtekening: each message is received at noon of its Dagtekening (+ n ms)
   bool logical_from_dagtekening = false;
   bool log_deliveries = true;     // replay: false (delivery lines would race with decisions)
+  // schemas/stuf-ggk (issue 6): StUF-GGk documents (Di01, Du01, Fo01) are unwrapped at intake.
+  // Null: they are not recognised (and fail as unknown messages).
+  std::shared_ptr<const adapters::xml::SchemaSet> ggk_schemas;
+  std::size_t max_envelope_bytes = 25u * 1024u * 1024u;
 };
 
 // What `replay` and the tests read at the end.
@@ -125,6 +132,8 @@ class Pipeline {
   };
   std::unique_ptr<adapters::iwmo::IwmoAdapter> acquireAdapter();
   void releaseAdapter(std::unique_ptr<adapters::iwmo::IwmoAdapter> adapter);
+  std::unique_ptr<adapters::stuf::EnvelopeReader> acquireReader();
+  void releaseReader(std::unique_ptr<adapters::stuf::EnvelopeReader> reader);
   void dispatchLoop();
   void onResult(proto::HandlerResult result);
   void commit(proto::HandlerResult result);
@@ -153,6 +162,7 @@ class Pipeline {
 
   std::mutex adapters_mutex_;
   std::vector<std::unique_ptr<adapters::iwmo::IwmoAdapter>> adapters_;
+  std::vector<std::unique_ptr<adapters::stuf::EnvelopeReader>> readers_;
 
   // Intake back-pressure and totals.
   mutable std::mutex intake_mutex_;

@@ -35,6 +35,25 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
   std::vector<std::string> trail;
   trail.push_back("received from " + facts.from_peer);
 
+  if (facts.envelope_kind == "refused") {
+    trail.push_back("the StUF-GGk envelope was refused (" + joined(facts.codes) + ")");
+    trail.push_back("no Fo01: the chain (RINIS, the GGk) validates envelopes, and a gemeente has "
+                    "no Fo01 code for an envelope fault; the operator must look at the file");
+    return reject("REJECT-ENVELOPE",
+                  "the StUF-GGk envelope is refused (" + joined(facts.codes) + "); its payload was not read",
+                  std::move(trail));
+  }
+  if (facts.envelope_kind == "Fo01") {
+    RoutingDecision decision;
+    decision.routed = true;
+    decision.rule_id = "ROUTE-GGK-FO01";
+    decision.summary = "Fo01 from " + facts.envelope_zender +
+                       ": an error about a document the gateway sent, matched by the GGk handler";
+    trail.push_back("a StUF Fo01 is an answer of the chain, not a message for the back office");
+    trail.push_back("not forwarded: kept for operators (iwmo-gateway ggk errors)");
+    decision.trail = std::move(trail);
+    return decision;
+  }
   if (facts.duplicate_of != 0) {
     trail.push_back(facts.duplicate_reason);
     return reject("REJECT-DUPLICATE",
@@ -68,8 +87,22 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
                       facts.sent_by + " (expected from " + expected_peer + ")",
                   std::move(trail));
   }
-  const bool ours = std::find(params.own_gemeente.begin(), params.own_gemeente.end(),
-                              facts.gemeente) != params.own_gemeente.end();
+  const auto served = [&](const std::string& code) {
+    return std::find(params.own_gemeente.begin(), params.own_gemeente.end(), code) !=
+           params.own_gemeente.end();
+  };
+  if ((facts.envelope_kind == "Di01" || facts.envelope_kind == "Du01") &&
+      !served(facts.envelope_ontvanger)) {
+    std::string own;
+    for (const auto& code : params.own_gemeente) own += (own.empty() ? "" : ", ") + code;
+    trail.push_back("envelope ontvanger " + facts.envelope_ontvanger + "; this gateway serves " + own +
+                    " (the envelope, not the payload header, says where a message goes)");
+    return reject("REJECT-NOT-OWN-GEMEENTE",
+                  type + " is addressed (envelope ontvanger) to " + facts.envelope_ontvanger +
+                      ", which this gateway does not serve (gateway.own_gemeente = " + own + ")",
+                  std::move(trail));
+  }
+  const bool ours = served(facts.gemeente);
   if (!ours) {
     std::string own;
     for (const auto& code : params.own_gemeente) own += (own.empty() ? "" : ", ") + code;
@@ -77,6 +110,23 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
     return reject("REJECT-NOT-OWN-GEMEENTE",
                   type + " concerns gemeente " + facts.gemeente +
                       ", which this gateway does not serve (gateway.own_gemeente = " + own + ")",
+                  std::move(trail));
+  }
+
+  if (facts.is_retour && facts.heen_checked && !facts.heen_known) {
+    if (facts.from_peer == "ggk") {
+      trail.push_back("envelope crossRefnummer names no Di01 the gateway sent");
+      return reject("REJECT-UNKNOWN-HEEN",
+                    type + " answers a heen message the gateway never sent (its Du01 "
+                           "crossRefnummer is unknown); DESIGN §3 level 3",
+                    std::move(trail));
+    }
+    trail.push_back("the heen message this retour answers (BerichtCode, Afzender, Identificatie of "
+                    "its header) is not in the journal");
+    return reject("REJECT-UNKNOWN-HEEN",
+                  type + " answers a heen message the gateway never received, so it has no "
+                         "envelope to answer (no crossRefnummer); check the retour header's "
+                         "BerichtIdentificatie",
                   std::move(trail));
   }
 

@@ -10,10 +10,18 @@
 //   REJECT-LEVEL-2           a single-message rule failed (retour with 0001)
 //   REJECT-DUPLICATE         the journal found the same content or the same Identificatie (TR056)
 //   REJECT-DIRECTION         a provider's message from the back office, or the other way round
-//   REJECT-NOT-OWN-GEMEENTE  the header's municipality is not one this gateway serves
+//   REJECT-NOT-OWN-GEMEENTE  the header's municipality is not one this gateway serves (for a
+//                            message in a StUF-GGk envelope: the envelope's ontvanger, DESIGN §2.3)
+//   REJECT-ENVELOPE          the StUF-GGk envelope itself was refused (not XML, not schema-valid,
+//                            bad base64 ...): no Fo01, since the chain validated it (issue 6)
+//   ROUTE-GGK-FO01           a Fo01 from the chain: consumed, matched by the GGk handler to what
+//                            the gateway sent
+//   REJECT-UNKNOWN-HEEN      a retour for a heen message the gateway never sent (inbound Du01:
+//                            its crossRefnummer; DESIGN §3 level 3) or never received (a retour
+//                            of the back office whose heen message is not in the journal)
 // A rejected message is never forwarded; its payload and a report go to the rejected area. The
-// technical answers (Fo01, retour with 0001/9056) are the GGk issue's work, our reading of the
-// issue split; the trail says so.
+// technical answers to the sender (Fo01 StUF055, retour with 0001 / 9056) are the GGk handler's
+// (gateway/rules/technical_answer.h).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -38,6 +46,15 @@ struct RoutingFacts {
   std::string aanbieder;      // header AGB code
   std::uint64_t duplicate_of = 0;
   std::string duplicate_reason;
+  bool is_retour = false;
+  // The StUF-GGk envelope (issue 6): "" (bare), "Di01", "Du01", "Fo01", "refused".
+  std::string envelope_kind;
+  std::string envelope_ontvanger;   // ontvanger/organisatie
+  std::string envelope_zender;      // zender/organisatie
+  // A retour: was its heen message looked up, and found? Inbound (a Du01): the Di01 the gateway
+  // sent under its crossRefnummer; from the back office: the heen message in the journal.
+  bool heen_checked = false;
+  bool heen_known = false;
 };
 
 struct RoutingDecision {

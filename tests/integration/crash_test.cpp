@@ -12,6 +12,7 @@
 #include "gateway/base/bsn.h"
 #include "gateway/base/date.h"
 #include "support/daemon_process.h"
+#include "support/stuf_support.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -121,7 +122,9 @@ TEST_CASE("crash test: 10 000 messages, SIGKILL at random moments, every message
   REQUIRE(done);
 
   std::multiset<std::string> delivered;
-  for (const auto& file : filesIn(to_ggk)) delivered.insert(iwmo::test::readFile(file));
+  for (const auto& file : filesIn(to_ggk)) {
+    delivered.insert(iwmo::test::readGgkDocument(iwmo::test::readFile(file)).payload);  // each in its Di01
+  }
   for (const auto& file : filesIn(to_backoffice)) delivered.insert(iwmo::test::readFile(file));
   CHECK(kills >= 20);
   CHECK(delivered.size() == kMessages);  // no duplicate outputs

@@ -63,8 +63,15 @@ TEST_CASE("replay: the same batch and config give byte-identical outputs", "[int
   }
   const auto valid = iwmo::test::runCommand("ls " + batch + "/valid | wc -l");
   const auto invalid = iwmo::test::runCommand("ls " + batch + "/invalid | wc -l");
-  CHECK(routed == std::stoull(valid.out));
-  CHECK(rejected == std::stoull(invalid.out));
+  // demo/messages/wrapped: StUF-GGk envelopes; one valid start, and three the gateway answers
+  // itself (Fo01 StUF055, the retour with 0001, the 9056 retour).
+  const auto wrapped = iwmo::test::runCommand("ls " + batch + "/wrapped | wc -l");
+  REQUIRE(std::stoull(wrapped.out) == 4);
+  CHECK(routed == std::stoull(valid.out) + 1);
+  CHECK(rejected == std::stoull(invalid.out) + 3);
+  CHECK(summary["per_rule"].value("ANSWER-FO01-STUF055", 0) == 1);
+  CHECK(summary["per_rule"].value("ANSWER-RETOUR-0001", 0) == 1);
+  CHECK(summary["per_rule"].value("ANSWER-RETOUR-9056", 0) == 1);
   CHECK(summary["messages"] == routed + rejected);
   // Routing-log lines carry logical time, so they are the same in both runs (checked above).
   CHECK_THAT(one.at("routing.log"), Catch::Contains("\"time\":\"2026-01-01T00:00:00.001000Z\""));

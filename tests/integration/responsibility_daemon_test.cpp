@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "support/daemon_process.h"
+#include "support/stuf_support.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -83,7 +84,7 @@ TEST_CASE("daemon: a BW message whose responsible municipality differs is delive
   iwmo::test::dropFile(gw.dir.path() / "backoffice/outbox", "bw-301.xml", toewijzing);
   REQUIRE(waitFor([&] { return filesIn(gw.dir.path() / "ggk/upload").size() == 1; }, std::chrono::seconds(20)));
   // Delivered as it came: never re-addressed.
-  CHECK(iwmo::test::readFile(filesIn(gw.dir.path() / "ggk/upload")[0]) == toewijzing);
+  CHECK(iwmo::test::readGgkDocument(iwmo::test::readFile(filesIn(gw.dir.path() / "ggk/upload")[0])).payload == toewijzing);
   iwmo::test::dropFile(gw.dir.path() / "ggk/download", "bw-305.xml", demo("17-WMO305-start-beschermd-wonen-kartosen.xml"));
   REQUIRE(waitFor([&] { return filesIn(gw.dir.path() / "backoffice/inbox").size() == 1; }, std::chrono::seconds(20)));
 

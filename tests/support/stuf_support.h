@@ -29,4 +29,28 @@ std::optional<std::filesystem::path> officialStufSchemaDir();
 // ../shared/reference/stuf-iwmo/ggk0210-2.1.04v3/voorbeeldberichten/<name>, read; FAILs when absent.
 std::string stufExample(const std::string& name);
 
+// A GGk document as the gateway's own reader sees it (our schemas/stuf-ggk): FAILs the test when
+// `bytes` is not a valid Di01, Du01 or Fo01.
+struct ReadDocument {
+  std::string kind;              // "Di01", "Du01", "Fo01"
+  std::string referentienummer;
+  std::string cross_refnummer;
+  std::string zender;            // organisatie
+  std::string ontvanger;
+  std::string functie;           // "Fo01" for a Fo01
+  std::string payload;           // Di01 / Du01: the decoded message
+  std::string fo01_code;
+  std::string fo01_omschrijving;
+};
+ReadDocument readGgkDocument(const std::string& bytes);
+
+// A Di01 around `payload` from `zender` (an AGB code) to `ontvanger` (a CBS code), with
+// `referentienummer` (a UUID v4), written by our EnvelopeWriter (validated).
+std::string wrapDi01(const std::string& payload, const std::string& functie, const std::string& zender,
+                     const std::string& ontvanger, const std::string& referentienummer);
+// The same as a Du01 answering `cross_refnummer`.
+std::string wrapDu01(const std::string& payload, const std::string& functie, const std::string& zender,
+                     const std::string& ontvanger, const std::string& referentienummer,
+                     const std::string& cross_refnummer);
+
 }  // namespace iwmo::test

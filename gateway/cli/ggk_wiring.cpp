@@ -1,0 +1,162 @@
+#include "gateway/cli/ggk_wiring.h"
+
+#include "adapters/iwmo/iwmo_adapter.h"
+#include "adapters/iwmo/retour_writer.h"
+#include "adapters/stuf/envelope_writer.h"
+#include "adapters/stuf/tijdstip.h"
+#include "gateway/base/date.h"
+#include "gateway/base/sha256.h"
+#include "gateway/cli/wiring.h"
+
+namespace iwmo::cli {
+namespace {
+
+namespace stuf = adapters::stuf;
+
+constexpr std::string_view kReplaySeed = "iwmo-gateway replay";
+
+// One writer and one validating adapter per worker thread, rebuilt when the schemas change.
+struct ThreadWriters {
+  std::shared_ptr<const adapters::xml::SchemaSet> ggk_schemas;
+  std::shared_ptr<const adapters::xml::SchemaSet> iwmo_schemas;
+  std::unique_ptr<stuf::EnvelopeWriter> writer;
+  std::unique_ptr<adapters::iwmo::IwmoAdapter> adapter;
+};
+
+struct EmitterState {
+  std::shared_ptr<const adapters::xml::SchemaSet> ggk_schemas;
+  std::shared_ptr<const adapters::xml::SchemaSet> iwmo_schemas;
+  adapters::xml::ParseLimits limits;
+  stuf::WriterLimits writer_limits;
+  config::GgkConfig ggk;
+  bool deterministic = false;
+
+  Result<ThreadWriters*> local() const {
+    thread_local ThreadWriters writers;
+    if (writers.ggk_schemas != ggk_schemas || !writers.writer) {
+      auto created = stuf::EnvelopeWriter::create(ggk_schemas, writer_limits);
+      if (!created) return created.status();
+      writers.writer = std::move(*created);
+      writers.ggk_schemas = ggk_schemas;
+    }
+    if (writers.iwmo_schemas != iwmo_schemas || !writers.adapter) {
+      auto created = adapters::iwmo::IwmoAdapter::create(iwmo_schemas, limits);
+      if (!created) return created.status();
+      writers.adapter = std::move(*created);
+      writers.iwmo_schemas = iwmo_schemas;
+    }
+    return &writers;
+  }
+
+  stuf::StufSystem zender() const {
+    stuf::StufSystem system;
+    system.organisatie = ggk.organisatie;
+    system.applicatie = ggk.applicatie;
+    return system;
+  }
+
+  std::string reference(std::uint64_t message_id, int index) const {
+    return deterministic ? derivedReferentienummer(kReplaySeed, message_id, index) : std::string();
+  }
+};
+
+}  // namespace
+
+std::string derivedReferentienummer(std::string_view seed, std::uint64_t message_id, int index) {
+  const std::string hex =
+      sha256Hex(std::string(seed) + "|" + std::to_string(message_id) + "|" + std::to_string(index));
+  std::string uuid = hex.substr(0, 32);
+  uuid[12] = '4';                                                  // version 4
+  uuid[16] = "89ab"[std::stoi(uuid.substr(16, 1), nullptr, 16) & 3];  // variant 10xx
+  return uuid.substr(0, 8) + "-" + uuid.substr(8, 4) + "-" + uuid.substr(12, 4) + "-" + uuid.substr(16, 4) +
+         "-" + uuid.substr(20, 12);
+}
+
+Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
+    const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> iwmo_schemas,
+    bool deterministic_references) {
+  auto state = std::make_shared<EmitterState>();
+  auto ggk_schemas = adapters::xml::SchemaSet::load(config.ggk_schema_dir);
+  if (!ggk_schemas) return ggk_schemas.status();
+  state->ggk_schemas = std::move(*ggk_schemas);
+  if (!iwmo_schemas) {
+    auto loaded = adapters::xml::SchemaSet::load(config.schemaDirs());
+    if (!loaded) return loaded.status();
+    iwmo_schemas = std::move(*loaded);
+  }
+  state->iwmo_schemas = std::move(iwmo_schemas);
+  state->limits = parseLimits(config);
+  state->writer_limits.max_envelope_bytes = config.max_message_bytes;
+  state->ggk = config.ggk_envelope;
+  state->deterministic = deterministic_references;
+
+  handlers::GgkEmitter emitter;
+  emitter.wrap = [state](const handlers::GgkWrapRequest& request) -> Result<handlers::GgkWritten> {
+    auto writers = state->local();
+    if (!writers) return writers.status();
+    stuf::WrapRequest wrap;
+    wrap.zender = state->zender();
+    wrap.ontvanger_organisatie = request.ontvanger;
+    wrap.functie = request.functie;
+    wrap.applicatie_versie = state->ggk.applicatie_versie;
+    wrap.applicatie_subversie = state->ggk.applicatie_subversie;
+    wrap.functie_versie = state->ggk.functie_versie;
+    wrap.functie_subversie = state->ggk.functie_subversie;
+    wrap.tijdstip = request.at;
+    wrap.utc_offset_minutes = stuf::amsterdamUtcOffsetMinutes(request.at);
+    wrap.referentienummer = state->reference(request.message_id, request.index);
+    auto written = request.retour ? (*writers)->writer->wrapRetour(wrap, request.cross_refnummer, request.payload)
+                                  : (*writers)->writer->wrapHeen(wrap, request.payload);
+    if (!written) return written.status();
+    return handlers::GgkWritten{std::move(written->bytes), std::move(written->referentienummer),
+                                stuf::formatTijdstip(request.at, wrap.utc_offset_minutes)};
+  };
+  emitter.fo01 = [state](const handlers::GgkFo01Request& request) -> Result<handlers::GgkWritten> {
+    auto writers = state->local();
+    if (!writers) return writers.status();
+    stuf::GgkEnvelope failed;
+    failed.zender.organisatie = request.failed.zender_organisatie();
+    failed.zender.applicatie = request.failed.zender_applicatie();
+    failed.referentienummer = request.failed.referentienummer();
+    failed.functie = request.failed.functie();
+    failed.applicatie_versie = request.failed.applicatie_versie();
+    failed.applicatie_subversie = request.failed.applicatie_subversie();
+    const int offset = stuf::amsterdamUtcOffsetMinutes(request.at);
+    stuf::Fo01Request fo01 = stuf::fo01Answering(failed, state->zender(), stuf::Fo01Code::StUF055,
+                                                 request.detail, request.at, offset);
+    fo01.referentienummer = state->reference(request.message_id, request.index);
+    auto written = (*writers)->writer->fo01(fo01);
+    if (!written) return written.status();
+    return handlers::GgkWritten{std::move(written->bytes), std::move(written->referentienummer),
+                                stuf::formatTijdstip(request.at, offset)};
+  };
+  emitter.retour = [state](const handlers::GgkRetourRequest& request) -> Result<std::string> {
+    auto writers = state->local();
+    if (!writers) return writers.status();
+    const int offset = stuf::amsterdamUtcOffsetMinutes(request.at);
+    adapters::iwmo::TechnicalRetourRequest retour;
+    retour.identificatie_retour = request.identificatie_retour;
+    retour.dagtekening_retour =
+        Date::fromDays(static_cast<long>((request.at.micros / 1000000 + offset * 60) / 86400));
+    retour.header_codes = request.header_codes;
+    retour.echo_body = request.echo_body;
+    if (!request.class_codes.empty()) retour.default_class_codes = request.class_codes;
+    auto xml = adapters::iwmo::writeTechnicalRetour(request.heen_payload, retour);
+    if (!xml) return xml.status();
+    proto::Envelope envelope;
+    (*writers)->adapter->validate(*xml, "technical retour " + request.identificatie_retour, envelope);
+    if (!envelope.verdict().valid() && envelope.verdict().level() <= 1) {
+      std::string findings;
+      for (const auto& f : envelope.verdict().findings()) {
+        findings += (findings.empty() ? "" : "; ") + f.code() + " at " + f.path() + ": " + f.message();
+      }
+      return Status::internal("the technical retour the gateway wrote is not schema-valid: " + findings);
+    }
+    return std::move(*xml);
+  };
+  handlers::GgkHandlerParams params;
+  params.envelopes = config.ggk_envelope.envelopes;
+  return std::make_unique<handlers::GgkHandler>(params, std::move(emitter));
+}
+
+}  // namespace iwmo::cli
