@@ -145,3 +145,52 @@ TEST_CASE("config: [eigen_bijdrage] defaults and mistakes, each with its line an
     CHECK_THAT(message, Catch::Contains("categorie 11 has two policies"));
   }
 }
+
+TEST_CASE("config: [ggk] defaults, the HTTPS tables, and every mistake with its line", "[config][ggk]") {
+  const std::string base = "[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s/iwmo-3.2\"\n";
+  SECTION("defaults: envelopes on, zender = the first own_gemeente, no HTTPS") {
+    auto config = parseConfig(base, "t.toml", "/etc/gw");
+    REQUIRE(config);
+    CHECK(config->ggk_envelope.envelopes);
+    CHECK(config->ggk_envelope.organisatie == "0363");
+    CHECK(config->ggk_envelope.applicatie == "iwmo-gateway");
+    CHECK(config->ggk_schema_dir == "/etc/gw/s/stuf-ggk");
+    CHECK_FALSE(config->ggk_envelope.https_out.enabled);
+    CHECK_FALSE(config->ggk_envelope.https_in.enabled);
+  }
+  SECTION("both HTTPS ends, paths resolved against the file") {
+    auto config = parseConfig(base +
+                                  "[ggk]\norganisatie=\"0364\"\nfunctie_versie=\"0004\"\n"
+                                  "[ggk.https_out]\nurl=\"https://dk.example.nl:8443/out\"\ncertificate=\"tls/gw.crt\"\n"
+                                  "private_key=\"tls/gw.key\"\nca_bundle=\"tls/ca.pem\"\nexpected_server_subject=\"CN=dk\"\n"
+                                  "[ggk.https_in]\nlisten=\"127.0.0.1:8443\"\ncertificate=\"tls/gw.crt\"\n"
+                                  "private_key=\"tls/gw.key\"\nca_bundle=\"tls/ca.pem\"\nworkers=2\n",
+                              "t.toml", "/etc/gw");
+    REQUIRE(config);
+    CHECK(config->ggk_envelope.organisatie == "0364");
+    CHECK(config->ggk_envelope.functie_versie == "0004");
+    CHECK(config->ggk_envelope.https_out.enabled);
+    CHECK(config->ggk_envelope.https_out.tls.certificate == "/etc/gw/tls/gw.crt");
+    CHECK(config->ggk_envelope.https_out.tls.expected_subject == "CN=dk");
+    CHECK(config->ggk_envelope.https_in.listen == "127.0.0.1:8443");
+    CHECK(config->ggk_envelope.https_in.path == "/ggk/inbound");
+    CHECK(config->ggk_envelope.https_in.workers == 2);
+  }
+  SECTION("mistakes") {
+    const auto refused = [&](const std::string& extra) {
+      auto config = parseConfig(base + extra, "t.toml", "/");
+      REQUIRE_FALSE(config);
+      return config.status().message();
+    };
+    CHECK_THAT(refused("[ggk]\nenvelopes=\"yes\"\n"), Catch::Contains("t.toml:6: ggk.envelopes: must be true or false"));
+    CHECK_THAT(refused("[ggk]\norganisatie=\"12345678\"\n"), Catch::Contains("ggk.organisatie: must be the 4-digit CBS"));
+    CHECK_THAT(refused("[ggk]\napplicatie_versie=\"1\"\n"), Catch::Contains("ggk.applicatie_versie: must be exactly 4 digits"));
+    CHECK_THAT(refused("[ggk]\nenvelope=true\n"), Catch::Contains("ggk.envelope: unknown key"));
+    CHECK_THAT(refused("[ggk.https_out]\nurl=\"http://dk:80/\"\ncertificate=\"a\"\nprivate_key=\"b\"\nca_bundle=\"c\"\n"),
+               Catch::Contains("plain http is never used"));
+    CHECK_THAT(refused("[ggk.https_out]\nurl=\"https://dk/\"\ncertificate=\"a\"\nprivate_key=\"b\"\n"),
+               Catch::Contains("ggk.https_out.ca_bundle: missing"));
+    CHECK_THAT(refused("[ggk.https_in]\nlisten=\"8443\"\ncertificate=\"a\"\nprivate_key=\"b\"\nca_bundle=\"c\"\n"),
+               Catch::Contains("ggk.https_in.listen: must be HOST:PORT"));
+  }
+}
