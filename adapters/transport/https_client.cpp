@@ -153,6 +153,35 @@ Result<Answer> readAnswer(TlsConnection& connection, std::size_t max_response_by
   return Answer{std::move(head), std::move(answer)};
 }
 
+// An extra request header the caller may add: a token name that is not one of the framing or
+// routing headers this client writes itself, and a value without control characters (no CR/LF
+// header injection). Errors: kInvalid naming the header.
+Status checkExtraHeader(const std::string& name, const std::string& value) {
+  static constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
+  const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           kTokenPunctuation.find(c) != std::string_view::npos;
+  });
+  if (!token) return Status::invalid("request header name '" + name + "' is not an HTTP token");
+  for (const std::string_view own : {"Host", "Content-Length", "Content-Type", "Connection",
+                                     "Transfer-Encoding", "Expect", "User-Agent"}) {
+    if (std::equal(own.begin(), own.end(), name.begin(), name.end(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return Status::invalid("request header " + name + " is set by the HTTPS client itself");
+    }
+  }
+  const bool clean = std::none_of(value.begin(), value.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t') || u == 0x7f;
+  });
+  if (!clean) {
+    return Status::invalid("request header " + name + " has a control character in its value");
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 HttpsClient::~HttpsClient() = default;
@@ -214,9 +243,13 @@ std::string HttpsClient::describe() const {
   return "https://" + (v6 ? "[" + host_ + "]" : host_) + ":" + std::to_string(port_) + path_;
 }
 
-Result<HttpsReply> HttpsClient::post(std::string_view body) {
+Result<HttpsReply> HttpsClient::post(
+    std::string_view body, const std::vector<std::pair<std::string, std::string>>& extra_headers) {
   const std::string where = "POST " + describe() + ": ";
   const auto fail = [&](const Status& status) { return Status(status.code(), where + status.message()); };
+  for (const auto& [name, value] : extra_headers) {
+    if (Status status = checkExtraHeader(name, value); !status.isOk()) return fail(status);
+  }
 
   auto fd = connectTo(host_, port_, config_.connect_timeout);
   if (!fd) return fail(fd.status());
@@ -230,6 +263,7 @@ Result<HttpsReply> HttpsClient::post(std::string_view body) {
   request += "User-Agent: iwmo-gateway\r\n";
   request += "Content-Type: " + config_.content_type + "\r\n";
   request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  for (const auto& [name, value] : extra_headers) request += name + ": " + value + "\r\n";
   request += "Connection: close\r\n\r\n";
   // A server that refuses early (413, or a TLS alert about our certificate) may stop reading
   // before the body is sent; its answer can still be waiting for us, so read it either way.

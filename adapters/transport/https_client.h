@@ -16,6 +16,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "gateway/base/result.h"
 
@@ -58,7 +60,13 @@ class HttpsClient {
   //   kFailedPrecondition the server's certificate was refused (CA, expiry, host name, pin), or
   //                       the server refused ours (TLS alert): fix the configuration first;
   //   kInvalid            a 4xx answer: the server refused this envelope; do not resend it.
-  Result<HttpsReply> post(std::string_view body);
+  //                       Also: an `extra_headers` name that is not an HTTP token or is one the
+  //                       client sets itself (Host, Content-Length ...), or a value holding a
+  //                       control character (nothing is sent then).
+  // `extra_headers` are sent as given after the client's own, e.g. {"X-Iwmo-File-Name", name}.
+  Result<HttpsReply> post(
+      std::string_view body,
+      const std::vector<std::pair<std::string, std::string>>& extra_headers = {});
 
   // "https://host:port/path" as configured.
   std::string describe() const;

@@ -364,6 +364,7 @@ void HttpsListener::serve(int fd, const std::string& peer_address) {
   envelope.peer_subject = connection.peerSubject();
   envelope.peer_address = peer_address;
   if (auto type = http::header(head->headers, "Content-Type")) envelope.content_type = std::string(*type);
+  envelope.headers = std::move(head->headers);
   envelopes_handled_.fetch_add(1);
   const InboundAnswer verdict = handler_(std::move(envelope));
   switch (verdict.verdict) {

@@ -24,6 +24,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "gateway/base/result.h"
@@ -51,6 +52,7 @@ struct InboundEnvelope {
   std::string peer_subject;    // the client certificate's subject (RFC 2253)
   std::string peer_address;    // "127.0.0.1:51234"
   std::string content_type;    // as sent, "" when absent
+  std::vector<std::pair<std::string, std::string>> headers;  // every request header, as sent
 };
 
 enum class InboundVerdict {
