@@ -8,7 +8,8 @@
 // between the receiver's 2xx and the outbox marking the envelope sent, the envelope is POSTed
 // again after the restart. The outbox file names are deterministic, so that re-POST carries the
 // same X-Iwmo-File-Name: the receiver deduplicates by that name or by the envelope's
-// referentienummer. (HttpsSource, our own receiving end, answers a resend "duplicate".)
+// referentienummer. (Behind HttpsSource, our own receiving end, the journal recognises the
+// resent bytes and marks the new row duplicate_of the first: see https_source.h.)
 //
 // Thread-safety: deliver() and sync() from one delivery thread at a time (the Sink contract);
 // HttpsClient itself would allow more.

@@ -10,8 +10,11 @@
 //     not journaled  -> 503 "the gateway could not journal this envelope (<detail>) ...":
 //                       the sender keeps it and sends it again later;
 //     no Ack in time -> 503 as well. The message may still be journaled after the answer went
-//                       out; the sender's resend is then recognised as a duplicate (the journal
-//                       knows the bytes), so nothing is lost and nothing is taken twice.
+//                       out, so the sender's resend can arrive when the journal already has the
+//                       bytes. Nothing is lost, but because Received::source differs per POST
+//                       (address, sequence), the journal does not answer kAlreadyJournaled
+//                       (that needs the same source): it stores a new row duplicate_of the first,
+//                       and the handlers reject it as a duplicate (journal.h, "Duplicates").
 //   An Ack after the answer (timeout, or after stop()) does nothing: the ack closure holds the
 //   shared state it needs, never the source.
 //
