@@ -8,6 +8,8 @@
 #include <string_view>
 #include <utility>
 
+#include "gateway/base/sha256.h"
+
 namespace iwmo::transport {
 namespace {
 
@@ -122,8 +124,11 @@ InboundAnswer HttpsSource::handle(InboundEnvelope envelope) {
   message.size = envelope.bytes.size();
   message.bytes = std::move(envelope.bytes);
   message.peer = config_.peer;
-  message.source = "https:" + envelope.peer_address + "#" + std::to_string(++sequence_) + " " +
-                   envelope.peer_subject;
+  // Stable for a resend of the same bytes by the same sender (not the address or a sequence), so
+  // the journal answers "already journaled" instead of storing a duplicate the gateway would
+  // answer with 9056.
+  ++sequence_;
+  message.source = "https:" + envelope.peer_subject + " sha256=" + sha256Hex(message.bytes).substr(0, 16);
   if (const std::string name = fileNameOf(envelope.headers); !name.empty()) {
     message.source += " file=" + name;
   }

@@ -11,15 +11,16 @@
 //                       the sender keeps it and sends it again later;
 //     no Ack in time -> 503 as well. The message may still be journaled after the answer went
 //                       out, so the sender's resend can arrive when the journal already has the
-//                       bytes. Nothing is lost, but because Received::source differs per POST
-//                       (address, sequence), the journal does not answer kAlreadyJournaled
-//                       (that needs the same source): it stores a new row duplicate_of the first,
-//                       and the handlers reject it as a duplicate (journal.h, "Duplicates").
+//                       bytes. Received::source is the same for the same bytes from the same
+//                       client certificate (and file name), so the journal answers "already
+//                       journaled" (journal.h, "Duplicates"): nothing is taken twice, and the
+//                       resend is not mistaken for a reused Identificatie (9056).
 //   An Ack after the answer (timeout, or after stop()) does nothing: the ack closure holds the
 //   shared state it needs, never the source.
 //
-// Received::source is "https:<peer address>#<sequence> <client certificate subject>", with
-// " file=<X-Iwmo-File-Name>" appended when the sender named the envelope (see https_sink.h).
+// Received::source is "https:<client certificate subject> sha256=<first 16 hex digits of the
+// body's SHA-256>", with " file=<X-Iwmo-File-Name>" appended when the sender named the envelope
+// (see https_sink.h). The peer address is not part of it (a resend comes from another port).
 // Envelopes larger than max_body_bytes never reach the Receiver: the listener answers 413 and
 // reports it to the RefusalObserver, like every other connection that does not reach the
 // Receiver (no client certificate, wrong CA, plain HTTP, wrong path ...).

@@ -13,6 +13,8 @@
 #include <zmq.hpp>
 
 #include "adapters/transport/directory_sink.h"
+#include "adapters/transport/https_sink.h"
+#include "adapters/transport/https_source.h"
 #include "adapters/transport/directory_source.h"
 #include "adapters/transport/zmq_submit_source.h"
 #include "adapters/xml/schema_set.h"
@@ -96,7 +98,25 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
   if (!projector) return fail(projector.status().message());
 
   transport::DirectorySink backoffice_sink(config.backoffice.deliver_dir);
-  transport::DirectorySink ggk_sink(config.ggk.deliver_dir);
+  transport::DirectorySink ggk_directory_sink(config.ggk.deliver_dir);
+  // [ggk.https_out]: envelopes for the GGk are POSTed over mutual TLS instead of written to
+  // [peers.ggk] deliver_dir.
+  std::unique_ptr<transport::HttpsSink> ggk_https_sink;
+  if (const config::GgkHttpsOut& out = config.ggk_envelope.https_out; out.enabled) {
+    transport::HttpsSinkConfig https;
+    https.client.url = out.url;
+    https.client.certificate_file = out.tls.certificate.string();
+    https.client.private_key_file = out.tls.private_key.string();
+    https.client.ca_file = out.tls.ca_bundle.string();
+    https.client.expected_server_subject = out.tls.expected_subject;
+    https.client.connect_timeout = std::chrono::milliseconds(out.connect_timeout_ms);
+    https.client.io_timeout = std::chrono::milliseconds(out.io_timeout_ms);
+    auto sink = transport::HttpsSink::create(https);
+    if (!sink) return fail("[ggk.https_out]: " + sink.status().message());
+    ggk_https_sink = std::move(*sink);
+  }
+  transport::Sink& ggk_sink = ggk_https_sink ? static_cast<transport::Sink&>(*ggk_https_sink)
+                                             : static_cast<transport::Sink&>(ggk_directory_sink);
   transport::DirectorySink cak_sink(config.cak.deliver_dir);
   transport::DirectorySink rejected_sink(config.rejected_dir);
   std::map<std::string, transport::Sink*> sinks = {{"backoffice", &backoffice_sink},
@@ -145,6 +165,31 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
       sources.push_back(std::make_unique<transport::ZmqSubmitSource>(
           context, peer->submit_endpoint, peer->name, config.max_message_bytes));
     }
+  }
+  // [ggk.https_in]: envelopes from a Digikoppeling adapter over mutual TLS (besides receive_dir).
+  if (const config::GgkHttpsIn& in = config.ggk_envelope.https_in; in.enabled) {
+    transport::HttpsSourceConfig https;
+    const auto colon = in.listen.rfind(':');
+    https.listener.bind_address = in.listen.substr(0, colon);
+    https.listener.port = static_cast<std::uint16_t>(std::stoi(in.listen.substr(colon + 1)));
+    https.listener.path = in.path;
+    https.listener.certificate_file = in.tls.certificate.string();
+    https.listener.private_key_file = in.tls.private_key.string();
+    https.listener.ca_file = in.tls.ca_bundle.string();
+    https.listener.expected_client_subject = in.tls.expected_subject;
+    https.listener.max_body_bytes = config.max_message_bytes;
+    https.listener.io_timeout = std::chrono::milliseconds(in.io_timeout_ms);
+    https.listener.workers = in.workers;
+    https.peer = "ggk";
+    https.ack_timeout = std::chrono::milliseconds(in.ack_timeout_ms);
+    auto source = transport::HttpsSource::create(https, [](const std::string& peer, const std::string& reason) {
+      std::cerr << "iwmo-gateway: [ggk.https_in] refused a connection from " << peer << ": " << reason << "\n";
+    });
+    if (!source) {
+      pipeline.stop();
+      return fail("[ggk.https_in]: " + source.status().message());
+    }
+    sources.push_back(std::move(*source));
   }
   for (auto& source : sources) {
     const Status started = source->start([&pipeline](transport::Received message, transport::Ack ack) {
@@ -199,8 +244,12 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
             << "  journal     " << config.journalFile().string() << "\n"
             << "  back office picks up " << config.backoffice.receive_dir.string() << ", delivers to "
             << config.backoffice.deliver_dir.string() << "\n"
-            << "  GGk         picks up " << config.ggk.receive_dir.string() << ", delivers to "
-            << config.ggk.deliver_dir.string() << "\n"
+            << "  GGk         picks up " << config.ggk.receive_dir.string()
+            << (config.ggk_envelope.https_in.enabled ? " and https://" + config.ggk_envelope.https_in.listen +
+                                                           config.ggk_envelope.https_in.path + " (mutual TLS)"
+                                                     : std::string())
+            << ", delivers to " << ggk_sink.describe()
+            << (config.ggk_envelope.envelopes ? " (StUF-GGk envelopes)" : " (bare messages)") << "\n"
             << "  rejected    " << config.rejected_dir.string() << "\n"
             << "  routing log " << config.log.file.string()
             << (config.log.feed.empty() ? "" : ", live feed " + config.log.feed) << "\n";
