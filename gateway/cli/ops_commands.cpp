@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
+#include "adapters/transport/https_client.h"
 #include "gateway/bus/bus.h"
 #include "gateway/cli/wiring.h"
 #include "gateway/journal/sqlite_journal.h"
@@ -82,6 +83,14 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
     out["identificatie"] = summary.routing().own_identificatie();
     out["sender"] = summary.routing().physical_sender();
     out["receiver"] = summary.routing().physical_receiver();
+    if (const proto::GgkEnvelopeInfo& ggk = envelope.ggk(); !ggk.kind().empty()) {
+      out["envelope"] = {{"kind", ggk.kind()},
+                         {"referentienummer", ggk.referentienummer()},
+                         {"cross_refnummer", ggk.cross_refnummer()},
+                         {"zender", ggk.zender_organisatie()},
+                         {"ontvanger", ggk.ontvanger_organisatie()},
+                         {"functie", ggk.functie()}};
+    }
     out["valid"] = envelope.verdict().valid();
     out["level"] = envelope.verdict().level();
     nlohmann::ordered_json findings = nlohmann::ordered_json::array();
@@ -128,6 +137,16 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
     std::printf("  header     Identificatie %s, sender %s, receiver %s, gemeente %s\n",
                 summary.routing().own_identificatie().c_str(), summary.routing().physical_sender().c_str(),
                 summary.routing().physical_receiver().c_str(), summary.routing().gemeente().c_str());
+  }
+  if (const proto::GgkEnvelopeInfo& ggk = envelope.ggk(); !ggk.kind().empty()) {
+    std::printf("  envelope   %s %s from %s to %s%s (%llu bytes)\n", ggk.kind().c_str(), ggk.referentienummer().c_str(),
+                ggk.zender_organisatie().c_str(), ggk.ontvanger_organisatie().c_str(),
+                ggk.cross_refnummer().empty() ? "" : (", crossRefnummer " + ggk.cross_refnummer()).c_str(),
+                static_cast<unsigned long long>(ggk.envelope_size()));
+    if (ggk.kind() == "Fo01") {
+      std::printf("  Fo01       %s (%s): %s\n", ggk.fo01_code().c_str(), ggk.fo01_plek().c_str(),
+                  ggk.fo01_omschrijving().c_str());
+    }
   }
   if (envelope.verdict().valid()) {
     std::printf("  verdict    valid (levels 1 and 2)\n");
@@ -229,6 +248,26 @@ int runConfigCheck(const fs::path& file) {
                  file.string().c_str(), config->ieb_schema_dir.string().c_str());
     return kExitNegative;
   }
+  if (config->ggk_envelope.envelopes && !fs::is_directory(config->ggk_schema_dir, ec)) {
+    std::fprintf(stderr, "%s: schemas.ggk: directory %s does not exist; point it at the StUF-GGk XSDs (schemas/stuf-ggk)\n",
+                 file.string().c_str(), config->ggk_schema_dir.string().c_str());
+    return kExitNegative;
+  }
+  // The TLS material is loaded as the daemon would (certificate, key matching it, CA bundle).
+  const auto checkTls = [&](const char* table_name, const config::TlsFiles& tls, const std::string& url) {
+    transport::HttpsClientConfig client;
+    client.url = url;
+    client.certificate_file = tls.certificate.string();
+    client.private_key_file = tls.private_key.string();
+    client.ca_file = tls.ca_bundle.string();
+    auto loaded = transport::HttpsClient::create(client);
+    if (loaded) return true;
+    std::fprintf(stderr, "%s: [%s]: %s\n", file.string().c_str(), table_name, loaded.status().message().c_str());
+    return false;
+  };
+  const auto& ggk = config->ggk_envelope;
+  if (ggk.https_out.enabled && !checkTls("ggk.https_out", ggk.https_out.tls, ggk.https_out.url)) return kExitNegative;
+  if (ggk.https_in.enabled && !checkTls("ggk.https_in", ggk.https_in.tls, "https://127.0.0.1:1/")) return kExitNegative;
   auto table = loadGemeenteTable(*config);
   if (!table) {
     std::fprintf(stderr, "%s: responsibility.gemeenten_file: %s\n", file.string().c_str(), table.status().message().c_str());
@@ -248,8 +287,18 @@ int runConfigCheck(const fs::path& file) {
               config->iwmo_schema_dir.string().c_str());
   std::printf("  backoffice    picks up %s, delivers to %s\n", config->backoffice.receive_dir.string().c_str(),
               config->backoffice.deliver_dir.string().c_str());
-  std::printf("  ggk           picks up %s, delivers to %s\n", config->ggk.receive_dir.string().c_str(),
-              config->ggk.deliver_dir.string().c_str());
+  std::printf("  ggk           picks up %s%s, delivers to %s\n", config->ggk.receive_dir.string().c_str(),
+              ggk.https_in.enabled ? (" and https://" + ggk.https_in.listen + ggk.https_in.path + " (mutual TLS)").c_str() : "",
+              ggk.https_out.enabled ? ("POST " + ggk.https_out.url + " (mutual TLS)").c_str()
+                                    : config->ggk.deliver_dir.string().c_str());
+  if (ggk.envelopes) {
+    std::printf("  StUF-GGk      envelopes as %s (%s %s/%s), functieVersie %s/%s; schemas.ggk %s\n",
+                ggk.organisatie.c_str(), ggk.applicatie.c_str(), ggk.applicatie_versie.c_str(),
+                ggk.applicatie_subversie.c_str(), ggk.functie_versie.c_str(), ggk.functie_subversie.c_str(),
+                config->ggk_schema_dir.string().c_str());
+  } else {
+    std::printf("  StUF-GGk      off: bare messages to and from the GGk side, no technical answers\n");
+  }
   std::printf("  cak           picks up %s, delivers to %s\n", config->cak.receive_dir.string().c_str(),
               config->cak.deliver_dir.string().c_str());
   std::printf("  rejected      %s\n  routing log   %s\n", config->rejected_dir.string().c_str(),

@@ -227,6 +227,10 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
       if (auto counts = (*metrics_store)->ebCounts(Timestamp{clock.now().micros - timeout})) {
         text += renderIebMetrics(*counts);
       }
+      if (auto open = (*metrics_store)->ggkErrorsOpen()) {
+        text += "# HELP iwmo_ggk_errors_open Fo01 error messages from the chain not closed by an operator.\n"
+                "# TYPE iwmo_ggk_errors_open gauge\niwmo_ggk_errors_open " + std::to_string(*open) + "\n";
+      }
       response.set_content(text, "text/plain; version=0.0.4");
     });
     if (!http.bind_to_port(host, port)) {

@@ -226,7 +226,7 @@ TEST_CASE("ggk: envelopes in, payloads to the back office, Du01 / Fo01 / technic
   auto explain = gw.cli("explain AB0000000103");
   CHECK(explain.exit_code == 0);
   CHECK_THAT(explain.out, Catch::Contains("ANSWER-RETOUR-0001"));
-  CHECK_THAT(explain.out, Catch::Contains(kRefBadBsn));
+  CHECK_THAT(explain.out, Catch::Contains(std::string("envelope   Di01 ") + kRefBadBsn + " from 42420001 to 0599"));
 
   // 6. A Fo01 from the chain about the Du01 of step 2: matched, listed for operators, closable.
   const std::string our_du01 = [&] {
@@ -257,6 +257,7 @@ TEST_CASE("ggk: envelopes in, payloads to the back office, Du01 / Fo01 / technic
     CHECK(line["concerns"]["kind"] == "Du01");
     CHECK(line["concerns"]["referentienummer"] == our_du01);
     CHECK(line["concerns"]["identificatie"] == "BO0000000201");
+    CHECK_THAT(iwmo::test::httpGet(gw.port, "/metrics").second, Catch::Contains("iwmo_ggk_errors_open 1"));
     auto human = gw.cli("ggk errors");
     CHECK_THAT(human.out, Catch::Contains("concerns: WMO306 BO0000000201 to 42420001"));
     auto done = gw.cli("ggk done " + std::to_string(line["id"].get<int>()) + " --note \"resent by the back office\"");
@@ -303,5 +304,9 @@ TEST_CASE("ggk: envelopes in, payloads to the back office, Du01 / Fo01 / technic
   }, std::chrono::seconds(20)));
   CHECK(filesIn(gw.toGgk()).size() == 4);
 
+  auto check = iwmo::test::runCommand(iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " config check " +
+                                      iwmo::test::shellQuote(gw.config.string()));
+  CHECK(check.exit_code == 0);
+  CHECK_THAT(check.out, Catch::Contains("StUF-GGk      envelopes as 0599 (iwmo-gateway 0001/0000), functieVersie 0003/0002"));
   CHECK(gw.daemon.terminate() == 0);
 }
