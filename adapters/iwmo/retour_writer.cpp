@@ -5,6 +5,7 @@
 #include <set>
 
 #include "adapters/iwmo/message_types.h"
+#include "adapters/xml/xml_text.h"
 #include "adapters/xml/xml_tree.h"
 
 namespace iwmo::adapters::iwmo {
@@ -31,27 +32,6 @@ std::size_t characterCount(std::string_view utf8) {
   return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   }));
-}
-
-void appendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '\r':  // a raw CR would be read back as LF (XML end-of-line handling)
-        out += "&#13;";
-        break;
-      default:
-        out += c;
-    }
-  }
 }
 
 class RetourBuilder {
@@ -115,7 +95,7 @@ class RetourBuilder {
     out_ += "<";
     out_ += qualified;
     out_ += ">";
-    appendEscaped(out_, text);
+    adapters::xml::appendEscapedText(out_, text);
     out_ += "</";
     out_ += qualified;
     out_ += ">\n";

@@ -7,46 +7,12 @@
 #include "adapters/stuf/payload_checks.h"
 #include "adapters/stuf/tijdstip.h"
 #include "adapters/stuf/uuid.h"
-#include "adapters/xml/input_checks.h"
+#include "adapters/xml/xml_text.h"
 
 namespace iwmo::adapters::stuf {
 namespace {
 
-// Escapes text content for XML; C0 controls other than tab, LF and CR (not allowed in XML 1.0)
-// and bytes that are not UTF-8 become '?'.
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t bad = adapters::xml::firstInvalidUtf8(text.substr(i));
-    const std::size_t clean_end = bad == std::string_view::npos ? text.size() : i + bad;
-    for (; i < clean_end; ++i) {
-      const char c = text[i];
-      switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            out += '?';
-          } else {
-            out += c;
-          }
-      }
-    }
-    if (i < text.size()) {  // an invalid byte
-      out += '?';
-      ++i;
-    }
-  }
-  return out;
-}
+std::string escape(std::string_view text) { return adapters::xml::escapedText(text); }
 
 bool isFourDigits(std::string_view text) {
   return text.size() == 4 &&

@@ -1,5 +1,7 @@
 #include "adapters/xml/xml_text.h"
 
+#include "adapters/xml/input_checks.h"
+
 namespace iwmo::adapters::xml {
 namespace {
 
@@ -91,6 +93,43 @@ std::u16string toUtf16(std::string_view text) {
       out.push_back(cp > 0x10FFFF ? static_cast<char16_t>(kReplacement) : static_cast<char16_t>(cp));
     }
   }
+  return out;
+}
+
+void appendEscapedText(std::string& out, std::string_view text) {
+  out.reserve(out.size() + text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t bad = firstInvalidUtf8(text.substr(i));
+    const std::size_t clean_end = bad == std::string_view::npos ? text.size() : i + bad;
+    for (; i < clean_end; ++i) {
+      const char c = text[i];
+      switch (c) {
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '\r':
+          out += "&#13;";
+          break;
+        default:
+          out += static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' ? '?' : c;
+      }
+    }
+    if (i < text.size()) {  // an invalid byte
+      out += '?';
+      ++i;
+    }
+  }
+}
+
+std::string escapedText(std::string_view text) {
+  std::string out;
+  appendEscapedText(out, text);
   return out;
 }
 

@@ -17,4 +17,10 @@ std::string toUtf8(const char16_t* text);
 // The UTF-16 form of UTF-8 text (invalid sequences become U+FFFD).
 std::u16string toUtf16(std::string_view text);
 
+// Appends `text` as XML character data: &, < and > escaped; CR as &#13; (a raw CR would be read
+// back as LF, XML end-of-line handling); C0 controls other than tab and LF (not allowed in XML
+// 1.0) and bytes that are not UTF-8 become '?'. For element content written by our emitters.
+void appendEscapedText(std::string& out, std::string_view text);
+std::string escapedText(std::string_view text);
+
 }  // namespace iwmo::adapters::xml

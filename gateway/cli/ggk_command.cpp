@@ -127,17 +127,7 @@ int unwrapFile(const config::Config& config, const GgkOptions& options) {
 int runGgk(const config::Config& config, const GgkOptions& options) {
   if (options.action == "wrap") return wrapFile(config, options);
   if (options.action == "unwrap") return unwrapFile(config, options);
-  const fs::path journal_file = options.journal.empty() ? config.journalFile() : options.journal;
-  {
-    std::error_code ec;
-    if (!fs::exists(journal_file, ec)) {
-      return fail("no journal at " + journal_file.string() +
-                  " (has the daemon run with this config? for a replay use --journal DIR/journal.sqlite)");
-    }
-    auto journal = journal::SqliteJournal::open(journal_file, {});  // upgrades an older journal
-    if (!journal) return fail(journal.status().message());
-  }
-  auto store = journal::SqliteReferenceStore::open(journal_file);
+  auto store = openOperatorStore(config, options.journal);
   if (!store) return fail(store.status().message());
   if (options.action == "done") {
     auto done = (*store)->resolveGgkError(options.item_id, options.note, SystemClock().now());

@@ -55,8 +55,11 @@ struct EmitterState {
     return system;
   }
 
-  std::string reference(std::uint64_t message_id, int index) const {
-    return deterministic ? derivedReferentienummer(kReplaySeed, message_id, index) : std::string();
+  // Replay: derived from the batch (the document's content and place), so the same batch gives
+  // the same bytes and another batch other numbers.
+  std::string reference(std::string_view content, std::uint64_t message_id, int index) const {
+    return deterministic ? derivedReferentienummer(std::string(kReplaySeed) + "|" + sha256Hex(content), message_id, index)
+                         : std::string();
   }
 };
 
@@ -104,7 +107,7 @@ Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
     wrap.functie_subversie = state->ggk.functie_subversie;
     wrap.tijdstip = request.at;
     wrap.utc_offset_minutes = stuf::amsterdamUtcOffsetMinutes(request.at);
-    wrap.referentienummer = state->reference(request.message_id, request.index);
+    wrap.referentienummer = state->reference(request.payload, request.message_id, request.index);
     auto written = request.retour ? (*writers)->writer->wrapRetour(wrap, request.cross_refnummer, request.payload)
                                   : (*writers)->writer->wrapHeen(wrap, request.payload);
     if (!written) return written.status();
@@ -124,7 +127,7 @@ Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
     const int offset = stuf::amsterdamUtcOffsetMinutes(request.at);
     stuf::Fo01Request fo01 = stuf::fo01Answering(failed, state->zender(), stuf::Fo01Code::StUF055,
                                                  request.detail, request.at, offset);
-    fo01.referentienummer = state->reference(request.message_id, request.index);
+    fo01.referentienummer = state->reference(request.failed.referentienummer(), request.message_id, request.index);
     auto written = (*writers)->writer->fo01(fo01);
     if (!written) return written.status();
     return handlers::GgkWritten{std::move(written->bytes), std::move(written->referentienummer),

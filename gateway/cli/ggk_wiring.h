@@ -14,7 +14,8 @@
 namespace iwmo::cli {
 
 // `deterministic_references`: replay; referentienummers are derived (UUID v4 form) from the
-// message id and the document's position, so the same batch gives the same bytes. Otherwise
+// document's content, the message id and the document's position, so the same batch gives the
+// same bytes (and another batch other numbers). Otherwise
 // they are random (RAND_bytes). `iwmo_schemas` validates the retours; the StUF-GGk set is
 // loaded from config.ggk_schema_dir. Errors: a schema set cannot be loaded.
 Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(

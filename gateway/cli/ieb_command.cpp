@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gateway/base/clock.h"
+#include "gateway/cli/wiring.h"
 #include "gateway/journal/reference_store.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "gateway/log/bsn_hasher.h"
@@ -22,17 +23,7 @@ int fail(const std::string& message) {
 }  // namespace
 
 int runIeb(const config::Config& config, const IebOptions& options) {
-  const fs::path journal_file = options.journal.empty() ? config.journalFile() : options.journal;
-  {
-    std::error_code ec;
-    if (!fs::exists(journal_file, ec)) {
-      return fail("no journal at " + journal_file.string() +
-                  " (has the daemon run with this config? for a replay use --journal DIR/journal.sqlite)");
-    }
-    auto journal = journal::SqliteJournal::open(journal_file, {});  // upgrades an older journal
-    if (!journal) return fail(journal.status().message());
-  }
-  auto store = journal::SqliteReferenceStore::open(journal_file);
+  auto store = openOperatorStore(config, options.journal);
   if (!store) return fail(store.status().message());
   const Timestamp now = SystemClock().now();
   if (options.action == "done") {

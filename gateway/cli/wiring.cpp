@@ -16,6 +16,7 @@
 #include "gateway/handlers/responsibility_handler.h"
 #include "gateway/handlers/routing_handler.h"
 #include "gateway/journal/reference_store.h"
+#include "gateway/journal/sqlite_journal.h"
 
 #ifndef IWMO_DATA_DIR
 #error "IWMO_DATA_DIR must name the directory holding schemas/ and config/ (set by CMake)"
@@ -221,6 +222,21 @@ bus::WorkFunction HandlerChainHolder::workFunction() {
     const std::shared_ptr<const handlers::HandlerChain> chain = chain_.load();
     return chain->run(item);
   };
+}
+
+Result<std::unique_ptr<journal::SqliteReferenceStore>> openOperatorStore(
+    const config::Config& config, const std::filesystem::path& journal_override) {
+  const std::filesystem::path journal_file = journal_override.empty() ? config.journalFile() : journal_override;
+  std::error_code ec;
+  if (!std::filesystem::exists(journal_file, ec)) {
+    return Status::notFound("no journal at " + journal_file.string() +
+                            " (has the daemon run with this config? for a replay use --journal DIR/journal.sqlite)");
+  }
+  {
+    auto journal = journal::SqliteJournal::open(journal_file, {});  // upgrades an older journal
+    if (!journal) return journal.status();
+  }
+  return journal::SqliteReferenceStore::open(journal_file);
 }
 
 adapters::xml::ParseLimits parseLimits(const config::Config& config) {

@@ -83,6 +83,12 @@ class HandlerChainHolder {
 
 adapters::xml::ParseLimits parseLimits(const config::Config& config);
 
+// The reference store of an operator command (`ieb`, `ggk`): the config's journal, or
+// `journal_override` when set, upgraded to this version's schema first.
+// Errors: kNotFound (no journal there, with the fix), those of the journal and the store.
+Result<std::unique_ptr<journal::SqliteReferenceStore>> openOperatorStore(
+    const config::Config& config, const std::filesystem::path& journal_override);
+
 // The routing-log projector over `journal`: file per config.log, feed when `feed` is non-empty.
 Result<std::unique_ptr<log::LogProjector>> startProjector(journal::Journal& journal,
                                                           const std::filesystem::path& file,
