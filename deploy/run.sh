@@ -114,7 +114,7 @@ echo
 echo "== 5. the GGk side: StUF-GGk envelopes (var/ggk/upload: <tijdstip>_<functie>_<referentienummer>.xml) =="
 echo "   what the gateway sent to the GGk, and its technical answers to the envelopes:"
 ls var/ggk/upload | grep -E '_(Fo01|WMO306)_' || true
-"$gateway" tail -n 0 | grep -E 'ANSWER-(FO01|RETOUR)' || true
+"$gateway" tail -n 0 | grep ' answered ' || true
 echo "   the chain's Fo01 error messages (iwmo-gateway ggk errors):"
 "$gateway" ggk errors
 echo
