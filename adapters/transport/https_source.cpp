@@ -23,15 +23,15 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b) {
   });
 }
 
-// The sender's name for the envelope, fit for a log line: control characters and spaces
-// replaced, cut to kMaxFileNameChars. "" when absent.
+// The sender's name for the envelope, fit for a log line: control characters, spaces and
+// non-ASCII bytes replaced, cut to kMaxFileNameChars. "" when absent.
 std::string fileNameOf(const std::vector<std::pair<std::string, std::string>>& headers) {
   for (const auto& [name, value] : headers) {
     if (!equalsIgnoringCase(name, kFileNameHeader)) continue;
     std::string clean = value.substr(0, kMaxFileNameChars);
     for (char& c : clean) {
       const auto u = static_cast<unsigned char>(c);
-      if (u <= 0x20 || u == 0x7f) c = '_';
+      if (u <= 0x20 || u >= 0x7f) c = '_';  // ASCII only: it ends up in JSON log lines
     }
     return clean;
   }

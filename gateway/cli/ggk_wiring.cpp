@@ -29,6 +29,7 @@ struct EmitterState {
   adapters::xml::ParseLimits limits;
   stuf::WriterLimits writer_limits;
   config::GgkConfig ggk;
+  std::string default_organisatie;  // the first own_gemeente
   bool deterministic = false;
 
   Result<ThreadWriters*> local() const {
@@ -48,9 +49,12 @@ struct EmitterState {
     return &writers;
   }
 
-  stuf::StufSystem zender() const {
+  // [ggk] organisatie when set; otherwise the municipality the message is from or for.
+  stuf::StufSystem zender(const std::string& municipality) const {
     stuf::StufSystem system;
-    system.organisatie = ggk.organisatie;
+    system.organisatie = !ggk.organisatie.empty() ? ggk.organisatie
+                         : !municipality.empty()  ? municipality
+                                                  : default_organisatie;
     system.applicatie = ggk.applicatie;
     return system;
   }
@@ -91,6 +95,7 @@ Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
   state->limits = parseLimits(config);
   state->writer_limits.max_envelope_bytes = config.max_message_bytes;
   state->ggk = config.ggk_envelope;
+  state->default_organisatie = config.own_gemeente.empty() ? std::string() : config.own_gemeente.front();
   state->deterministic = deterministic_references;
 
   handlers::GgkEmitter emitter;
@@ -98,7 +103,7 @@ Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
     auto writers = state->local();
     if (!writers) return writers.status();
     stuf::WrapRequest wrap;
-    wrap.zender = state->zender();
+    wrap.zender = state->zender(request.zender);
     wrap.ontvanger_organisatie = request.ontvanger;
     wrap.functie = request.functie;
     wrap.applicatie_versie = state->ggk.applicatie_versie;
@@ -125,7 +130,7 @@ Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
     failed.applicatie_versie = request.failed.applicatie_versie();
     failed.applicatie_subversie = request.failed.applicatie_subversie();
     const int offset = stuf::amsterdamUtcOffsetMinutes(request.at);
-    stuf::Fo01Request fo01 = stuf::fo01Answering(failed, state->zender(), stuf::Fo01Code::StUF055,
+    stuf::Fo01Request fo01 = stuf::fo01Answering(failed, state->zender(request.zender), stuf::Fo01Code::StUF055,
                                                  request.detail, request.at, offset);
     fo01.referentienummer = state->reference(request.failed.referentienummer(), request.message_id, request.index);
     auto written = (*writers)->writer->fo01(fo01);

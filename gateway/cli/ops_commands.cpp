@@ -248,7 +248,7 @@ int runConfigCheck(const fs::path& file) {
                  file.string().c_str(), config->ieb_schema_dir.string().c_str());
     return kExitNegative;
   }
-  if (config->ggk_envelope.envelopes && !fs::is_directory(config->ggk_schema_dir, ec)) {
+  if (!fs::is_directory(config->ggk_schema_dir, ec)) {  // loaded even with envelopes = false
     std::fprintf(stderr, "%s: schemas.ggk: directory %s does not exist; point it at the StUF-GGk XSDs (schemas/stuf-ggk)\n",
                  file.string().c_str(), config->ggk_schema_dir.string().c_str());
     return kExitNegative;
@@ -293,7 +293,7 @@ int runConfigCheck(const fs::path& file) {
                                     : config->ggk.deliver_dir.string().c_str());
   if (ggk.envelopes) {
     std::printf("  StUF-GGk      envelopes as %s (%s %s/%s), functieVersie %s/%s; schemas.ggk %s\n",
-                ggk.organisatie.c_str(), ggk.applicatie.c_str(), ggk.applicatie_versie.c_str(),
+                ggk.organisatie.empty() ? "each message's own_gemeente" : ggk.organisatie.c_str(), ggk.applicatie.c_str(), ggk.applicatie_versie.c_str(),
                 ggk.applicatie_subversie.c_str(), ggk.functie_versie.c_str(), ggk.functie_subversie.c_str(),
                 config->ggk_schema_dir.string().c_str());
   } else {

@@ -172,6 +172,7 @@ void attachGgkLink(journal::SqliteReferenceStore& store, proto::WorkItem& item) 
       link.set_heen_referentienummer(info.referentienummer());
       link.set_heen_zender_organisatie(info.zender_organisatie());
       link.set_heen_zender_applicatie(info.zender_applicatie());
+      link.set_heen_ontvanger_organisatie(info.ontvanger_organisatie());
     }
   }
 }

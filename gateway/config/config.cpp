@@ -350,8 +350,9 @@ void readHostPort(const Section& section, std::string_view key, std::string& out
   if (n == nullptr || !n->is_string()) return;
   const auto colon = out.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == out.size() ||
-      out.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
-    problems.add(n->source(), section.key(key), "must be HOST:PORT, e.g. \"127.0.0.1:8443\"");
+      out.find_first_not_of("0123456789", colon + 1) != std::string::npos || out.size() - colon - 1 > 5 ||
+      std::stoi(out.substr(colon + 1)) < 1 || std::stoi(out.substr(colon + 1)) > 65535) {
+    problems.add(n->source(), section.key(key), "must be HOST:PORT with a port from 1 to 65535, e.g. \"127.0.0.1:8443\"");
   }
 }
 
@@ -372,8 +373,7 @@ void readTlsFiles(const Section& section, TlsFiles& tls, std::string_view pin_ke
   section.readString(pin_key, tls.expected_subject, "\"CN=dk-adapter.example.nl,O=Gemeente\"");
 }
 
-void readGgk(const toml::table& root, const fs::path& base_dir, Problems& problems,
-             const std::vector<std::string>& own_gemeente, GgkConfig& out) {
+void readGgk(const toml::table& root, const fs::path& base_dir, Problems& problems, GgkConfig& out) {
   Section section(root["ggk"].as_table(), "ggk", base_dir, problems);
   section.known({"envelopes", "organisatie", "applicatie", "applicatie_versie", "applicatie_subversie",
                  "functie_versie", "functie_subversie", "https_out", "https_in"});
@@ -384,7 +384,6 @@ void readGgk(const toml::table& root, const fs::path& base_dir, Problems& proble
       out.envelopes = *n->value<bool>();
     }
   }
-  if (!own_gemeente.empty()) out.organisatie = own_gemeente.front();
   section.readString("organisatie", out.organisatie, "\"0599\"");
   if (const toml::node* n = section.node("organisatie"); n != nullptr && n->is_string() && !isCbsCode(out.organisatie)) {
     problems.add(n->source(), section.key("organisatie"),
@@ -755,7 +754,7 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
 
   readResponsibility(root, base_dir, problems, config.responsibility);
   readEigenBijdrage(root, base_dir, problems, config.eigen_bijdrage);
-  readGgk(root, base_dir, problems, config.own_gemeente, config.ggk_envelope);
+  readGgk(root, base_dir, problems, config.ggk_envelope);
   config.eigen_bijdrage.params.bw_products = config.responsibility.bw_products;
   config.eigen_bijdrage.params.own_gemeente = config.own_gemeente;
 

@@ -107,7 +107,9 @@ struct GgkHttpsIn {
 // [ggk]: the StUF-GGk envelopes (issue 6; DESIGN §2.3).
 struct GgkConfig {
   bool envelopes = true;               // wrap what goes to the GGk; answer inbound envelopes
-  std::string organisatie;             // zender/organisatie; default: the first own_gemeente
+  // zender/organisatie of every envelope when set; "" (default): the municipality each message
+  // is from (a heen message's header, the envelope an answer answers).
+  std::string organisatie;
   std::string applicatie = "iwmo-gateway";  // zender/applicatie, 3..50 characters, no version
   std::string applicatie_versie = "0001";
   std::string applicatie_subversie = "0000";

@@ -74,8 +74,9 @@ void addEmitFailure(const proto::WorkItem& item, proto::HandlerResult& result, c
   report.set_file_name(stem + ".unsent.report.txt");
   report.set_payload("iwmo-gateway: " + what + " for message #" + std::to_string(item.message_id()) +
                      " could not be written.\n\nreason: " + status.message() +
-                     "\n\nThis is a fault of the gateway's configuration or schemas, not of the message: "
-                     "check `iwmo-gateway config check`, then `iwmo-gateway explain " +
+                     "\n\nThe message itself was not at fault. When the reason names the journal, it was a "
+                     "passing fault: send the message again. Otherwise the gateway's configuration or "
+                     "schemas are: check `iwmo-gateway config check`, then `iwmo-gateway explain " +
                      std::to_string(item.message_id()) + "`.\n");
   report.set_message_type("REPORT");
 }
@@ -130,6 +131,7 @@ void GgkHandler::answer(const proto::WorkItem& item, proto::HandlerResult& resul
   for (const auto& finding : envelope.verdict().findings()) facts.codes.push_back(finding.code());
   facts.first_finding = firstFinding(envelope.verdict());
   facts.duplicate_of = item.duplicate_of();
+  facts.duplicate_same_content = item.duplicate_same_content();
   facts.routing_rule = routingRule(result);
   if (!params_.envelopes && !facts.envelope_kind.empty()) {
     // Envelopes switched off: nothing is answered in them (the trail says so).
@@ -148,6 +150,7 @@ void GgkHandler::answer(const proto::WorkItem& item, proto::HandlerResult& resul
   if (decided.kind == rules::AnswerKind::kFo01) {
     GgkFo01Request request;
     request.failed = heen;
+    request.zender = heen.ontvanger_organisatie();
     request.detail = decided.fo01_detail;
     request.message_id = item.message_id();
     request.index = index;
@@ -187,6 +190,7 @@ void GgkHandler::answer(const proto::WorkItem& item, proto::HandlerResult& resul
   }
   GgkWrapRequest wrap;
   wrap.retour = true;
+  wrap.zender = heen.ontvanger_organisatie();
   wrap.ontvanger = heen.zender_organisatie();
   wrap.functie = retour_type;
   wrap.cross_refnummer = heen.referentienummer();
@@ -242,9 +246,10 @@ void GgkHandler::recordFo01(const proto::WorkItem& item, proto::HandlerResult& r
     trail.push_back("crossRefnummer " + fo01.cross_refnummer() + " names nothing the gateway sent");
   }
   trail.push_back("kept for operators: iwmo-gateway ggk errors");
+  // Not the omschrijving: the chain's free text may quote a value (a BSN), and the summary goes
+  // to the routing log. It is in the trail (`explain`), the report and `ggk errors`.
   const std::string summary = "Fo01 " + fo01.fo01_code() + " from " + fo01.zender_organisatie() +
-                              (matched ? " about " + concerns : " about an unknown document (" + fo01.cross_refnummer() + ")") +
-                              ": " + fo01.fo01_omschrijving();
+                              (matched ? " about " + concerns : " about an unknown document (" + fo01.cross_refnummer() + ")");
   addDecision(result, matched ? "fo01-matched" : "fo01-unmatched", matched ? "GGK-FO01-MATCHED" : "GGK-FO01-UNMATCHED",
               summary, trail);
 
@@ -268,7 +273,7 @@ void GgkHandler::recordFo01(const proto::WorkItem& item, proto::HandlerResult& r
 
 void GgkHandler::wrapOutgoing(const proto::WorkItem& item, proto::HandlerResult& result) const {
   const proto::Envelope& envelope = item.envelope();
-  const int count = result.outgoing_size();
+  int count = result.outgoing_size();
   for (int i = 0; i < count; ++i) {
     proto::Outgoing& out = *result.mutable_outgoing(i);
     if (out.peer() != "ggk" || !out.ggk().referentienummer().empty()) continue;  // answers are wrapped already
@@ -281,16 +286,20 @@ void GgkHandler::wrapOutgoing(const proto::WorkItem& item, proto::HandlerResult&
     wrap.index = i;
     wrap.at = Timestamp{item.received_at_micros()};
     wrap.ontvanger = out.receiver();
+    wrap.zender = envelope.summary().routing().gemeente();
     if (retour) {
       const proto::GgkLink& link = item.ggk();
       if (!link.looked_up() || !link.heen_found()) {
         // Routing refuses these (REJECT-UNKNOWN-HEEN) when the link was looked up; without it the
         // journal could not be read, and the retour must not leave unaddressed.
         addEmitFailure(item, result, "the Du01 envelope (the heen message's envelope could not be looked up)",
-                       Status::unavailable("the journal lookup of the heen message failed; see the daemon's log"),
+                       Status::unavailable("the journal lookup of the heen message failed (see the daemon's "
+                                           "log); have the back office send the retour again"),
                        out.payload());
         result.mutable_outgoing()->DeleteSubrange(i, 1);
-        return;
+        --i;
+        --count;
+        continue;
       }
       if (link.heen_referentienummer().empty()) {
         addDecision(result, "wrapped", "GGK-RETOUR-BARE",
@@ -301,14 +310,17 @@ void GgkHandler::wrapOutgoing(const proto::WorkItem& item, proto::HandlerResult&
       }
       wrap.cross_refnummer = link.heen_referentienummer();
       wrap.ontvanger = link.heen_zender_organisatie();
+      if (!link.heen_ontvanger_organisatie().empty()) wrap.zender = link.heen_ontvanger_organisatie();
     }
     Result<GgkWritten> written = emitter_.wrap(wrap);
     if (!written) {
       const std::string payload = out.payload();
       result.mutable_outgoing()->DeleteSubrange(i, 1);
+      --i;
+      --count;
       addEmitFailure(item, result, std::string(retour ? "the Du01" : "the Di01") + " envelope of " + wrap.functie,
                      written.status(), payload);
-      return;
+      continue;
     }
     const std::string kind = retour ? "Du01" : "Di01";
     std::vector<std::string> trail;

@@ -35,6 +35,7 @@ namespace iwmo::handlers {
 // One envelope to write (Di01 or Du01).
 struct GgkWrapRequest {
   bool retour = false;            // Du01
+  std::string zender;             // our organisatie: the municipality the message is from
   std::string ontvanger;          // organisatie
   std::string functie;            // message type of the payload
   std::string cross_refnummer;    // Du01: the Di01 it answers
@@ -47,6 +48,7 @@ struct GgkWrapRequest {
 // A Fo01 StUF055 answering an inbound envelope.
 struct GgkFo01Request {
   proto::GgkEnvelopeInfo failed;
+  std::string zender;             // our organisatie: the municipality the failed envelope was for
   std::string detail;
   std::uint64_t message_id = 0;
   int index = 0;

@@ -50,6 +50,11 @@ enum class AppendKind {
   kDuplicate,         // a new row, state pending, duplicate_of = original
 };
 
+// The start of AppendOutcome::duplicate_reason when the duplicate has the same content as its
+// original (a redelivery); otherwise it is a reused Identificatie (TR056).
+inline constexpr std::string_view kSameContentReason = "same content";
+inline bool isSameContentDuplicate(std::string_view reason) { return reason.starts_with(kSameContentReason); }
+
 struct AppendOutcome {
   MessageId id = 0;  // the new row; kAlreadyJournaled: the existing row
   AppendKind kind = AppendKind::kNew;

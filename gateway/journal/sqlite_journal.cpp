@@ -643,7 +643,7 @@ Status SqliteJournal::Writer::execute(AppendJob& job) {
     if (same_content != 0) {
       outcome.kind = AppendKind::kDuplicate;
       outcome.original = same_content;
-      outcome.duplicate_reason = "same content (SHA-256 " + sha.substr(0, 8) +
+      outcome.duplicate_reason = std::string(kSameContentReason) + " (SHA-256 " + sha.substr(0, 8) +
                                  "\u2026) as message #" + std::to_string(same_content) +
                                  " received " + isoSeconds(same_content_received) + " from " +
                                  same_content_peer;

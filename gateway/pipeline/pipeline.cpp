@@ -174,6 +174,17 @@ void Pipeline::receive(transport::Received message, transport::Ack ack) {
   std::unique_ptr<adapters::stuf::EnvelopeReader> reader;
   if (!message.oversize && options_.ggk_schemas && isGgkDocument(message.bytes)) {
     reader = acquireReader();
+    if (reader == nullptr) {  // as for the adapter above: keep it at its source, never misread it
+      releaseAdapter(std::move(adapter));
+      {
+        std::lock_guard lock(intake_mutex_);
+        --outstanding_appends_;
+        ++totals_.journal_errors;
+      }
+      intake_cv_.notify_all();
+      ack({false, 0, "", "the gateway could not create a StUF-GGk envelope reader; see its log"});
+      return;
+    }
   }
   if (message.oversize) {
     adapter->refuseOversize(message.size, message.source, request.envelope);
@@ -306,6 +317,8 @@ void Pipeline::dispatchLoop() {
           item.set_received_at_micros(message.received_at.micros);
           item.set_duplicate_of(message.duplicate_of);
           item.set_duplicate_reason(message.duplicate_reason);
+          item.set_duplicate_same_content(message.duplicate_of != 0 &&
+                                          journal::isSameContentDuplicate(message.duplicate_reason));
           *item.mutable_envelope() = std::move(message.envelope);
           const std::string client = hasher_.hash(clientBsn(item.envelope()));
           {

@@ -38,6 +38,12 @@ TechnicalAnswer decideTechnicalAnswer(const AnswerFacts& facts) {
   if (facts.envelope_kind == "Fo01") {
     return none("no technical answer: a Fo01 is itself an answer", std::move(trail));
   }
+  if (facts.duplicate_of != 0 && facts.duplicate_same_content) {
+    trail.push_back("the same content as message #" + std::to_string(facts.duplicate_of) +
+                    ": a redelivery, answered (or passed on) once already");
+    return none("no technical answer: a redelivery of message #" + std::to_string(facts.duplicate_of),
+                std::move(trail));
+  }
   const bool invalid = !facts.valid || facts.duplicate_of != 0;
   if (!invalid && facts.routing_rule == "ROUTE-PASS-THROUGH") {
     trail.push_back("valid at levels 1-3 as far as the gateway checks; business retours are the back office's");

@@ -10,7 +10,9 @@
 //   ANSWER-RETOUR-9056    level 3, TR056: the Identificatie is not unique for this sender and
 //                         message type; the retour echoes the whole message, 9056 on the Header
 //                         and 0200 on every other class (they were checked at levels 1 and 2)
-//   ANSWER-NONE           nothing to answer, and the trail says why: the message is valid (a
+//   ANSWER-NONE           nothing to answer, and the trail says why: a redelivery of a message
+//                         already journaled (same content: it was answered, or passed on, once),
+//                         the message is valid (a
 //                         business retour is the back office's), a retour (no retour on a
 //                         retour), a WMO323 (answered by the back office's WMO325), the envelope
 //                         itself was refused, a Fo01, or it arrived without an envelope (nothing
@@ -35,6 +37,7 @@ struct AnswerFacts {
   std::vector<std::string> codes;  // the findings' codes
   std::string first_finding;       // "3:14 XSD /Bericht/Client/Bsn: ..." for the Fo01 text
   std::uint64_t duplicate_of = 0;
+  bool duplicate_same_content = false;  // a redelivery of the original, not a reused Identificatie
   std::string routing_rule;        // the routing decision's rule id
 };
 

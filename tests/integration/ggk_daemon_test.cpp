@@ -228,6 +228,15 @@ TEST_CASE("ggk: envelopes in, payloads to the back office, Du01 / Fo01 / technic
   CHECK_THAT(explain.out, Catch::Contains("ANSWER-RETOUR-0001"));
   CHECK_THAT(explain.out, Catch::Contains(std::string("envelope   Di01 ") + kRefBadBsn + " from 42420001 to 0599"));
 
+  // 5b. The same Di01 delivered again (another file name, same bytes): a redelivery, not a reused
+  //     Identificatie: no second answer.
+  iwmo::test::dropFile(gw.fromGgk(), "di01-dup-again.xml",
+                       iwmo::test::wrapDi01(reused, "WMO305", kAanbieder, "0599", kRefDuplicate));
+  REQUIRE(waitFor([&] {
+    return iwmo::test::readFile(gw.dir.path() / "log/routing.log").find("redelivery of message") != std::string::npos;
+  }, std::chrono::seconds(20)));
+  CHECK(filesIn(gw.toGgk()).size() == 4);
+
   // 6. A Fo01 from the chain about the Du01 of step 2: matched, listed for operators, closable.
   const std::string our_du01 = [&] {
     for (const auto& [cross, document] : uploads) {
@@ -307,6 +316,28 @@ TEST_CASE("ggk: envelopes in, payloads to the back office, Du01 / Fo01 / technic
   auto check = iwmo::test::runCommand(iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " config check " +
                                       iwmo::test::shellQuote(gw.config.string()));
   CHECK(check.exit_code == 0);
-  CHECK_THAT(check.out, Catch::Contains("StUF-GGk      envelopes as 0599 (iwmo-gateway 0001/0000), functieVersie 0003/0002"));
+  CHECK_THAT(check.out, Catch::Contains("StUF-GGk      envelopes as each message's own_gemeente (iwmo-gateway 0001/0000), functieVersie 0003/0002"));
   CHECK(gw.daemon.terminate() == 0);
+}
+
+TEST_CASE("ggk: a gateway for two municipalities answers as the one the envelope was for",
+          "[integration][ggk]") {
+  iwmo::test::TempDir dir;
+  const int port = iwmo::test::freeLocalPort();
+  const fs::path config = iwmo::test::writeDaemonConfig(dir.path(), port, "", "[\"0599\", \"0363\"]");
+  iwmo::test::DaemonProcess daemon(config, dir.path() / "daemon.log");
+  daemon.start();
+  REQUIRE(waitFor([&] { return iwmo::test::httpGet(port, "/healthz").first == 200; }, std::chrono::seconds(20)));
+  iwmo::test::MessageHeader header = header305("AB0000000701");
+  header.gemeente = "0363";
+  header.bsn = "123456789";  // fails the elfproef: the retour with 0001
+  iwmo::test::dropFile(dir.path() / "ggk/download", "di01.xml",
+                       iwmo::test::wrapDi01(start305(header), "WMO305", kAanbieder, "0363", kRefBadBsn));
+  REQUIRE(waitFor([&] { return filesIn(dir.path() / "ggk/upload").size() == 1; }, std::chrono::seconds(20)));
+  const auto du01 = iwmo::test::readGgkDocument(iwmo::test::readFile(filesIn(dir.path() / "ggk/upload")[0]));
+  CHECK(du01.functie == "WMO306");
+  CHECK(du01.zender == "0363");  // not the first own_gemeente
+  CHECK(du01.ontvanger == kAanbieder);
+  CHECK(du01.cross_refnummer == kRefBadBsn);
+  CHECK(daemon.terminate() == 0);
 }

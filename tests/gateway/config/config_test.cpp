@@ -148,11 +148,11 @@ TEST_CASE("config: [eigen_bijdrage] defaults and mistakes, each with its line an
 
 TEST_CASE("config: [ggk] defaults, the HTTPS tables, and every mistake with its line", "[config][ggk]") {
   const std::string base = "[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s/iwmo-3.2\"\n";
-  SECTION("defaults: envelopes on, zender = the first own_gemeente, no HTTPS") {
+  SECTION("defaults: envelopes on, zender = each message's municipality, no HTTPS") {
     auto config = parseConfig(base, "t.toml", "/etc/gw");
     REQUIRE(config);
     CHECK(config->ggk_envelope.envelopes);
-    CHECK(config->ggk_envelope.organisatie == "0363");
+    CHECK(config->ggk_envelope.organisatie.empty());
     CHECK(config->ggk_envelope.applicatie == "iwmo-gateway");
     CHECK(config->ggk_schema_dir == "/etc/gw/s/stuf-ggk");
     CHECK_FALSE(config->ggk_envelope.https_out.enabled);
@@ -192,5 +192,7 @@ TEST_CASE("config: [ggk] defaults, the HTTPS tables, and every mistake with its 
                Catch::Contains("ggk.https_out.ca_bundle: missing"));
     CHECK_THAT(refused("[ggk.https_in]\nlisten=\"8443\"\ncertificate=\"a\"\nprivate_key=\"b\"\nca_bundle=\"c\"\n"),
                Catch::Contains("ggk.https_in.listen: must be HOST:PORT"));
+    CHECK_THAT(refused("[ggk.https_in]\nlisten=\"127.0.0.1:99999999999\"\ncertificate=\"a\"\nprivate_key=\"b\"\nca_bundle=\"c\"\n"),
+               Catch::Contains("port from 1 to 65535"));
   }
 }

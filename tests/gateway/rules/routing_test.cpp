@@ -86,3 +86,69 @@ TEST_CASE("REJECT-NOT-OWN-GEMEENTE: a municipality this gateway does not serve",
   facts.gemeente = "0606";
   CHECK(decideRoute(facts, kParams).routed);
 }
+
+TEST_CASE("routing of StUF-GGk documents: the envelope's ontvanger, refused envelopes, Fo01, unknown heen",
+          "[rules][ggk]") {
+  SECTION("a Di01 addressed to a municipality we do not serve is refused, whatever the header says") {
+    auto facts = validStart();
+    facts.envelope_kind = "Di01";
+    facts.envelope_ontvanger = "0363";
+    const auto decision = decideRoute(facts, kParams);
+    CHECK_FALSE(decision.routed);
+    CHECK(decision.rule_id == "REJECT-NOT-OWN-GEMEENTE");
+    CHECK_THAT(decision.summary, Catch::Contains("envelope ontvanger"));
+  }
+  SECTION("a refused envelope is never forwarded, and gets no Fo01") {
+    auto facts = validStart();
+    facts.envelope_kind = "refused";
+    facts.valid = false;
+    facts.level = 1;
+    facts.codes = {"PAYLOAD-BASE64"};
+    const auto decision = decideRoute(facts, kParams);
+    CHECK(decision.rule_id == "REJECT-ENVELOPE");
+    CHECK(decision.to_peer == "rejected");
+    CHECK_THAT(decision.summary, Catch::Contains("PAYLOAD-BASE64"));
+  }
+  SECTION("a Fo01 is consumed (matched by the GGk handler)") {
+    RoutingFacts facts;
+    facts.from_peer = "ggk";
+    facts.message_type = "Fo01";
+    facts.valid = true;
+    facts.envelope_kind = "Fo01";
+    facts.envelope_zender = "IB";
+    const auto decision = decideRoute(facts, kParams);
+    CHECK(decision.routed);
+    CHECK(decision.rule_id == "ROUTE-GGK-FO01");
+    CHECK(decision.to_peer.empty());
+  }
+  SECTION("a Du01 whose crossRefnummer names nothing we sent") {
+    auto facts = validStart();
+    facts.message_type = "WMO302";
+    facts.is_retour = true;
+    facts.envelope_kind = "Du01";
+    facts.envelope_ontvanger = "0599";
+    facts.heen_checked = true;
+    facts.heen_known = false;
+    const auto decision = decideRoute(facts, kParams);
+    CHECK(decision.rule_id == "REJECT-UNKNOWN-HEEN");
+    CHECK_THAT(decision.summary, Catch::Contains("never sent"));
+    facts.heen_known = true;
+    CHECK(decideRoute(facts, kParams).rule_id == "ROUTE-PASS-THROUGH");
+    facts.heen_checked = false;  // the lookup failed: not refused on a guess
+    CHECK(decideRoute(facts, kParams).rule_id == "ROUTE-PASS-THROUGH");
+  }
+  SECTION("a back-office retour whose heen message the gateway never received") {
+    RoutingFacts facts;
+    facts.from_peer = "backoffice";
+    facts.message_type = "WMO306";
+    facts.valid = true;
+    facts.is_retour = true;
+    facts.sent_by = "gemeente";
+    facts.gemeente = "0599";
+    facts.aanbieder = "65656055";
+    facts.heen_checked = true;
+    const auto decision = decideRoute(facts, kParams);
+    CHECK(decision.rule_id == "REJECT-UNKNOWN-HEEN");
+    CHECK_THAT(decision.summary, Catch::Contains("never received"));
+  }
+}
