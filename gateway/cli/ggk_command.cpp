@@ -61,7 +61,10 @@ int wrapFile(const config::Config& config, const GgkOptions& options) {
   if (!writer) return fail(writer.status().message());
   const proto::Routing& routing = envelope.summary().routing();
   adapters::stuf::WrapRequest request;
-  request.zender.organisatie = options.zender.empty() ? config.ggk_envelope.organisatie : options.zender;
+  // --zender, else [ggk] organisatie, else the municipality in the payload header.
+  request.zender.organisatie = !options.zender.empty()                  ? options.zender
+                               : !config.ggk_envelope.organisatie.empty() ? config.ggk_envelope.organisatie
+                                                                          : routing.gemeente();
   request.zender.applicatie = config.ggk_envelope.applicatie;
   request.ontvanger_organisatie = options.ontvanger.empty() ? routing.physical_receiver() : options.ontvanger;
   request.functie = envelope.summary().message_type();
@@ -72,8 +75,16 @@ int wrapFile(const config::Config& config, const GgkOptions& options) {
   request.tijdstip = SystemClock().now();
   request.utc_offset_minutes = adapters::stuf::amsterdamUtcOffsetMinutes(request.tijdstip);
   request.referentienummer = options.referentienummer;
+  const auto refuse = [](const std::string& message) {
+    std::cerr << "iwmo-gateway ggk wrap: " << message << "\n";
+    return 1;
+  };
+  if (routing.is_retour() && options.ontvanger.empty()) {
+    return refuse(request.functie + " is a retour: give --ontvanger with the zender/organisatie of the Di01 its heen "
+                "message came in (the payload header repeats the heen's parties, it does not say who gets the retour)");
+  }
   if (routing.is_retour() && options.cross_refnummer.empty()) {
-    return fail(request.functie + " is a retour: it travels in a Du01; give --cross-ref with the referentienummer "
+    return refuse(request.functie + " is a retour: it travels in a Du01; give --cross-ref with the referentienummer "
                 "of the Di01 its heen message came in");
   }
   auto written = routing.is_retour() ? (*writer)->wrapRetour(request, options.cross_refnummer, *bytes)

@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
   CLI::App* ggk_wrap = ggk_cmd->add_subcommand(
       "wrap", "Write a message in a StUF-GGk envelope (Di01; a retour: Du01) on stdout, e.g. for a portal upload.");
   ggk_wrap->add_option("file", ggk.file, "The iWmo / iEb message")->required()->check(CLI::ExistingFile);
-  ggk_wrap->add_option("--zender", ggk.zender, "zender/organisatie (default: [ggk] organisatie)");
+  ggk_wrap->add_option("--zender", ggk.zender, "zender/organisatie (default: [ggk] organisatie, else the payload's municipality)");
   ggk_wrap->add_option("--ontvanger", ggk.ontvanger, "ontvanger/organisatie (default: the payload's receiver)");
   ggk_wrap->add_option("--cross-ref", ggk.cross_refnummer, "A retour: the referentienummer of the Di01 it answers");
   ggk_wrap->add_option("--referentienummer", ggk.referentienummer, "A UUID v4 (default: a fresh one)");

@@ -55,6 +55,25 @@ std::vector<std::string> needsRestart(const config::Config& a, const config::Con
   if (a.bus.listen != b.bus.listen || a.bus.workers != b.bus.workers) keys.push_back("bus");
   if (a.log.file != b.log.file || a.log.feed != b.log.feed) keys.push_back("log");
   if (a.http_listen != b.http_listen) keys.push_back("http.listen");
+  if (a.ggk_schema_dir != b.ggk_schema_dir) keys.push_back("schemas.ggk");
+  // The transports are built at start; the [ggk] envelope identity is reloaded with the chain.
+  const auto tls = [](const config::TlsFiles& x, const config::TlsFiles& y) {
+    return x.certificate == y.certificate && x.private_key == y.private_key && x.ca_bundle == y.ca_bundle &&
+           x.expected_subject == y.expected_subject;
+  };
+  const auto& out_a = a.ggk_envelope.https_out;
+  const auto& out_b = b.ggk_envelope.https_out;
+  if (out_a.enabled != out_b.enabled || out_a.url != out_b.url || !tls(out_a.tls, out_b.tls) ||
+      out_a.connect_timeout_ms != out_b.connect_timeout_ms || out_a.io_timeout_ms != out_b.io_timeout_ms) {
+    keys.push_back("ggk.https_out");
+  }
+  const auto& in_a = a.ggk_envelope.https_in;
+  const auto& in_b = b.ggk_envelope.https_in;
+  if (in_a.enabled != in_b.enabled || in_a.listen != in_b.listen || in_a.path != in_b.path ||
+      !tls(in_a.tls, in_b.tls) || in_a.workers != in_b.workers || in_a.io_timeout_ms != in_b.io_timeout_ms ||
+      in_a.ack_timeout_ms != in_b.ack_timeout_ms) {
+    keys.push_back("ggk.https_in");
+  }
   return keys;
 }
 

@@ -513,7 +513,8 @@ Status SqliteJournal::Writer::prepare() {
        {&eb_attention_,
         "INSERT INTO eb_attention (message_id, at, kind, bsn, rule, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
        {&ggk_sent_,
-        "INSERT OR IGNORE INTO ggk_sent (referentienummer, message_id, outbox_id, kind, functie, ontvanger, "
+        // Plain INSERT: a referentienummer used twice must fail loudly, never hide (CC08).
+        "INSERT INTO ggk_sent (referentienummer, message_id, outbox_id, kind, functie, ontvanger, "
         "cross_refnummer, identificatie, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
        {&ggk_error_,
         "INSERT OR IGNORE INTO ggk_errors (message_id, at, cross_refnummer, code, plek, omschrijving, details, "

@@ -341,3 +341,53 @@ TEST_CASE("ggk: a gateway for two municipalities answers as the one the envelope
   CHECK(du01.cross_refnummer == kRefBadBsn);
   CHECK(daemon.terminate() == 0);
 }
+
+TEST_CASE("ggk wrap / unwrap: a message in a Di01 and back; refusals say why", "[integration][ggk][cli]") {
+  iwmo::test::TempDir dir;
+  const fs::path config = iwmo::test::writeDaemonConfig(dir.path(), iwmo::test::freeLocalPort());
+  const auto gateway = [&](const std::string& args) {
+    return iwmo::test::runCommand(iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " +
+                                  iwmo::test::shellQuote(config.string()) + " " + args);
+  };
+  const std::string wmo305 = start305(header305("AB0000000801"));
+  iwmo::test::writeFile(dir.path() / "305.xml", wmo305);
+  auto wrapped = gateway("ggk wrap " + (dir.path() / "305.xml").string() + " --zender 42420001 --ontvanger 0599 "
+                         "--referentienummer " + kRef305);
+  INFO(wrapped.err);
+  REQUIRE(wrapped.exit_code == 0);
+  const auto read = iwmo::test::readGgkDocument(wrapped.out);
+  CHECK(read.kind == "Di01");
+  CHECK(read.referentienummer == kRef305);
+  CHECK(read.zender == "42420001");
+  CHECK(read.payload == wmo305);
+  checkOfficialStuf(wrapped.out);
+  iwmo::test::writeFile(dir.path() / "di01.xml", wrapped.out);
+  auto unwrapped = gateway("ggk unwrap " + (dir.path() / "di01.xml").string());
+  CHECK(unwrapped.exit_code == 0);
+  CHECK(unwrapped.out == wmo305);
+  CHECK_THAT(unwrapped.err, Catch::Contains(std::string("Di01 ") + kRef305 + " (WMO305 from 42420001 to 0599)"));
+
+  // A broken envelope: the element and the rule.
+  iwmo::test::writeFile(dir.path() / "broken.xml",
+                        iwmo::test::replaceFirst(wrapped.out, "<GGK:xmlBestand>", "<GGK:xmlBestand>!!"));
+  auto broken = gateway("ggk unwrap " + (dir.path() / "broken.xml").string());
+  CHECK(broken.exit_code == 1);
+  CHECK_THAT(broken.err, Catch::Contains("xmlBestand"));
+  // A schema-invalid message is not wrapped unless asked.
+  iwmo::test::writeFile(dir.path() / "bad.xml", iwmo::test::replaceFirst(wmo305, "2026-11-16", "16-11-2026"));
+  auto bad = gateway("ggk wrap " + (dir.path() / "bad.xml").string());
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Catch::Contains("--allow-invalid"));
+  CHECK(gateway("ggk wrap --allow-invalid " + (dir.path() / "bad.xml").string()).exit_code == 0);
+  // A retour needs its addressee and the Di01 it answers.
+  iwmo::adapters::iwmo::TechnicalRetourRequest approve;
+  approve.identificatie_retour = "BO0000000801";
+  approve.dagtekening_retour = *iwmo::Date::parse("2026-11-21");
+  iwmo::test::writeFile(dir.path() / "306.xml", *iwmo::adapters::iwmo::writeTechnicalRetour(wmo305, approve));
+  auto retour = gateway("ggk wrap " + (dir.path() / "306.xml").string());
+  CHECK(retour.exit_code == 1);
+  CHECK_THAT(retour.err, Catch::Contains("--ontvanger"));
+  auto du01 = gateway("ggk wrap " + (dir.path() / "306.xml").string() + " --ontvanger 42420001 --cross-ref " + kRef305);
+  CHECK(du01.exit_code == 0);
+  CHECK(iwmo::test::readGgkDocument(du01.out).cross_refnummer == kRef305);
+}
