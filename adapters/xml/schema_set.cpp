@@ -9,10 +9,22 @@
 #include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
 #include <xercesc/util/OutOfMemoryException.hpp>
 #include <xercesc/util/XMLUni.hpp>
+#include <xercesc/util/regx/RangeToken.hpp>
+#include <xercesc/util/regx/RegularExpression.hpp>
+#include <xercesc/util/regx/Token.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
+#include <xercesc/validators/datatype/DatatypeValidatorFactory.hpp>
+#include <xercesc/validators/datatype/ListDatatypeValidator.hpp>
+#include <xercesc/validators/datatype/UnionDatatypeValidator.hpp>
+#include <xercesc/validators/schema/ComplexTypeInfo.hpp>
+#include <xercesc/validators/schema/SchemaAttDef.hpp>
+#include <xercesc/validators/schema/SchemaElementDecl.hpp>
+#include <xercesc/validators/schema/SchemaGrammar.hpp>
 
 #include <algorithm>
+#include <mutex>
 #include <optional>
+#include <unordered_set>
 
 #include "adapters/xml/local_resolver.h"
 #include "adapters/xml/xml_text.h"
@@ -58,6 +70,123 @@ class RootPeek : public xercesc::DefaultHandler {
   std::optional<std::string> target_namespace;
   std::string error_text;
 };
+
+// Xerces builds some parts of a compiled schema lazily, on first use: the character map of each
+// RangeToken of a pattern facet (RangeToken::createMap, at its first match) and a complex type's
+// formatted content model (in its first content error). Two validators sharing the pool can get
+// there at once: seen here as a valid UUID refused by its pattern facet, and as an abort on
+// `Assertion !fMap failed` in RangeToken::doCreateMap. So every such part is built here, in one
+// thread, before the pool is shared. The token tree of a RegularExpression is protected; a
+// member pointer named through a derived class reaches it without changing the object.
+struct RegexInternals : xercesc::RegularExpression {
+  static const xercesc::Token* tree(const xercesc::RegularExpression& regex) {
+    return regex.*(&RegexInternals::fTokenTree);
+  }
+  static xercesc::RangeToken* firstChar(const xercesc::RegularExpression& regex) {
+    return regex.*(&RegexInternals::fFirstChar);
+  }
+  static xercesc::RangeToken* wordRange() { return RegexInternals::fWordRange; }
+};
+
+struct DatatypeInternals : xercesc::DatatypeValidator {
+  static xercesc::RegularExpression* regex(const xercesc::DatatypeValidator& dv) {
+    return (dv.*(&DatatypeInternals::getRegex))();
+  }
+};
+
+class SharingPreparer {
+ public:
+  void grammar(xercesc::SchemaGrammar& grammar) {
+    if (xercesc::DatatypeValidatorFactory* factory = grammar.getDatatypeRegistry()) {
+      registry(factory->getUserDefinedRegistry());
+    }
+    if (xercesc::RefHashTableOf<xercesc::ComplexTypeInfo>* types = grammar.getComplexTypeRegistry()) {
+      xercesc::RefHashTableOfEnumerator<xercesc::ComplexTypeInfo> each(types, false);
+      while (each.hasMoreElements()) complexType(&each.nextElement());
+    }
+    xercesc::RefHash3KeysIdPoolEnumerator<xercesc::SchemaElementDecl> elements = grammar.getElemEnumerator();
+    while (elements.hasMoreElements()) {
+      xercesc::SchemaElementDecl& element = elements.nextElement();
+      validator(element.getDatatypeValidator());
+      complexType(element.getComplexTypeInfo());
+    }
+  }
+
+  void registry(xercesc::DVHashTable* table) {
+    if (table == nullptr) return;
+    xercesc::RefHashTableOfEnumerator<xercesc::DatatypeValidator> each(table, false);
+    while (each.hasMoreElements()) validator(&each.nextElement());
+  }
+
+ private:
+  void validator(xercesc::DatatypeValidator* dv) {
+    for (; dv != nullptr && seen_validators_.insert(dv).second; dv = dv->getBaseValidator()) {
+      if (xercesc::RegularExpression* regex = DatatypeInternals::regex(*dv)) expression(*regex);
+      if (dv->getType() == xercesc::DatatypeValidator::List) {
+        validator(static_cast<xercesc::ListDatatypeValidator*>(dv)->getItemTypeDTV());
+      } else if (dv->getType() == xercesc::DatatypeValidator::Union) {
+        if (auto* members = static_cast<xercesc::UnionDatatypeValidator*>(dv)->getMemberTypeValidators()) {
+          for (XMLSize_t i = 0; i < members->size(); ++i) validator(members->elementAt(i));
+        }
+      }
+    }
+  }
+
+  void complexType(xercesc::ComplexTypeInfo* type) {
+    if (type == nullptr || !seen_types_.insert(type).second) return;
+    (void)type->getFormattedContentModel();
+    validator(type->getDatatypeValidator());
+    if (type->hasAttDefs()) {
+      xercesc::XMLAttDefList& attributes = type->getAttDefList();
+      for (XMLSize_t i = 0; i < attributes.getAttDefCount(); ++i) {
+        validator(static_cast<xercesc::SchemaAttDef&>(attributes.getAttDef(i)).getDatatypeValidator());
+      }
+    }
+    for (XMLSize_t i = 0; i < type->elementCount(); ++i) {
+      xercesc::SchemaElementDecl* element = type->elementAt(i);
+      validator(element->getDatatypeValidator());
+      complexType(element->getComplexTypeInfo());
+    }
+  }
+
+  void expression(const xercesc::RegularExpression& regex) {
+    token(RegexInternals::tree(regex));
+    range(RegexInternals::firstChar(regex));
+    range(RegexInternals::wordRange());
+  }
+
+  void token(const xercesc::Token* tok) {
+    if (tok == nullptr || !seen_tokens_.insert(tok).second) return;
+    if (tok->getTokenType() == xercesc::Token::T_RANGE || tok->getTokenType() == xercesc::Token::T_NRANGE) {
+      range(const_cast<xercesc::RangeToken*>(static_cast<const xercesc::RangeToken*>(tok)));
+    }
+    for (XMLSize_t i = 0; i < tok->size(); ++i) token(tok->getChild(i));
+  }
+
+  static void range(xercesc::RangeToken* tok) {
+    if (tok != nullptr) tok->createMap();
+  }
+
+  std::unordered_set<const void*> seen_validators_;
+  std::unordered_set<const void*> seen_types_;
+  std::unordered_set<const void*> seen_tokens_;
+};
+
+// Serialises the preparation (it also touches the built-in types every pool shares).
+std::mutex g_prepare_mutex;
+
+void prepareForSharing(xercesc::XMLGrammarPool& pool) {
+  std::lock_guard lock(g_prepare_mutex);
+  SharingPreparer preparer;
+  preparer.registry(xercesc::DatatypeValidatorFactory::getBuiltInRegistry());
+  xercesc::RefHashTableOfEnumerator<xercesc::Grammar> grammars = pool.getGrammarEnumerator();
+  while (grammars.hasMoreElements()) {
+    xercesc::Grammar& grammar = grammars.nextElement();
+    if (grammar.getGrammarType() == xercesc::Grammar::SchemaGrammarType) {
+      preparer.grammar(static_cast<xercesc::SchemaGrammar&>(grammar));
+    }
+  }
+}
 
 void setSecureFeatures(xercesc::SAX2XMLReaderImpl& reader) {
   reader.setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
@@ -187,6 +316,7 @@ Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(
     return Status::failedPrecondition("schema set " + directory +
                                       " does not compile:" + joined);
   }
+  prepareForSharing(*set->pool_);
   set->pool_->lockPool();
   return std::shared_ptr<const SchemaSet>(std::move(set));
 }

@@ -4,6 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 #include "adapters/xml/validating_parser.h"
 #include "support/test_support.h"
 
@@ -130,4 +135,67 @@ TEST_CASE("drop-in: the iJw 3.2 set validates its examples; JW315 and JW318 stay
       CHECK(outcome.ok());
     }
   }
+}
+
+// Xerces builds a pattern facet's character maps at its first match; validators sharing a pool
+// used to race there (a valid UUID refused by its pattern, or an abort in RangeToken::doCreateMap).
+// SchemaSet::load builds them before the pool is shared. Each round loads a fresh set (fresh
+// maps) and lets threads validate the same document at the same moment; every verdict must agree.
+TEST_CASE("validators sharing a freshly loaded schema set agree when they first validate at once",
+          "[xml][schemas]") {
+  iwmo::test::TempDir dir;
+  constexpr int kPatterns = 40;
+  std::string schema = R"(<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:test:p"
+           xmlns:p="urn:test:p" elementFormDefault="qualified">
+  <xs:element name="Root"><xs:complexType><xs:sequence>
+)";
+  std::string document = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Root xmlns=\"urn:test:p\">";
+  for (int i = 0; i < kPatterns; ++i) {
+    const std::string n = std::to_string(i);
+    schema += "    <xs:element name=\"U" + n + "\"><xs:simpleType><xs:restriction base=\"xs:string\">"
+              "<xs:pattern value=\"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|[Q-Z]{" + n +
+              "}\"/></xs:restriction></xs:simpleType></xs:element>\n";
+    document += "<U" + n + ">6f1c2a3b-0d4e-4f5a-9b6c-7d8e9f0a1b2c</U" + n + ">";
+  }
+  schema += "  </xs:sequence></xs:complexType></xs:element>\n</xs:schema>\n";
+  document += "</Root>\n";
+  iwmo::test::writeFile(dir.path() / "patterns.xsd", schema);
+
+  constexpr int kThreads = 8;
+  constexpr int kRounds = 60;
+  int refused = 0;
+  std::mutex first_problem_mutex;
+  std::string first_problem;
+  for (int round = 0; round < kRounds; ++round) {
+    auto loaded = SchemaSet::load(dir.path());
+    REQUIRE(loaded);
+    std::vector<std::unique_ptr<ValidatingParser>> parsers;
+    for (int t = 0; t < kThreads; ++t) {
+      auto parser = ValidatingParser::create(*loaded);
+      REQUIRE(parser);
+      parsers.push_back(std::move(*parser));
+    }
+    std::atomic<int> ready{0};
+    std::atomic<int> round_refused{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        ready.fetch_add(1);
+        while (ready.load() < kThreads) {
+        }
+        ParseOutcome outcome;
+        parsers[static_cast<std::size_t>(t)]->parse(document, outcome);
+        if (!outcome.ok()) {
+          round_refused.fetch_add(1);
+          std::lock_guard lock(first_problem_mutex);
+          if (first_problem.empty()) first_problem = outcome.problems.front().message;
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    refused += round_refused.load();
+  }
+  INFO(first_problem);
+  CHECK(refused == 0);
 }
