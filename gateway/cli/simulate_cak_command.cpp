@@ -13,10 +13,14 @@
 #include "adapters/ieb/eb001.h"
 #include "adapters/ieb/ieb_writer.h"
 #include "adapters/iwmo/iwmo_adapter.h"
+#include "adapters/stuf/envelope_reader.h"
+#include "adapters/stuf/envelope_writer.h"
+#include "adapters/stuf/tijdstip.h"
 #include "adapters/transport/directory_sink.h"
 #include "gateway/base/sha256.h"
 #include "gateway/cli/wiring.h"
 #include "gateway/journal/sqlite_handle.h"
+#include "gateway/pipeline/ggk_intake.h"
 
 namespace iwmo::cli {
 namespace fs = std::filesystem;
@@ -280,6 +284,10 @@ struct Simulator {
   SimulateCakOptions options;
   Date today;
   std::unique_ptr<adapters::iwmo::IwmoAdapter> adapter;
+  // A WMO405/407 in a Di01 envelope is answered in a Du01 (crossRefnummer = the Di01's
+  // referentienummer, ontvanger = its zender); a bare one bare, as it came.
+  std::unique_ptr<adapters::stuf::EnvelopeReader> envelope_reader;
+  std::unique_ptr<adapters::stuf::EnvelopeWriter> envelope_writer;
   std::unique_ptr<CakState> state;
   rules::GemeenteTable gemeenten;
   transport::DirectorySink out;
@@ -301,19 +309,64 @@ struct Simulator {
     return out.sync();
   }
 
+  // The CAK as StUF zender of its Du01 and Fo01 answers.
+  static adapters::stuf::StufSystem cakSystem() {
+    adapters::stuf::StufSystem system;
+    system.organisatie = "CAK";
+    system.applicatie = "simulate-cak";
+    return system;
+  }
+
+  // A Fo01 StUF055 about `heen` (its payload is not schema-valid), as the CAK, which checks the
+  // payload (ggk-transport.md), would send through the GGk.
+  Status answerFo01(const adapters::stuf::GgkEnvelope& heen, const std::string& detail, const std::string& stem,
+                    nlohmann::ordered_json& line) {
+    const Timestamp now = SystemClock().now();
+    adapters::stuf::Fo01Request request = adapters::stuf::fo01Answering(
+        heen, cakSystem(), adapters::stuf::Fo01Code::StUF055, detail, now, adapters::stuf::amsterdamUtcOffsetMinutes(now));
+    auto written = envelope_writer->fo01(request);
+    if (!written) return Status::internal("the Fo01 about " + stem + " could not be written: " + written.status().message());
+    const std::string fo01_name = stem + "-Fo01.xml";
+    IWMO_RETURN_IF_ERROR(deliver(fo01_name, written->bytes));
+    line["fo01"] = fo01_name;
+    return Status::ok();
+  }
+
   Status processFile(const fs::path& file) {
-    const std::string payload = readAll(file);
+    const std::string document = readAll(file);
     const std::string name = file.filename().string();
-    proto::Envelope envelope;
-    adapter->validate(payload, file.string(), envelope);
-    const proto::MessageSummary& summary = envelope.summary();
-    const std::string& type = summary.message_type();
+    const std::string stem = name.substr(0, name.size() - 4);
     nlohmann::ordered_json line;
     line["file"] = name;
+    // The GGk side: a Di01 envelope around the payload.
+    std::optional<adapters::stuf::GgkEnvelope> heen_envelope;
+    std::string envelope_problem;
+    if (pipeline::isGgkDocument(document)) {
+      auto unwrapped = envelope_reader->unwrap(document);
+      if (!unwrapped) {
+        envelope_problem = unwrapped.status().message();
+      } else if (unwrapped->kind != adapters::stuf::BerichtKind::Di01) {
+        envelope_problem = "a Du01 is not for the CAK: the gateway sends WMO405 / WMO407 as Di01";
+      } else {
+        heen_envelope = std::move(*unwrapped);
+      }
+      line["envelope"] = heen_envelope ? "Di01" : "refused";
+    }
+    const std::string payload = heen_envelope ? heen_envelope->payload : document;
+    proto::Envelope envelope;
+    if (envelope_problem.empty()) adapter->validate(payload, file.string(), envelope);
+    const proto::MessageSummary& summary = envelope.summary();
+    const std::string& type = summary.message_type();
     line["message_type"] = type;
-    if ((!envelope.verdict().valid() && envelope.verdict().level() <= 1) || (type != "WMO405" && type != "WMO407")) {
+    if (heen_envelope && envelope.verdict().valid() && heen_envelope->functie != type) {
+      envelope_problem = "the envelope's functie " + heen_envelope->functie + " does not name its payload, a " + type;
+    }
+    const bool level_one = !envelope.verdict().valid() && envelope.verdict().level() <= 1;
+    if (!envelope_problem.empty() || level_one || (type != "WMO405" && type != "WMO407")) {
       std::string report = "iwmo-gateway simulate-cak: " + file.string() + " refused (level 1, no retour)\n";
-      if (type != "WMO405" && type != "WMO407" && envelope.verdict().valid()) {
+      if (!envelope_problem.empty()) {
+        report += "  StUF-GGk envelope: " + envelope_problem + "\n";
+      } else if (type != "WMO405" && type != "WMO407" && envelope.verdict().valid()) {
         report += "  " + (type.empty() ? std::string("unknown type") : type) + " is not a message for the CAK (WMO405 / WMO407)\n";
       }
       for (const auto& f : envelope.verdict().findings()) {
@@ -323,6 +376,11 @@ struct Simulator {
       std::string where;
       IWMO_RETURN_IF_ERROR(errors.deliver(name + ".error.txt", report, where));
       IWMO_RETURN_IF_ERROR(errors.sync());
+      if (heen_envelope && envelope_problem.empty() && level_one) {
+        const proto::Finding* first = envelope.verdict().findings().empty() ? nullptr : &envelope.verdict().findings(0);
+        IWMO_RETURN_IF_ERROR(answerFo01(*heen_envelope, first ? first->code() + " " + first->path() + ": " + first->message() : "",
+                                        stem, line));
+      }
       IWMO_RETURN_IF_ERROR(moveTo(file, options.processed));
       ++refused;
       line["outcome"] = "refused";
@@ -332,7 +390,9 @@ struct Simulator {
     }
     const std::string& afzender = summary.header().afzender();
     const std::string& identificatie = summary.header().identificatie();
-    const std::string sha = sha256Hex(payload);
+    // Of the whole file: a new envelope around the same payload is a new delivery (9056), the
+    // same file again is answered again as before.
+    const std::string sha = sha256Hex(document);
     std::string earlier_sha;
     auto earlier = state->answered(afzender, type, identificatie, &earlier_sha);
     if (!earlier) return earlier.status();
@@ -387,16 +447,36 @@ struct Simulator {
       return seq.status();
     }
     const std::string retour_type(adapters::ieb::retourTypeOf(type));
-    const std::string retour = adapters::ieb::writeRetour(summary, "CAK" + std::to_string(*seq), today, header_codes, clients);
-    const std::string stem = name.substr(0, name.size() - 4);
+    const std::string retour_payload = adapters::ieb::writeRetour(summary, "CAK" + std::to_string(*seq), today, header_codes, clients);
     const std::string retour_name = stem + "-" + retour_type + ".xml";
     // Our own output must pass our schemas, like everything the gateway writes.
     proto::Envelope check;
-    adapter->validate(retour, retour_name, check);
+    adapter->validate(retour_payload, retour_name, check);
     if (!check.verdict().valid()) {
       state->rollback();
       return Status::internal("the retour for " + name + " does not validate: " +
                               (check.verdict().findings().empty() ? std::string("?") : check.verdict().findings(0).message()));
+    }
+    std::string retour = retour_payload;
+    if (heen_envelope) {
+      adapters::stuf::WrapRequest wrap;
+      wrap.zender = cakSystem();
+      wrap.ontvanger_organisatie = heen_envelope->zender.organisatie;
+      wrap.functie = retour_type;
+      wrap.applicatie_versie = config.ggk_envelope.applicatie_versie;
+      wrap.applicatie_subversie = config.ggk_envelope.applicatie_subversie;
+      wrap.functie_versie = heen_envelope->functie_versie;
+      wrap.functie_subversie = heen_envelope->functie_subversie;
+      wrap.tijdstip = SystemClock().now();
+      wrap.utc_offset_minutes = adapters::stuf::amsterdamUtcOffsetMinutes(wrap.tijdstip);
+      auto written = envelope_writer->wrapRetour(wrap, heen_envelope->referentienummer, retour_payload);
+      if (!written) {
+        state->rollback();
+        return Status::internal("the Du01 envelope of the retour for " + name + " could not be written: " +
+                                written.status().message());
+      }
+      retour = std::move(written->bytes);
+      line["cross_refnummer"] = heen_envelope->referentienummer;
     }
     if (Status s = deliver(retour_name, retour); !s.isOk()) {
       state->rollback();
@@ -478,8 +558,26 @@ int runSimulateCak(const config::Config& config, const SimulateCakOptions& given
   if (!state) return fail(state.status().message());
   auto gemeenten = loadGemeenteTable(config);
   if (!gemeenten) return fail(gemeenten.status().message());
-  Simulator simulator{config, options, *today, std::move(*adapter), std::move(*state), std::move(*gemeenten),
-                      transport::DirectorySink(options.out), transport::DirectorySink(options.processed)};
+  auto ggk_schemas = adapters::xml::SchemaSet::load(config.ggk_schema_dir);
+  if (!ggk_schemas) return fail(ggk_schemas.status().message());
+  adapters::stuf::ReaderLimits reader_limits;
+  reader_limits.max_envelope_bytes = config.max_message_bytes;
+  auto envelope_reader = adapters::stuf::EnvelopeReader::create(*ggk_schemas, reader_limits);
+  if (!envelope_reader) return fail(envelope_reader.status().message());
+  adapters::stuf::WriterLimits writer_limits;
+  writer_limits.max_envelope_bytes = config.max_message_bytes;
+  auto envelope_writer = adapters::stuf::EnvelopeWriter::create(*ggk_schemas, writer_limits);
+  if (!envelope_writer) return fail(envelope_writer.status().message());
+  Simulator simulator{config,
+                      options,
+                      *today,
+                      std::move(*adapter),
+                      std::move(*envelope_reader),
+                      std::move(*envelope_writer),
+                      std::move(*state),
+                      std::move(*gemeenten),
+                      transport::DirectorySink(options.out),
+                      transport::DirectorySink(options.processed)};
   if (!options.json) {
     std::cerr << "iwmo-gateway simulate-cak: answering WMO405/WMO407 from " << options.in.string() << " into "
               << options.out.string() << " (state " << options.state.string() << ", today " << today_text << ")\n";

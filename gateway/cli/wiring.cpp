@@ -142,7 +142,7 @@ namespace {
 void attachGgkLink(journal::SqliteReferenceStore& store, proto::WorkItem& item) {
   const proto::Envelope& envelope = item.envelope();
   proto::GgkLink& link = *item.mutable_ggk();
-  if (item.peer() == "ggk") {
+  if (item.peer() == "ggk" || item.peer() == "cak") {  // a Du01 or Fo01: what we sent it answers
     auto sent = store.ggkSent(envelope.ggk().cross_refnummer());
     if (!sent) {
       std::cerr << "iwmo-gateway: cannot look up crossRefnummer " << envelope.ggk().cross_refnummer()

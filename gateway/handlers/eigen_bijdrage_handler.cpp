@@ -284,6 +284,7 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
     outgoing.set_payload(std::move(*xml));
     outgoing.set_message_type(message.message_type);
     outgoing.set_receiver("CAK");
+    outgoing.set_identificatie(message.identificatie);
     std::string what;
     for (const proto::EbRecord& record : message.records) {
       proto::EbSentRecord& sent = *result.add_eb_sent();

@@ -10,6 +10,10 @@ namespace {
 
 bool isIwmo(const proto::Envelope& envelope) { return envelope.standard() == "iwmo"; }
 
+// The peers behind the GGk: the providers ("ggk") and the CAK ("cak", iEb), both spoken to in
+// StUF-GGk envelopes.
+bool behindGgk(const std::string& peer) { return peer == "ggk" || peer == "cak"; }
+
 // "<tijdstip>_<functie>_<referentienummer>.xml": one file per envelope, sorting by time.
 std::string envelopeFileName(const GgkWritten& written, const std::string& functie) {
   return written.tijdstip + "_" + functie + "_" + written.referentienummer + ".xml";
@@ -99,7 +103,7 @@ std::string heenKeyOfRetour(const proto::MessageSummary& retour, const std::stri
 
 bool GgkHandler::needsLink(const proto::WorkItem& item) const {
   const proto::Envelope& envelope = item.envelope();
-  if (item.peer() == "ggk") {
+  if (behindGgk(item.peer())) {
     return envelope.ggk().kind() == "Fo01" || envelope.ggk().kind() == "Du01";
   }
   return params_.envelopes && item.peer() == "backoffice" && isIwmo(envelope) &&
@@ -107,7 +111,7 @@ bool GgkHandler::needsLink(const proto::WorkItem& item) const {
 }
 
 void GgkHandler::handle(const proto::WorkItem& item, proto::HandlerResult& result) const {
-  if (item.peer() == "ggk") {
+  if (behindGgk(item.peer())) {
     if (item.envelope().ggk().kind() == "Fo01") {
       recordFo01(item, result);
     } else {
@@ -161,7 +165,7 @@ void GgkHandler::answer(const proto::WorkItem& item, proto::HandlerResult& resul
       return;
     }
     proto::Outgoing& out = *result.add_outgoing();
-    out.set_peer("ggk");
+    out.set_peer(item.peer());  // back the way it came: the provider's or the CAK's side
     out.set_file_name(envelopeFileName(*written, "Fo01"));
     out.set_payload(written->bytes);
     out.set_message_type("Fo01");
@@ -204,7 +208,7 @@ void GgkHandler::answer(const proto::WorkItem& item, proto::HandlerResult& resul
     return;
   }
   proto::Outgoing& out = *result.add_outgoing();
-  out.set_peer("ggk");
+  out.set_peer(item.peer());  // back the way it came: the provider's or the CAK's side
   out.set_file_name(envelopeFileName(*written, retour_type));
   out.set_payload(written->bytes);
   out.set_message_type(retour_type);
@@ -276,8 +280,9 @@ void GgkHandler::wrapOutgoing(const proto::WorkItem& item, proto::HandlerResult&
   int count = result.outgoing_size();
   for (int i = 0; i < count; ++i) {
     proto::Outgoing& out = *result.mutable_outgoing(i);
-    if (out.peer() != "ggk" || !out.ggk().referentienummer().empty()) continue;  // answers are wrapped already
-    const bool retour = envelope.summary().routing().is_retour() && item.peer() == "backoffice";
+    if (!behindGgk(out.peer()) || !out.ggk().referentienummer().empty()) continue;  // answers are wrapped already
+    // A back-office retour passed on; what the gateway writes itself (iEb to the CAK) is heen.
+    const bool retour = out.peer() == "ggk" && envelope.summary().routing().is_retour() && item.peer() == "backoffice";
     GgkWrapRequest wrap;
     wrap.retour = retour;
     wrap.functie = out.message_type();
@@ -335,7 +340,8 @@ void GgkHandler::wrapOutgoing(const proto::WorkItem& item, proto::HandlerResult&
     out.set_payload(written->bytes);
     out.set_receiver(wrap.ontvanger);
     *out.mutable_ggk() = sentRecord(*written, kind, wrap.functie, wrap.ontvanger, wrap.cross_refnummer,
-                                    envelope.summary().routing().own_identificatie());
+                                    !out.identificatie().empty() ? out.identificatie()
+                                                                 : envelope.summary().routing().own_identificatie());
   }
 }
 

@@ -69,7 +69,7 @@ void RoutingHandler::handle(const proto::WorkItem& item, proto::HandlerResult& r
   const proto::GgkLink& link = item.ggk();
   if (link.looked_up() && facts.is_retour) {
     facts.heen_checked = true;
-    facts.heen_known = item.peer() == "ggk"
+    facts.heen_known = item.peer() == "ggk" || item.peer() == "cak"
                            ? link.sent_found() && link.sent().kind() == "Di01" &&
                                  link.sent().functie() == summary.routing().pair_type()
                            : link.heen_found();

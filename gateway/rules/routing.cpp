@@ -114,7 +114,7 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
   }
 
   if (facts.is_retour && facts.heen_checked && !facts.heen_known) {
-    if (facts.from_peer == "ggk") {
+    if (facts.from_peer == "ggk" || facts.from_peer == "cak") {
       trail.push_back("envelope crossRefnummer names no Di01 the gateway sent");
       return reject("REJECT-UNKNOWN-HEEN",
                     type + " answers a heen message the gateway never sent (its Du01 "

@@ -27,7 +27,7 @@ TechnicalAnswer none(std::string summary, std::vector<std::string> trail) {
 TechnicalAnswer decideTechnicalAnswer(const AnswerFacts& facts) {
   const std::string type = facts.message_type.empty() ? "the message" : facts.message_type;
   std::vector<std::string> trail;
-  if (facts.from_peer != "ggk") {
+  if (facts.from_peer != "ggk" && facts.from_peer != "cak") {
     trail.push_back("from " + facts.from_peer + ": the back office gets a rejection report, not a technical answer");
     return none("no technical answer: not from the GGk side", std::move(trail));
   }
@@ -48,6 +48,10 @@ TechnicalAnswer decideTechnicalAnswer(const AnswerFacts& facts) {
   if (!invalid && facts.routing_rule == "ROUTE-PASS-THROUGH") {
     trail.push_back("valid at levels 1-3 as far as the gateway checks; business retours are the back office's");
     return none("no technical answer: valid, passed to the back office, which sends the retour", std::move(trail));
+  }
+  if (!invalid && facts.routing_rule == "ROUTE-IEB-RETOUR") {
+    trail.push_back("valid; the CAK's answer to the gateway's own iEb message, read by the eigen-bijdrage handler");
+    return none("no technical answer: a valid retour from the CAK", std::move(trail));
   }
   if (facts.envelope_kind.empty()) {
     trail.push_back(type + " arrived without a StUF-GGk envelope, so there is no referentienummer and "

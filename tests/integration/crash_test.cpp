@@ -139,11 +139,14 @@ TEST_CASE("crash test: 10 000 messages, SIGKILL at random moments, every message
   CHECK(twice == 0);
   CHECK(filesIn(dir.path() / "rejected").empty());  // nothing was judged a duplicate or invalid
 
-  // The CAK outbox: one WMO405 per client with a start, each for another client.
+  // The CAK outbox: one WMO405 per client with a start, each for another client, each in a Di01.
   std::set<std::string> cak_clients;
   std::set<std::string> cak_bodies;
   for (const auto& file : filesIn(to_cak)) {
-    const std::string body = iwmo::test::readFile(file);
+    const iwmo::test::ReadDocument di01 = iwmo::test::readGgkDocument(iwmo::test::readFile(file));
+    CHECK(di01.kind == "Di01");
+    CHECK(di01.ontvanger == "CAK");
+    const std::string& body = di01.payload;
     cak_bodies.insert(body);
     const auto at = body.find("<Bsn>");
     REQUIRE(at != std::string::npos);

@@ -14,6 +14,7 @@
 #include "gateway/base/date.h"
 #include "support/daemon_process.h"
 #include "support/iwmo_messages.h"
+#include "support/stuf_support.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -89,7 +90,14 @@ TEST_CASE("daemon: a WMO405 the CAK rejects reaches the operator with the EB001 
   line.begindatum = start.plusDays(1).toString();
   iwmo::test::dropFile(gw.dir.path() / "ggk/download", "305.xml", iwmo::test::wmo305(h305, {line}));
   REQUIRE(waitFor([&] { return filesIn(gw.dir.path() / "cak/upload").size() == 1; }, std::chrono::seconds(20)));
-  const std::string wmo405 = iwmo::test::readFile(filesIn(gw.dir.path() / "cak/upload").front());
+  // It leaves in a Di01 envelope to the CAK, from the municipality (through the GGk, DESIGN §2.3).
+  const iwmo::test::ReadDocument di01 =
+      iwmo::test::readGgkDocument(iwmo::test::readFile(filesIn(gw.dir.path() / "cak/upload").front()));
+  CHECK(di01.kind == "Di01");
+  CHECK(di01.functie == "WMO405");
+  CHECK(di01.ontvanger == "CAK");
+  CHECK(di01.zender == "0599");
+  const std::string& wmo405 = di01.payload;
   CHECK_THAT(wmo405, Catch::Contains("<EbStartNummer>21</EbStartNummer>"));
   CHECK_THAT(wmo405, Catch::Contains("<EbStartdatum>" + start.plusDays(1).toString() + "</EbStartdatum>"));
 
@@ -111,6 +119,7 @@ TEST_CASE("daemon: a WMO405 the CAK rejects reaches the operator with the EB001 
   REQUIRE(answers.size() == 1);
   CHECK(answers[0]["outcome"] == "rejected");
   CHECK(answers[0]["codes"] == "9102");
+  CHECK(answers[0]["cross_refnummer"] == di01.referentienummer);
   CHECK(filesIn(gw.dir.path() / "cak/upload").empty());  // the CAK took it
 
   // The daemon picks the WMO406 up and surfaces the rejection.
@@ -157,5 +166,35 @@ TEST_CASE("daemon: a WMO405 the CAK rejects reaches the operator with the EB001 
   INFO(done.out << done.err);
   CHECK(done.exit_code == 0);
   CHECK(jsonLines(gw.cli("ieb rejected --json").out).empty());
+
+  // Through the GGk, the CAK's side is answered like the providers': a Fo01 about our Di01 is
+  // matched to the WMO405 it concerns ...
+  std::string fo01 = iwmo::test::stufExample("Fo01.xml");
+  {
+    const iwmo::test::ReadDocument example = iwmo::test::readGgkDocument(fo01);
+    fo01 = iwmo::test::replaceFirst(fo01, example.cross_refnummer, di01.referentienummer);
+    fo01 = iwmo::test::replaceFirst(fo01, example.referentienummer, "5e0c9a1b-2d3f-4a6b-8c7d-9e0f1a2b3c4d");
+  }
+  iwmo::test::dropFile(gw.dir.path() / "cak/download", "fo01.xml", fo01);
+  std::vector<nlohmann::json> errors;
+  REQUIRE(waitFor([&] {
+    errors = jsonLines(gw.cli("ggk errors --json").out);
+    return !errors.empty();
+  }, std::chrono::seconds(20)));
+  CHECK(errors[0]["matched"] == true);
+  CHECK(errors[0]["concerns"]["functie"] == "WMO405");
+  CHECK(errors[0]["concerns"]["kind"] == "Di01");
+  CHECK(errors[0]["concerns"]["ontvanger"] == "CAK");
+  CHECK(errors[0]["concerns"]["identificatie"] == "EB2-1");  // the WMO405's own, not the WMO305's
+  // ... and a Du01 whose crossRefnummer names no Di01 we sent is refused, not read as an answer.
+  const iwmo::proto::Envelope heen = iwmo::test::validateWithProjectSchemas(wmo405);
+  REQUIRE(heen.verdict().valid());
+  const std::string stray = iwmo::test::wrapDu01(
+      iwmo::adapters::ieb::writeRetour(heen.summary(), "CAK-STRAY", today(), {}, {}), "WMO406", "CAK", "0599",
+      "6f1d0b2c-3e4a-4b5c-9d6e-0f1a2b3c4d5e", "7a2e1c3d-4f5b-4c6d-8e7f-1a2b3c4d5e6f");
+  iwmo::test::dropFile(gw.dir.path() / "cak/download", "stray.xml", stray);
+  REQUIRE(waitFor([&] {
+    return iwmo::test::readFile(gw.dir.path() / "log/routing.log").find("REJECT-UNKNOWN-HEEN") != std::string::npos;
+  }, std::chrono::seconds(20)));
   CHECK(gw.daemon.terminate() == 0);
 }

@@ -8,13 +8,16 @@
 // The expected files live in tests/data/ieb-scenarios/NAME/; IWMO_UPDATE_SCENARIOS=1 rewrites
 // them from the actual output (review the diff before committing).
 #include <catch2/catch.hpp>
+
 #include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include "support/daemon_process.h"
 #include "support/iwmo_messages.h"
+#include "support/stuf_support.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -77,17 +80,27 @@ Outcome runScenario(const iwmo::test::TempDir& dir, const std::vector<Message>& 
   std::sort(files.begin(), files.end());
   // The replay summary counts what went to the CAK.
   const auto summary = nlohmann::json::parse(iwmo::test::readFile(outcome.out / "summary.json"));
+  // Each leaves for the CAK in a Di01 envelope (through the GGk, DESIGN §2.3); compared by payload.
   std::size_t records = 0;
+  std::vector<std::string> payloads;
+  std::set<std::string> referentienummers;
   for (const auto& file : files) {
-    const std::string text = iwmo::test::readFile(file);
+    const iwmo::test::ReadDocument document = iwmo::test::readGgkDocument(iwmo::test::readFile(file));
+    CHECK(document.kind == "Di01");
+    CHECK(document.ontvanger == "CAK");
+    CHECK((document.functie == "WMO405" || document.functie == "WMO407"));
+    CHECK_THAT(document.payload, Catch::Contains("<BerichtCode>" + std::string(document.functie == "WMO405" ? "578" : "580")));
+    referentienummers.insert(document.referentienummer);
+    const std::string& text = payloads.emplace_back(document.payload);
     for (std::size_t at = text.find("<Client>"); at != std::string::npos; at = text.find("<Client>", at + 1)) ++records;
   }
+  CHECK(referentienummers.size() == files.size());
   CHECK(summary["ieb"]["WMO405"]["sent"].get<std::size_t>() + summary["ieb"]["WMO407"]["sent"].get<std::size_t>() ==
         records);
   CHECK(summary["ieb"]["WMO405"]["pending"] == summary["ieb"]["WMO405"]["sent"]);  // no CAK in a replay
   std::map<std::string, std::string> ids, numbers;
-  for (const auto& file : files) {
-    outcome.cak.emplace_back(file.filename().string(), normalised(iwmo::test::readFile(file), ids, numbers));
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    outcome.cak.emplace_back(files[i].filename().string(), normalised(payloads[i], ids, numbers));
   }
   if (!files.empty()) {
     const auto cak = iwmo::test::runCommand(
@@ -100,6 +113,12 @@ Outcome runScenario(const iwmo::test::TempDir& dir, const std::vector<Message>& 
     REQUIRE(cak.exit_code == 0);
     std::istringstream lines(cak.out);
     for (std::string line; std::getline(lines, line);) outcome.cak_answers.push_back(nlohmann::json::parse(line));
+    // The CAK answers each Di01 in a Du01 that names it.
+    for (const auto& answer : outcome.cak_answers) {
+      INFO(answer.dump());
+      CHECK(answer["envelope"] == "Di01");
+      CHECK(referentienummers.count(answer.value("cross_refnummer", "")) == 1);
+    }
   }
   return outcome;
 }

@@ -1,7 +1,8 @@
 // `iwmo-gateway simulate-cak` as the CAK's counterpart (issue 4): deliberately wrong WMO405 /
 // WMO407 messages are rejected with the right EB001 code, correct ones are accepted, every
 // retour validates against our iEb schemas, a file seen again gets the same answer, and a file
-// that is not an iEb message is refused at level 1 with a report and no retour.
+// that is not an iEb message is refused at level 1 with a report and no retour. A message in a
+// Di01 envelope is answered in a Du01 that names it; a schema-invalid payload in one gets a Fo01.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,7 @@
 
 #include "adapters/ieb/ieb_writer.h"
 #include "support/daemon_process.h"
+#include "support/stuf_support.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -130,4 +132,62 @@ TEST_CASE("simulate-cak: rejects each deliberately wrong record with its EB001 c
   CHECK(again.exit_code == 0);
   CHECK_THAT(again.out, Catch::Contains("\"outcome\":\"repeated\""));
   CHECK(iwmo::test::readFile(dir.path() / "out/03-WMO405-WMO406.xml") == before);
+}
+
+TEST_CASE("simulate-cak: a Di01 is answered in a Du01 naming it; a broken payload in a Di01 gets a Fo01 StUF055",
+          "[integration][ieb][cak][ggk]") {
+  iwmo::test::TempDir dir;
+  const auto config = iwmo::test::writeDaemonConfig(dir.path(), iwmo::test::freeLocalPort());
+  const fs::path in = dir.path() / "in";
+  const auto dagtekening = Date::parse("2026-03-05");
+  REQUIRE(dagtekening);
+  const std::string good = iwmo::adapters::ieb::writeHeen("WMO405", {"0599", "E1", *dagtekening},
+                                                          {record("AT", "1", 1, "2026-03-01")});
+  const std::string good_ref = "0b9f5f2e-8c1d-4e6a-9b2f-3d4c5e6f7a81";
+  iwmo::test::writeFile(in / "01-good.xml", iwmo::test::wrapDi01(good, "WMO405", "0599", "CAK", good_ref));
+  std::string broken = iwmo::adapters::ieb::writeHeen("WMO405", {"0599", "E2", *dagtekening},
+                                                      {record("AT", "1", 2, "2026-03-01")});
+  broken.replace(broken.find("<BerichtCode>578</BerichtCode>"), 30, "<BerichtCode>999</BerichtCode>");
+  const std::string broken_ref = "1c8e4d3f-7b2a-4f5e-8a1b-2c3d4e5f6a72";
+  iwmo::test::writeFile(in / "02-broken.xml", iwmo::test::wrapDi01(broken, "WMO405", "0599", "CAK", broken_ref));
+  iwmo::test::writeFile(in / "03-du01.xml",
+                        iwmo::test::wrapDu01(good, "WMO405", "0599", "CAK", "2d7f3e4a-6c1b-4a2d-9e8f-1a2b3c4d5e63", good_ref));
+
+  const auto result = iwmo::test::runCommand(
+      iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " + iwmo::test::shellQuote(config.string()) +
+      " simulate-cak --json --today 2026-12-31 --in " + iwmo::test::shellQuote(in.string()) + " --out " +
+      iwmo::test::shellQuote((dir.path() / "out").string()) + " --state " +
+      iwmo::test::shellQuote((dir.path() / "cak.sqlite").string()) + " --processed " +
+      iwmo::test::shellQuote((dir.path() / "processed").string()));
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 1);  // two refused
+  std::vector<nlohmann::json> lines;
+  std::istringstream text(result.out);
+  for (std::string line; std::getline(text, line);) lines.push_back(nlohmann::json::parse(line));
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0]["outcome"] == "accepted");
+  CHECK(lines[0]["envelope"] == "Di01");
+  CHECK(lines[0]["cross_refnummer"] == good_ref);
+  CHECK(lines[1]["outcome"] == "refused");
+  CHECK(lines[1]["fo01"] == "02-broken-Fo01.xml");
+  CHECK(lines[2]["outcome"] == "refused");
+  CHECK(lines[2]["envelope"] == "refused");
+  CHECK_THAT(iwmo::test::readFile(dir.path() / "processed/03-du01.xml.error.txt"), Catch::Contains("Du01"));
+
+  // The Du01: from the CAK to the municipality, crossRefnummer = the Di01's, a valid WMO406.
+  const auto du01 = iwmo::test::readGgkDocument(iwmo::test::readFile(dir.path() / "out/01-good-WMO406.xml"));
+  CHECK(du01.kind == "Du01");
+  CHECK(du01.zender == "CAK");
+  CHECK(du01.ontvanger == "0599");
+  CHECK(du01.functie == "WMO406");
+  CHECK(du01.cross_refnummer == good_ref);
+  CHECK(iwmo::test::validateWithProjectSchemas(du01.payload).verdict().valid());
+  CHECK_THAT(du01.payload, Catch::Contains("<ieb:Identificatie>E1</ieb:Identificatie>"));
+  // The Fo01: StUF055 about the broken Di01, to its zender; no retour for it.
+  const auto fo01 = iwmo::test::readGgkDocument(iwmo::test::readFile(dir.path() / "out/02-broken-Fo01.xml"));
+  CHECK(fo01.kind == "Fo01");
+  CHECK(fo01.fo01_code == "StUF055");
+  CHECK(fo01.cross_refnummer == broken_ref);
+  CHECK(fo01.ontvanger == "0599");
+  CHECK(iwmo::test::filesIn(dir.path() / "out").size() == 2);
 }

@@ -137,6 +137,24 @@ TEST_CASE("routing of StUF-GGk documents: the envelope's ontvanger, refused enve
     facts.heen_checked = false;  // the lookup failed: not refused on a guess
     CHECK(decideRoute(facts, kParams).rule_id == "ROUTE-PASS-THROUGH");
   }
+  SECTION("a Du01 from the CAK whose crossRefnummer names no Di01 we sent it") {
+    RoutingFacts facts;
+    facts.from_peer = "cak";
+    facts.message_type = "WMO406";
+    facts.valid = true;
+    facts.is_retour = true;
+    facts.sent_by = "cak";
+    facts.gemeente = "0599";
+    facts.envelope_kind = "Du01";
+    facts.envelope_zender = "CAK";
+    facts.envelope_ontvanger = "0599";
+    facts.heen_checked = true;
+    const auto decision = decideRoute(facts, kParams);
+    CHECK(decision.rule_id == "REJECT-UNKNOWN-HEEN");
+    CHECK_THAT(decision.summary, Catch::Contains("crossRefnummer is unknown"));
+    facts.heen_known = true;
+    CHECK(decideRoute(facts, kParams).rule_id == "ROUTE-IEB-RETOUR");
+  }
   SECTION("a back-office retour whose heen message the gateway never received") {
     RoutingFacts facts;
     facts.from_peer = "backoffice";

@@ -110,3 +110,31 @@ TEST_CASE("technical answers: when the gateway answers nothing, and why", "[rule
   backoffice.level = 1;
   CHECK_THAT(none(backoffice), Catch::Contains("not from the GGk side"));
 }
+
+TEST_CASE("technical answers on the CAK's side: a Fo01 for a broken Du01, nothing for a valid one",
+          "[rules][ggk][ieb]") {
+  AnswerFacts facts;
+  facts.from_peer = "cak";
+  facts.envelope_kind = "Du01";
+  facts.message_type = "WMO406";
+  facts.is_retour = true;
+  facts.valid = true;
+  facts.routing_rule = "ROUTE-IEB-RETOUR";
+  auto answer = decideTechnicalAnswer(facts);
+  CHECK(answer.kind == AnswerKind::kNone);
+  CHECK_THAT(answer.summary, Catch::Contains("valid retour from the CAK"));
+
+  facts.valid = false;
+  facts.level = 1;
+  facts.codes = {"XSD"};
+  facts.first_finding = "XSD /Bericht/Header/Afzender: not a CBS code";
+  facts.routing_rule = "REJECT-LEVEL-1";
+  answer = decideTechnicalAnswer(facts);
+  CHECK(answer.kind == AnswerKind::kFo01);
+  CHECK(answer.rule_id == "ANSWER-FO01-STUF055");
+
+  facts.level = 2;
+  facts.routing_rule = "REJECT-LEVEL-2";
+  answer = decideTechnicalAnswer(facts);
+  CHECK(answer.kind == AnswerKind::kNone);  // no retour on a retour
+}
