@@ -300,7 +300,8 @@ int runConfigCheck(const fs::path& file) {
     std::printf("  StUF-GGk      off: bare messages to and from the GGk side, no technical answers\n");
   }
   std::printf("  cak           picks up %s, delivers to %s\n", config->cak.receive_dir.string().c_str(),
-              config->cak.deliver_dir.string().c_str());
+              ggk.https_out.enabled && ggk.envelopes ? ("POST " + ggk.https_out.url + " (mutual TLS)").c_str()
+                                                     : config->cak.deliver_dir.string().c_str());
   std::printf("  rejected      %s\n  routing log   %s\n", config->rejected_dir.string().c_str(),
               config->log.file.string().c_str());
   const auto& responsibility = config->responsibility;

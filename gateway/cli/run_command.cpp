@@ -136,7 +136,12 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
   }
   transport::Sink& ggk_sink = ggk_https_sink ? static_cast<transport::Sink&>(*ggk_https_sink)
                                              : static_cast<transport::Sink&>(ggk_directory_sink);
-  transport::DirectorySink cak_sink(config.cak.deliver_dir);
+  // With [ggk.https_out] the CAK's envelopes go to the Digikoppeling adapter too: everything for
+  // the GGk does. Bare iEb messages ([ggk] envelopes = false) stay in [peers.cak] deliver_dir.
+  transport::DirectorySink cak_directory_sink(config.cak.deliver_dir);
+  transport::Sink& cak_sink = ggk_https_sink && config.ggk_envelope.envelopes
+                                  ? static_cast<transport::Sink&>(*ggk_https_sink)
+                                  : static_cast<transport::Sink&>(cak_directory_sink);
   transport::DirectorySink rejected_sink(config.rejected_dir);
   std::map<std::string, transport::Sink*> sinks = {{"backoffice", &backoffice_sink},
                                                    {"ggk", &ggk_sink},
@@ -272,6 +277,8 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
                                                            config.ggk_envelope.https_in.path + " (mutual TLS)"
                                                      : std::string())
             << ", delivers to " << ggk_sink.describe()
+            << (config.ggk_envelope.envelopes ? " (StUF-GGk envelopes)" : " (bare messages)") << "\n"
+            << "  CAK         picks up " << config.cak.receive_dir.string() << ", delivers to " << cak_sink.describe()
             << (config.ggk_envelope.envelopes ? " (StUF-GGk envelopes)" : " (bare messages)") << "\n"
             << "  rejected    " << config.rejected_dir.string() << "\n"
             << "  routing log " << config.log.file.string()

@@ -15,7 +15,11 @@
 // and writes the retour WMO406 / WMO408 into --out (default [peers.cak] receive_dir, where the
 // gateway picks it up) in the form of DESIGN §2.2: header only when all is accepted, else every
 // class of each rejected client with 0200 and the error code. Accepted records change its state.
-// The input file then moves to the processed directory.
+// The input file then moves to the processed directory. A message in a StUF-GGk Di01 envelope
+// (as the gateway sends it) is answered in a Du01 from zender CAK to the Di01's zender, with
+// crossRefnummer = its referentienummer; a schema-invalid payload in a Di01 gets a Fo01 StUF055
+// (the CAK checks payloads); a broken envelope or a Du01 is refused without an answer; a bare
+// message is answered bare.
 //
 // Crash safety: the retour is written (write-then-rename, fsync) and recorded with the state in
 // one SQLite transaction before the input moves; a file seen again with the same content gets the

@@ -28,8 +28,13 @@ std::string duplicateKey(const proto::Envelope& envelope) {
 }
 
 // The peer a batch member came from when the batch does not say: the message type's sender.
+// The GGk is one channel for the providers and the CAK; an envelope's zender says which.
+std::string ggkSidePeer(const proto::Envelope& envelope) {
+  return envelope.ggk().zender_organisatie() == "CAK" ? "cak" : "ggk";
+}
+
 std::string inferPeer(const proto::Envelope& envelope) {
-  if (!envelope.ggk().kind().empty()) return "ggk";  // only the GGk side speaks StUF-GGk
+  if (!envelope.ggk().kind().empty()) return ggkSidePeer(envelope);  // only the GGk side speaks StUF-GGk
   const std::string& sent_by = envelope.summary().routing().sent_by();
   if (sent_by == "gemeente") return "backoffice";
   if (sent_by == "aanbieder") return "ggk";
@@ -199,6 +204,9 @@ void Pipeline::receive(transport::Received message, transport::Ack ack) {
   message.bytes.shrink_to_fit();
 
   request.peer = message.peer.empty() ? inferPeer(request.envelope) : message.peer;
+  // The CAK's envelopes may come through the providers' channel (one Digikoppeling adapter, or
+  // [ggk.https_in]): they are the CAK peer's all the same.
+  if (request.peer == "ggk" && !request.envelope.ggk().kind().empty()) request.peer = ggkSidePeer(request.envelope);
   if (options_.logical_time && options_.logical_from_dagtekening) {
     // As if received at noon (UTC) on its Dagtekening (replays of historical batches: the
     // eigen-bijdrage date windows are relative to the day of receipt), in batch order.

@@ -109,7 +109,18 @@ TEST_CASE("ggk https: envelopes in and out over mutual TLS, a client of another 
   // The daemon's HTTPS listener never answers plain HTTP.
   CHECK(iwmo::test::httpGet(daemon_https_port, "/ggk/inbound").first != 200);
 
-  // The back office's WMO306 leaves over HTTPS as a Du01 answering the Di01.
+  // The WMO405 the WMO305 starts leaves over HTTPS too, as a Di01 to the CAK (one adapter for
+  // the whole GGk); then the back office's WMO306 as a Du01 answering the provider's Di01.
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(arrived.wait_for(lock, std::chrono::seconds(20), [&] { return !received.empty(); }));
+    const iwmo::test::ReadDocument di01_to_cak = iwmo::test::readGgkDocument(received.front().bytes);
+    CHECK(di01_to_cak.kind == "Di01");
+    CHECK(di01_to_cak.functie == "WMO405");
+    CHECK(di01_to_cak.ontvanger == "CAK");
+    received.clear();
+  }
+  CHECK(filesIn(dir.path() / "cak/upload").empty());
   iwmo::adapters::iwmo::TechnicalRetourRequest approve;
   approve.identificatie_retour = "BO0000000501";
   approve.dagtekening_retour = *iwmo::Date::parse("2026-11-21");

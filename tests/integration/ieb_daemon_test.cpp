@@ -186,15 +186,18 @@ TEST_CASE("daemon: a WMO405 the CAK rejects reaches the operator with the EB001 
   CHECK(errors[0]["concerns"]["kind"] == "Di01");
   CHECK(errors[0]["concerns"]["ontvanger"] == "CAK");
   CHECK(errors[0]["concerns"]["identificatie"] == "EB2-1");  // the WMO405's own, not the WMO305's
-  // ... and a Du01 whose crossRefnummer names no Di01 we sent is refused, not read as an answer.
+  // ... and a Du01 whose crossRefnummer names no Di01 we sent is refused, not read as an answer,
+  // also when it comes through the providers' channel (one adapter for the whole GGk): its zender
+  // CAK makes it the CAK's, so it is not refused for its direction.
   const iwmo::proto::Envelope heen = iwmo::test::validateWithProjectSchemas(wmo405);
   REQUIRE(heen.verdict().valid());
   const std::string stray = iwmo::test::wrapDu01(
       iwmo::adapters::ieb::writeRetour(heen.summary(), "CAK-STRAY", today(), {}, {}), "WMO406", "CAK", "0599",
       "6f1d0b2c-3e4a-4b5c-9d6e-0f1a2b3c4d5e", "7a2e1c3d-4f5b-4c6d-8e7f-1a2b3c4d5e6f");
-  iwmo::test::dropFile(gw.dir.path() / "cak/download", "stray.xml", stray);
+  iwmo::test::dropFile(gw.dir.path() / "ggk/download", "stray.xml", stray);
   REQUIRE(waitFor([&] {
     return iwmo::test::readFile(gw.dir.path() / "log/routing.log").find("REJECT-UNKNOWN-HEEN") != std::string::npos;
   }, std::chrono::seconds(20)));
+  CHECK(iwmo::test::readFile(gw.dir.path() / "log/routing.log").find("REJECT-DIRECTION") == std::string::npos);
   CHECK(gw.daemon.terminate() == 0);
 }
