@@ -134,6 +134,9 @@ class SharingPreparer {
 
   void complexType(xercesc::ComplexTypeInfo* type) {
     if (type == nullptr || !seen_types_.insert(type).second) return;
+    // Built already by full schema checking at load (UPA); asked here so it stays so if that
+    // setting ever changes.
+    (void)type->getContentModel();
     (void)type->getFormattedContentModel();
     validator(type->getDatatypeValidator());
     if (type->hasAttDefs()) {
@@ -316,7 +319,13 @@ Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(
     return Status::failedPrecondition("schema set " + directory +
                                       " does not compile:" + joined);
   }
-  prepareForSharing(*set->pool_);
+  try {
+    prepareForSharing(*set->pool_);
+  } catch (const xercesc::OutOfMemoryException&) {
+    return Status::failedPrecondition("schema set " + directory + ": out of memory while preparing the schemas");
+  } catch (const xercesc::XMLException& e) {
+    return Status::failedPrecondition("schema set " + directory + " cannot be prepared: " + toUtf8(e.getMessage()));
+  }
   set->pool_->lockPool();
   return std::shared_ptr<const SchemaSet>(std::move(set));
 }

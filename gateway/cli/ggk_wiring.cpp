@@ -108,8 +108,9 @@ Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
     wrap.functie = request.functie;
     wrap.applicatie_versie = state->ggk.applicatie_versie;
     wrap.applicatie_subversie = state->ggk.applicatie_subversie;
-    wrap.functie_versie = state->ggk.functie_versie;
-    wrap.functie_subversie = state->ggk.functie_subversie;
+    const bool ieb = request.functie.rfind("WMO40", 0) == 0;  // WMO405-408: iEb 4.0
+    wrap.functie_versie = ieb ? state->ggk.ieb_functie_versie : state->ggk.functie_versie;
+    wrap.functie_subversie = ieb ? state->ggk.ieb_functie_subversie : state->ggk.functie_subversie;
     wrap.tijdstip = request.at;
     wrap.utc_offset_minutes = stuf::amsterdamUtcOffsetMinutes(request.at);
     wrap.referentienummer = state->reference(request.payload, request.message_id, request.index);

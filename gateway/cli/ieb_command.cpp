@@ -105,7 +105,8 @@ int runIeb(const config::Config& config, const IebOptions& options) {
       if (overdue > 0) {
         std::cout << overdue << " record(s) have waited longer than " << config.eigen_bijdrage.retour_timeout_hours
                   << " hours ([eigen_bijdrage] retour_timeout_hours): check that the CAK's WMO406/408 reach "
-                  << config.cak.receive_dir.string() << "\n";
+                  << config.cak.receive_dir.string()
+                  << " (or the GGk channel), and `iwmo-gateway ggk errors` for a Fo01 about them\n";
       }
     }
     std::cout << "\n";

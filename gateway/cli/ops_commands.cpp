@@ -292,10 +292,10 @@ int runConfigCheck(const fs::path& file) {
               ggk.https_out.enabled ? ("POST " + ggk.https_out.url + " (mutual TLS)").c_str()
                                     : config->ggk.deliver_dir.string().c_str());
   if (ggk.envelopes) {
-    std::printf("  StUF-GGk      envelopes as %s (%s %s/%s), functieVersie %s/%s; schemas.ggk %s\n",
+    std::printf("  StUF-GGk      envelopes as %s (%s %s/%s), functieVersie %s/%s (iEb %s/%s); schemas.ggk %s\n",
                 ggk.organisatie.empty() ? "each message's own_gemeente" : ggk.organisatie.c_str(), ggk.applicatie.c_str(), ggk.applicatie_versie.c_str(),
                 ggk.applicatie_subversie.c_str(), ggk.functie_versie.c_str(), ggk.functie_subversie.c_str(),
-                config->ggk_schema_dir.string().c_str());
+                ggk.ieb_functie_versie.c_str(), ggk.ieb_functie_subversie.c_str(), config->ggk_schema_dir.string().c_str());
   } else {
     std::printf("  StUF-GGk      off: bare messages to and from the GGk side, no technical answers\n");
   }

@@ -67,6 +67,9 @@ std::vector<std::string> needsRestart(const config::Config& a, const config::Con
       out_a.connect_timeout_ms != out_b.connect_timeout_ms || out_a.io_timeout_ms != out_b.io_timeout_ms) {
     keys.push_back("ggk.https_out");
   }
+  // With [ggk.https_out] it also decides, at start, where the CAK's messages go (the adapter, or
+  // [peers.cak] deliver_dir for bare ones).
+  if (a.ggk_envelope.envelopes != b.ggk_envelope.envelopes && out_a.enabled) keys.push_back("ggk.envelopes");
   const auto& in_a = a.ggk_envelope.https_in;
   const auto& in_b = b.ggk_envelope.https_in;
   if (in_a.enabled != in_b.enabled || in_a.listen != in_b.listen || in_a.path != in_b.path ||
@@ -310,6 +313,9 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
         } else {
           for (const auto& key : needsRestart(config, *reloaded)) {
             std::cerr << "iwmo-gateway: SIGHUP: " << key << " changed; that takes effect after a restart\n";
+          }
+          if (config.ggk_envelope.https_out.enabled) {
+            reloaded->ggk_envelope.envelopes = config.ggk_envelope.envelopes;  // see needsRestart
           }
           auto reloaded_chain = makeHandlerChain(*reloaded, *schemas);
           if (!reloaded_chain) {

@@ -346,7 +346,8 @@ struct Simulator {
       if (!unwrapped) {
         envelope_problem = unwrapped.status().message();
       } else if (unwrapped->kind != adapters::stuf::BerichtKind::Di01) {
-        envelope_problem = "a Du01 is not for the CAK: the gateway sends WMO405 / WMO407 as Di01";
+        envelope_problem = std::string("a ") + std::string(adapters::stuf::berichtKindName(unwrapped->kind)) +
+                           " is not for the CAK to answer: the gateway sends WMO405 / WMO407 in a Di01";
       } else {
         heen_envelope = std::move(*unwrapped);
       }
@@ -478,15 +479,15 @@ struct Simulator {
       retour = std::move(written->bytes);
       line["cross_refnummer"] = heen_envelope->referentienummer;
     }
-    if (Status s = deliver(retour_name, retour); !s.isOk()) {
-      state->rollback();
-      return s;
-    }
+    // Recorded (with the state) before it is written: after a crash in between, the file read
+    // again is "repeated" and gets these very bytes (a Du01's referentienummer and tijdstip are
+    // not derived again).
     if (Status s = state->recordAnswer(afzender, type, identificatie, sha, retour_name, retour); !s.isOk()) {
       state->rollback();
       return s;
     }
     IWMO_RETURN_IF_ERROR(state->commit());
+    IWMO_RETURN_IF_ERROR(deliver(retour_name, retour));
     IWMO_RETURN_IF_ERROR(moveTo(file, options.processed));
     std::string codes;
     for (const auto& c : header_codes) codes += (codes.empty() ? "" : ",") + c;

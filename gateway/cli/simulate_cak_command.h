@@ -21,9 +21,10 @@
 // (the CAK checks payloads); a broken envelope or a Du01 is refused without an answer; a bare
 // message is answered bare.
 //
-// Crash safety: the retour is written (write-then-rename, fsync) and recorded with the state in
-// one SQLite transaction before the input moves; a file seen again with the same content gets the
-// same retour again, never a second verdict.
+// Crash safety: the retour is recorded with the state in one SQLite transaction, then written
+// (write-then-rename, fsync), then the input moves; a file seen again with the same content gets
+// the same retour bytes again, never a second verdict. (A Fo01 is not recorded: a broken Di01 read
+// again gets a new one.)
 #pragma once
 
 #include <filesystem>

@@ -376,7 +376,8 @@ void readTlsFiles(const Section& section, TlsFiles& tls, std::string_view pin_ke
 void readGgk(const toml::table& root, const fs::path& base_dir, Problems& problems, GgkConfig& out) {
   Section section(root["ggk"].as_table(), "ggk", base_dir, problems);
   section.known({"envelopes", "organisatie", "applicatie", "applicatie_versie", "applicatie_subversie",
-                 "functie_versie", "functie_subversie", "https_out", "https_in"});
+                 "functie_versie", "functie_subversie", "ieb_functie_versie", "ieb_functie_subversie",
+                 "https_out", "https_in"});
   if (const toml::node* n = section.node("envelopes")) {
     if (!n->is_boolean()) {
       problems.add(n->source(), section.key("envelopes"), "must be true or false (without quotes)");
@@ -398,7 +399,9 @@ void readGgk(const toml::table& root, const fs::path& base_dir, Problems& proble
   for (const auto& [key, value] : {std::pair<std::string_view, std::string*>{"applicatie_versie", &out.applicatie_versie},
                                    {"applicatie_subversie", &out.applicatie_subversie},
                                    {"functie_versie", &out.functie_versie},
-                                   {"functie_subversie", &out.functie_subversie}}) {
+                                   {"functie_subversie", &out.functie_subversie},
+                                   {"ieb_functie_versie", &out.ieb_functie_versie},
+                                   {"ieb_functie_subversie", &out.ieb_functie_subversie}}) {
     section.readString(key, *value, "\"0001\"");
     if (const toml::node* n = section.node(key); n != nullptr && n->is_string() && !isDigits(*value, 4)) {
       problems.add(n->source(), section.key(key), "must be exactly 4 digits in quotes, e.g. \"0001\"");

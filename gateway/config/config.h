@@ -117,6 +117,10 @@ struct GgkConfig {
   // (ggk-transport.md §7.2); our reading, to be confirmed with the GGk.
   std::string functie_versie = "0003";
   std::string functie_subversie = "0002";
+  // The same for the iEb 4.0 messages to and from the CAK (WMO405-408): our reading of iEb 4.0
+  // (BerichtVersie 4, Subversie 0), to be confirmed with the GGk / CAK.
+  std::string ieb_functie_versie = "0004";
+  std::string ieb_functie_subversie = "0000";
   GgkHttpsOut https_out;
   GgkHttpsIn https_in;
 };

@@ -269,7 +269,12 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
       decision.add_rule_ids("EB-WRITE-INVALID");
       decision.set_summary(message.message_type + " for the CAK does not validate against the iEb schemas, "
                            "nothing was sent: " + xml.status().message());
-      result.clear_outgoing();
+      // Only the iEb messages go: what the routing handler passes on (e.g. the WMO301 to the
+      // provider) is not the CAK's and still leaves.
+      auto& outgoing = *result.mutable_outgoing();
+      outgoing.erase(std::remove_if(outgoing.begin(), outgoing.end(),
+                                    [](const proto::Outgoing& out) { return out.peer() == "cak"; }),
+                     outgoing.end());
       result.clear_eb_sent();
       proto::EbAttention& attention = *result.add_eb_attention();
       attention.set_kind("manual");
@@ -285,6 +290,7 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
     outgoing.set_message_type(message.message_type);
     outgoing.set_receiver("CAK");
     outgoing.set_identificatie(message.identificatie);
+    outgoing.set_sender(message.afzender);
     std::string what;
     for (const proto::EbRecord& record : message.records) {
       proto::EbSentRecord& sent = *result.add_eb_sent();

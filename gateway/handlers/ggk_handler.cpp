@@ -1,5 +1,6 @@
 #include "gateway/handlers/ggk_handler.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "gateway/handlers/routing_handler.h"
@@ -85,6 +86,27 @@ void addEmitFailure(const proto::WorkItem& item, proto::HandlerResult& result, c
   report.set_message_type("REPORT");
 }
 
+// The iEb messages of a result whose Di01 could not be written: none of them leaves, the
+// eigen-bijdrage state stays as it was (as for EB-WRITE-INVALID, so the next message of the client
+// derives them again), and an operator item says so. Returns how many outgoing entries went.
+int withdrawIeb(const proto::WorkItem& item, proto::HandlerResult& result, const std::string& reason) {
+  auto& outgoing = *result.mutable_outgoing();
+  const auto before = outgoing.size();
+  outgoing.erase(std::remove_if(outgoing.begin(), outgoing.end(),
+                                [](const proto::Outgoing& out) { return out.peer() == "cak"; }),
+                 outgoing.end());
+  result.clear_eb_sent();
+  result.clear_eb_state();
+  proto::EbAttention& attention = *result.add_eb_attention();
+  attention.set_kind("manual");
+  attention.set_bsn(item.envelope().summary().client().bsn());
+  attention.set_rule("EB-WRAP-FAILED");
+  attention.set_summary("nothing was sent to the CAK: " + reason +
+                        "; the client's eigen-bijdrage state is unchanged, the client's next message derives it again");
+  addDecision(result, "withdrawn", "EB-WRAP-FAILED", "the iEb messages of this result were not sent", {attention.summary()});
+  return static_cast<int>(before - outgoing.size());
+}
+
 }  // namespace
 
 std::string gatewayIdentificatie(std::uint64_t message_id) {
@@ -165,7 +187,7 @@ void GgkHandler::answer(const proto::WorkItem& item, proto::HandlerResult& resul
       return;
     }
     proto::Outgoing& out = *result.add_outgoing();
-    out.set_peer(item.peer());  // back the way it came: the provider's or the CAK's side
+    out.set_peer(item.peer());  // to the peer it came from: the providers' side or the CAK's
     out.set_file_name(envelopeFileName(*written, "Fo01"));
     out.set_payload(written->bytes);
     out.set_message_type("Fo01");
@@ -208,7 +230,7 @@ void GgkHandler::answer(const proto::WorkItem& item, proto::HandlerResult& resul
     return;
   }
   proto::Outgoing& out = *result.add_outgoing();
-  out.set_peer(item.peer());  // back the way it came: the provider's or the CAK's side
+  out.set_peer(item.peer());  // to the peer it came from: the providers' side or the CAK's
   out.set_file_name(envelopeFileName(*written, retour_type));
   out.set_payload(written->bytes);
   out.set_message_type(retour_type);
@@ -268,9 +290,18 @@ void GgkHandler::recordFo01(const proto::WorkItem& item, proto::HandlerResult& r
   text += "omschrijving: " + fo01.fo01_omschrijving() + "\n";
   if (!fo01.fo01_details().empty()) text += "details:      " + fo01.fo01_details() + "\n";
   text += "concerns:     " + (matched ? concerns : "nothing the gateway sent (crossRefnummer " + fo01.cross_refnummer() + ")") + "\n\n";
-  text += "The document it concerns did not reach its receiver. Correct the cause named above, then have the "
-          "back office send the message again (with a new Identificatie). Close it with "
-          "`iwmo-gateway ggk done ID --note TEXT` (IDs: `iwmo-gateway ggk errors`).\n";
+  const bool ieb = matched && (item.ggk().sent().functie() == "WMO405" || item.ggk().sent().functie() == "WMO407");
+  if (ieb) {
+    text += "The eigen-bijdrage message it concerns (" + item.ggk().sent().identificatie() +
+            ", written by the gateway) did not reach the CAK; its records stay awaiting a retour in "
+            "`iwmo-gateway ieb pending`. Correct the cause named above, then report the period to the CAK "
+            "by hand (or correct the provision, so the client's next message sends it again). Close it with "
+            "`iwmo-gateway ggk done ID --note TEXT` (IDs: `iwmo-gateway ggk errors`).\n";
+  } else {
+    text += "The document it concerns did not reach its receiver. Correct the cause named above, then have the "
+            "back office send the message again (with a new Identificatie). Close it with "
+            "`iwmo-gateway ggk done ID --note TEXT` (IDs: `iwmo-gateway ggk errors`).\n";
+  }
   report.set_payload(text);
   report.set_message_type("REPORT");
 }
@@ -291,7 +322,7 @@ void GgkHandler::wrapOutgoing(const proto::WorkItem& item, proto::HandlerResult&
     wrap.index = i;
     wrap.at = Timestamp{item.received_at_micros()};
     wrap.ontvanger = out.receiver();
-    wrap.zender = envelope.summary().routing().gemeente();
+    wrap.zender = !out.sender().empty() ? out.sender() : envelope.summary().routing().gemeente();
     if (retour) {
       const proto::GgkLink& link = item.ggk();
       if (!link.looked_up() || !link.heen_found()) {
@@ -320,11 +351,17 @@ void GgkHandler::wrapOutgoing(const proto::WorkItem& item, proto::HandlerResult&
     Result<GgkWritten> written = emitter_.wrap(wrap);
     if (!written) {
       const std::string payload = out.payload();
+      const bool ieb = out.peer() == "cak";
       result.mutable_outgoing()->DeleteSubrange(i, 1);
       --i;
       --count;
       addEmitFailure(item, result, std::string(retour ? "the Du01" : "the Di01") + " envelope of " + wrap.functie,
                      written.status(), payload);
+      if (ieb) {
+        count -= withdrawIeb(item, result, "the Di01 envelope of " + wrap.functie + " could not be written: " +
+                                               written.status().message());
+        i = -1;  // indexes moved; what is left was wrapped already or is not for the GGk side
+      }
       continue;
     }
     const std::string kind = retour ? "Du01" : "Di01";

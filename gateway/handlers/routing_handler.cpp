@@ -71,7 +71,10 @@ void RoutingHandler::handle(const proto::WorkItem& item, proto::HandlerResult& r
     facts.heen_checked = true;
     facts.heen_known = item.peer() == "ggk" || item.peer() == "cak"
                            ? link.sent_found() && link.sent().kind() == "Di01" &&
-                                 link.sent().functie() == summary.routing().pair_type()
+                                 link.sent().functie() == summary.routing().pair_type() &&
+                                 // the CAK's answer is read by the Identificatie it repeats: it must be the
+                                 // one of the Di01 it names
+                                 (item.peer() != "cak" || link.sent().identificatie() == summary.header().identificatie())
                            : link.heen_found();
   }
   const rules::RoutingDecision route = rules::decideRoute(facts, params_);

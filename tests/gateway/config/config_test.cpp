@@ -169,6 +169,7 @@ TEST_CASE("config: [ggk] defaults, the HTTPS tables, and every mistake with its 
     REQUIRE(config);
     CHECK(config->ggk_envelope.organisatie == "0364");
     CHECK(config->ggk_envelope.functie_versie == "0004");
+    CHECK(config->ggk_envelope.ieb_functie_versie == "0004");  // the default
     CHECK(config->ggk_envelope.https_out.enabled);
     CHECK(config->ggk_envelope.https_out.tls.certificate == "/etc/gw/tls/gw.crt");
     CHECK(config->ggk_envelope.https_out.tls.expected_subject == "CN=dk");
