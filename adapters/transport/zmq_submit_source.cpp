@@ -151,7 +151,7 @@ void ZmqSubmitSource::run(void* raw_socket) {
         } else {
           body = {{"status", "error"}, {"detail", info.detail}};
         }
-        reply.body = body.dump();
+        reply.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         queueReply(std::move(reply));
       });
     }

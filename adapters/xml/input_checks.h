@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "adapters/xml/xml_problem.h"
+#include "gateway/base/utf8.h"
 
 namespace iwmo::adapters::xml {
 
@@ -21,10 +22,8 @@ std::optional<XmlProblem> checkInput(std::string_view bytes, std::size_t max_byt
 // refuse a large file before reading it).
 XmlProblem oversizeProblem(std::uint64_t size, std::size_t max_bytes);
 
-// Offset of the first byte of `bytes` that is not part of well-formed UTF-8 (RFC 3629: no
-// overlong forms, no surrogates, nothing above U+10FFFF; a sequence cut off by the end counts as
-// ill-formed at its lead byte), or npos when all of it is well-formed.
-std::size_t firstInvalidUtf8(std::string_view bytes);
+// firstInvalidUtf8 (gateway/base/utf8.h), for the adapters that include this header.
+using ::iwmo::firstInvalidUtf8;
 
 // Line and column (1-based; column counts characters, not bytes) of byte `offset` in `bytes`.
 void lineAndColumn(std::string_view bytes, std::size_t offset, std::uint32_t& line,

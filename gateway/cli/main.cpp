@@ -155,6 +155,25 @@ int main(int argc, char** argv) {
   status_cmd->add_option("--journal", journal_file, "Journal file (default: the config's)");
   status_cmd->add_flag("--json", status_json, "One JSON object");
 
+  // quarantine
+  iwmo::cli::QuarantineOptions quarantine;
+  CLI::App* quarantine_cmd = app.add_subcommand(
+      "quarantine", "Messages whose journal record could not be read back, taken out of the queue so the rest flows on.");
+  quarantine_cmd->require_subcommand(1);
+  CLI::App* quarantine_list = quarantine_cmd->add_subcommand("list", "List the open items (--all: closed ones too).");
+  quarantine_list->add_flag("--all", quarantine.all, "Include closed items");
+  quarantine_list->add_flag("--json", quarantine.json, "One JSON object per line");
+  CLI::App* quarantine_payload = quarantine_cmd->add_subcommand(
+      "payload", "Write one quarantined message exactly as received (to send it again).");
+  quarantine_payload->add_option("id", quarantine.message_id, "Journal id of the message")->required();
+  quarantine_payload->add_option("--out", quarantine.out, "File to write (default: standard output)");
+  CLI::App* quarantine_done = quarantine_cmd->add_subcommand("done", "Close the item of one message, with a note.");
+  quarantine_done->add_option("id", quarantine.message_id, "Journal id of the message")->required();
+  quarantine_done->add_option("--note", quarantine.note, "What was done (kept in the journal)")->required();
+  for (CLI::App* sub : {quarantine_list, quarantine_payload, quarantine_done}) {
+    sub->add_option("--journal", quarantine.journal, "Journal file (default: the config's)");
+  }
+
   // ggk
   iwmo::cli::GgkOptions ggk;
   CLI::App* ggk_cmd = app.add_subcommand(
@@ -273,6 +292,10 @@ int main(int argc, char** argv) {
   if (review_cmd->parsed()) {
     review.action = review_done->parsed() ? "done" : "list";
     return iwmo::cli::runReview(*config, review);
+  }
+  if (quarantine_cmd->parsed()) {
+    quarantine.action = quarantine_done->parsed() ? "done" : quarantine_payload->parsed() ? "payload" : "list";
+    return iwmo::cli::runQuarantine(*config, quarantine);
   }
   if (ggk_cmd->parsed()) {
     ggk.action = ggk_done->parsed() ? "done" : ggk_wrap->parsed() ? "wrap" : ggk_unwrap->parsed() ? "unwrap" : "errors";

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <httplib.h>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -101,6 +102,13 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
     out["findings"] = findings;
     out["state"] = m.state;
     out["disposition"] = m.disposition;
+    if (!m.unreadable.empty()) out["unreadable"] = m.unreadable;
+    if (story->quarantine) {
+      out["quarantine"] = {{"at", story->quarantine->at.toIso8601()},
+                           {"reason", story->quarantine->reason},
+                           {"state", story->quarantine->open ? "open" : "closed"},
+                           {"note", story->quarantine->note}};
+    }
     if (m.duplicate_of != 0) {
       out["duplicate_of"] = m.duplicate_of;
       out["duplicate_reason"] = m.duplicate_reason;
@@ -125,7 +133,7 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
     }
     out["outgoing"] = outgoing;
     out["duplicates"] = story->duplicates;
-    std::cout << out.dump() << "\n";
+    std::cout << out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return 0;
   }
   std::printf("message #%llu  %s\n", static_cast<unsigned long long>(m.id),
@@ -148,7 +156,9 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
                   ggk.fo01_omschrijving().c_str());
     }
   }
-  if (envelope.verdict().valid()) {
+  if (!m.unreadable.empty()) {
+    std::printf("  record     UNREADABLE: %s\n", m.unreadable.c_str());
+  } else if (envelope.verdict().valid()) {
     std::printf("  verdict    valid (levels 1 and 2)\n");
   } else {
     std::printf("  verdict    INVALID at level %u\n", envelope.verdict().level());
@@ -162,6 +172,11 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
     std::printf("  duplicate  of #%llu: %s\n", static_cast<unsigned long long>(m.duplicate_of), m.duplicate_reason.c_str());
   }
   std::printf("  state      %s%s\n", m.state.c_str(), m.disposition.empty() ? "" : (", " + m.disposition).c_str());
+  if (story->quarantine) {
+    std::printf("  quarantine %s %s: %s%s\n", story->quarantine->at.toIso8601().c_str(),
+                story->quarantine->open ? "open" : "closed", story->quarantine->reason.c_str(),
+                story->quarantine->note.empty() ? "" : ("; note: " + story->quarantine->note).c_str());
+  }
   for (const auto& d : story->decisions) {
     std::string rules;
     for (const auto& r : d.decision.rule_ids()) rules += (rules.empty() ? "" : ", ") + r;
@@ -181,6 +196,81 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
   }
   for (const auto dup : story->duplicates) {
     std::printf("  later      #%llu was a duplicate of this message\n", static_cast<unsigned long long>(dup));
+  }
+  return 0;
+}
+
+int runQuarantine(const config::Config& config, const QuarantineOptions& options) {
+  auto journal = openExisting(config, options.journal);
+  if (!journal) {
+    std::cerr << "iwmo-gateway quarantine: " << journal.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (options.action == "done") {
+    auto closed = (*journal)->closeQuarantine(options.message_id, options.note, SystemClock().now());
+    if (!closed) {
+      std::cerr << "iwmo-gateway quarantine: " << closed.status().message() << "\n";
+      return kExitUsage;
+    }
+    if (!*closed) {
+      std::cerr << "iwmo-gateway quarantine: message #" << options.message_id
+                << " has no open quarantine item (see `iwmo-gateway quarantine list --all`)\n";
+      return kExitNegative;
+    }
+    std::cout << "quarantine item of message #" << options.message_id << " closed\n";
+    return 0;
+  }
+  if (options.action == "payload") {
+    auto story = (*journal)->story(options.message_id);
+    if (!story) {
+      std::cerr << "iwmo-gateway quarantine: " << story.status().message() << "\n";
+      return story.status().code() == StatusCode::kNotFound ? kExitNegative : kExitUsage;
+    }
+    const std::string& payload = story->message.envelope.payload();
+    if (options.out.empty()) {
+      std::cout.write(payload.data(), static_cast<std::streamsize>(payload.size()));
+      return std::cout ? 0 : kExitUsage;
+    }
+    std::ofstream file(options.out, std::ios::binary | std::ios::trunc);
+    file.write(payload.data(), static_cast<std::streamsize>(payload.size()));
+    file.close();
+    if (!file) {
+      std::cerr << "iwmo-gateway quarantine: cannot write " << options.out.string() << "\n";
+      return kExitUsage;
+    }
+    std::cerr << "wrote the " << payload.size() << " bytes of message #" << options.message_id << " to "
+              << options.out.string()
+              << "; to send it again, drop it (under a new name) into the receive directory it came from\n";
+    return 0;
+  }
+  auto items = (*journal)->quarantined(options.all);
+  if (!items) {
+    std::cerr << "iwmo-gateway quarantine: " << items.status().message() << "\n";
+    return kExitUsage;
+  }
+  for (const journal::QuarantineItem& item : *items) {
+    if (options.json) {
+      nlohmann::ordered_json line = {{"message_id", item.message_id}, {"at", item.at.toIso8601()},
+                                     {"from", item.peer},             {"source", item.source},
+                                     {"size", item.size},             {"reason", item.reason},
+                                     {"state", item.open ? "open" : "closed"}};
+      if (item.resolved_at) line["resolved_at"] = item.resolved_at->toIso8601();
+      if (!item.note.empty()) line["note"] = item.note;
+      std::cout << line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+      continue;
+    }
+    std::printf("#%llu  %s  from %s  %s (%llu bytes)%s\n    %s\n", static_cast<unsigned long long>(item.message_id),
+                item.at.toIso8601().c_str(), item.peer.c_str(), item.source.c_str(),
+                static_cast<unsigned long long>(item.size), item.open ? "" : "  [closed]", item.reason.c_str());
+    if (!item.note.empty()) std::printf("    note: %s\n", item.note.c_str());
+  }
+  if (!options.json) {
+    if (items->empty()) {
+      std::printf("no %squarantined messages\n", options.all ? "" : "open ");
+    } else {
+      std::printf("\nWrite a message out with `iwmo-gateway quarantine payload ID --out FILE`, drop it into its "
+                  "receive directory again under a new name, then `iwmo-gateway quarantine done ID --note \"...\"`.\n");
+    }
   }
   return 0;
 }
@@ -214,7 +304,8 @@ int runStatus(const config::Config& config, const fs::path& journal_file, bool j
                                   {"outbox_pending", counts->outbox_pending},
                                   {"outbox_delivered", counts->outbox_delivered},
                                   {"outbox_failed", counts->outbox_failed},
-                                  {"log_lines", counts->last_log_seq}, {"daemon", health}};
+                                  {"log_lines", counts->last_log_seq},
+                                  {"quarantined_open", counts->quarantined_open}, {"daemon", health}};
     std::cout << out.dump() << "\n";
   } else {
     std::printf("journal %s\n", (journal_file.empty() ? config.journalFile() : journal_file).string().c_str());
@@ -226,6 +317,10 @@ int runStatus(const config::Config& config, const fs::path& journal_file, bool j
                 static_cast<unsigned long long>(counts->outbox_pending),
                 static_cast<unsigned long long>(counts->outbox_failed));
     std::printf("  log        %llu lines\n", static_cast<unsigned long long>(counts->last_log_seq));
+    if (counts->quarantined_open > 0) {
+      std::printf("  quarantine %llu open: records that could not be read back; see `iwmo-gateway quarantine`\n",
+                  static_cast<unsigned long long>(counts->quarantined_open));
+    }
     std::printf("  daemon     %s\n", health.c_str());
   }
   return healthy || health.rfind("not running", 0) == 0 ? 0 : kExitNegative;

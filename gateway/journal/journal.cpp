@@ -26,4 +26,13 @@ Result<bool> Journal::commitResultSync(proto::HandlerResult result,
   return future.get();
 }
 
+Result<bool> Journal::quarantineSync(MessageId id, std::string reason,
+                                     std::vector<std::string> log_lines, Timestamp at) {
+  auto promise = std::make_shared<std::promise<Result<bool>>>();
+  std::future<Result<bool>> future = promise->get_future();
+  quarantine(id, std::move(reason), std::move(log_lines), at,
+             [promise](Result<bool> done) { promise->set_value(std::move(done)); });
+  return future.get();
+}
+
 }  // namespace iwmo::journal

@@ -78,10 +78,29 @@ struct AppendRequest {
 struct PendingMessage {
   MessageId id = 0;
   std::string peer;
+  std::string source;  // Envelope.source, also kept in its own column
   Timestamp received_at;
   proto::Envelope envelope;  // payload restored
   MessageId duplicate_of = 0;
   std::string duplicate_reason;
+  // Non-empty: the stored record cannot be read back (why, for an operator); `envelope` then
+  // holds only the payload. The caller quarantines it (Journal::quarantine) instead of
+  // dispatching it, so one damaged record never blocks the queue (issue 16).
+  std::string unreadable;
+};
+
+// A message taken out of the queue because its record could not be read back (issue 16): an
+// operator item until someone closes it (`iwmo-gateway quarantine`).
+struct QuarantineItem {
+  MessageId message_id = 0;
+  Timestamp at;            // when it was quarantined
+  std::string reason;      // what could not be read, for an operator
+  std::string peer;
+  std::string source;
+  std::uint64_t size = 0;  // payload bytes (the payload itself is kept in the journal)
+  bool open = true;
+  std::optional<Timestamp> resolved_at;
+  std::string note;        // what the operator did
 };
 
 enum class OutboxState { kPending, kDelivered, kFailed };
@@ -141,6 +160,7 @@ struct MessageRecord {
   MessageId duplicate_of = 0;
   std::string duplicate_reason;
   proto::Envelope envelope;  // payload restored
+  std::string unreadable;    // non-empty: the stored envelope does not parse (only the payload is set)
 };
 
 // Everything the journal knows about one message (`iwmo-gateway explain`).
@@ -149,6 +169,7 @@ struct MessageStory {
   std::vector<DecisionRecord> decisions;
   std::vector<std::pair<OutboxItem, std::vector<DeliveryAttempt>>> outgoing;
   std::vector<MessageId> duplicates;  // later messages found to duplicate this one
+  std::optional<QuarantineItem> quarantine;  // set when the message was quarantined
 };
 
 struct LogEntry {
@@ -165,6 +186,7 @@ struct JournalCounts {
   std::uint64_t outbox_delivered = 0;
   std::uint64_t outbox_failed = 0;
   std::uint64_t last_log_seq = 0;
+  std::uint64_t quarantined_open = 0;  // quarantined messages no operator has closed yet
 };
 
 class Journal {
@@ -199,14 +221,29 @@ class Journal {
     return Status::ok();
   }
 
-  // Blocking conveniences over append/commitResult (tests, tools).
+  // Takes pending message `id` out of the queue because its record cannot be read back
+  // (PendingMessage::unreadable): state handled, disposition "quarantined", an open
+  // QuarantineItem with `reason`, and `log_lines`, in one transaction. `done` gets false when
+  // the message is no longer pending (nothing written).
+  // Errors: kNotFound (no such message), kUnavailable, kDataLoss, kInvalid (a log line).
+  virtual void quarantine(MessageId id, std::string reason, std::vector<std::string> log_lines,
+                          Timestamp at, std::function<void(Result<bool>)> done) = 0;
+  // Closes the quarantine item of message `id` with the operator's `note`; blocks until
+  // committed. False when there is no open item for it.
+  // REQUIRES: not called from a journal callback. Errors: kUnavailable, kDataLoss.
+  virtual Result<bool> closeQuarantine(MessageId id, std::string note, Timestamp at) = 0;
+
+  // Blocking conveniences over append/commitResult/quarantine (tests, tools).
   // REQUIRES: not called from a journal callback (deadlock).
   Result<AppendOutcome> appendSync(AppendRequest request);
   Result<bool> commitResultSync(proto::HandlerResult result, std::vector<std::string> log_lines,
                                 Timestamp at);
+  Result<bool> quarantineSync(MessageId id, std::string reason, std::vector<std::string> log_lines,
+                              Timestamp at);
 
   // Reads. They see every write whose callback has run.
-  // Pending messages with id > after, ascending, at most `limit`.
+  // Pending messages with id > after, ascending, at most `limit`. A message whose record does
+  // not read back comes with `unreadable` set rather than failing the whole read.
   virtual Result<std::vector<PendingMessage>> pending(MessageId after, std::size_t limit) = 0;
   // Pending outbox items with next_attempt_at <= now, ascending id, at most `limit`.
   virtual Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit) = 0;
@@ -219,6 +256,8 @@ class Journal {
   // Errors: kNotFound.
   virtual Result<MessageStory> story(MessageId id) = 0;
   virtual Result<JournalCounts> counts() = 0;
+  // Quarantined messages, oldest first: the open ones, or all with `include_closed`.
+  virtual Result<std::vector<QuarantineItem>> quarantined(bool include_closed) = 0;
 };
 
 }  // namespace iwmo::journal

@@ -1,7 +1,7 @@
-// SqliteJournal (sqlite_journal.h). The on-disk format, schema version 2 (version 1 plus the
-// reference-data and review tables of reference_schema.h: brp_periods, institutions, bw_episodes,
-// regions, review_queue; a version-1 journal is upgraded in place when opened, after which an
-// older binary refuses it):
+// SqliteJournal (sqlite_journal.h). The on-disk format, schema version 5: the tables below, plus
+// those of reference_schema.h (version 2: brp_periods, institutions, bw_episodes, regions,
+// review_queue), eb_schema.h (3: eigen bijdrage) and ggk_schema.h (4: StUF-GGk). An older journal
+// is upgraded in place when opened, after which an older binary refuses it.
 //
 // One SQLite database file in WAL mode (plus its -wal and -shm files while open). Times are
 // INTEGER microseconds since the Unix epoch, UTC (Timestamp::micros). Ids are INTEGER PRIMARY
@@ -9,7 +9,7 @@
 // without gaps (a rolled-back request gives its number back).
 //
 //   meta         key TEXT PRIMARY KEY, value TEXT
-//                  ('schema_version', '2'). A newer version is refused (kFailedPrecondition).
+//                  ('schema_version', '5'). A newer version is refused (kFailedPrecondition).
 //   messages     id INTEGER PRIMARY KEY        journal id (MessageId)
 //                received_at INTEGER           when the transport received it
 //                peer TEXT                     "backoffice" | "ggk"
@@ -39,6 +39,9 @@
 //   deliveries   id INTEGER PRIMARY KEY, outbox_id → outbox.id [index], at, ok (0/1), detail
 //   log_entries  seq INTEGER PRIMARY KEY (1, 2, 3, ... gap-free), line TEXT (one JSON object
 //                without its "seq" field, no newline)
+//   quarantine   message_id PRIMARY KEY → messages.id, at, reason TEXT, state 'open' | 'closed',
+//                resolved_at NULL, note TEXT: messages whose record could not be read back,
+//                taken out of the queue (disposition 'quarantined'; schema version 5, issue 16)
 //
 // Connections: journal_mode=WAL; synchronous=FULL (NORMAL when Options::durable is false);
 // foreign_keys=ON; busy timeout 10 s; writer cache 16 MiB and wal_autocheckpoint=8192 pages (the
@@ -153,6 +156,19 @@ CREATE TABLE log_entries (
 );
 )sql";
 
+// Schema version 5 (issue 16). Idempotent, so it also upgrades a journal of versions 1 to 4.
+constexpr const char* kQuarantineSchema = R"sql(
+CREATE TABLE IF NOT EXISTS quarantine (
+  message_id  INTEGER PRIMARY KEY REFERENCES messages(id),
+  at          INTEGER NOT NULL,
+  reason      TEXT NOT NULL,
+  state       TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
+  resolved_at INTEGER,
+  note        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS quarantine_state ON quarantine(state);
+)sql";
+
 constexpr const char* kMessageColumns =
     "id, received_at, peer, source, sha256, size, message_type, duplicate_key, state, "
     "disposition, handled_at, duplicate_of, duplicate_reason, payload, envelope";
@@ -235,6 +251,7 @@ Status ensureSchema(const Connection& connection) {
     IWMO_RETURN_IF_ERROR(connection.exec(kReferenceSchema, "creating the reference-data tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kEbSchema, "creating the eigen-bijdrage tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kGgkSchema, "creating the StUF-GGk tables"));
+    IWMO_RETURN_IF_ERROR(connection.exec(kQuarantineSchema, "creating the quarantine table"));
     const std::string insert = "INSERT INTO meta (key, value) VALUES ('schema_version', '" +
                                std::to_string(SqliteJournal::kSchemaVersion) + "')";
     IWMO_RETURN_IF_ERROR(connection.exec(insert.c_str(), "writing the schema version"));
@@ -255,11 +272,12 @@ Status ensureSchema(const Connection& connection) {
   }
   if (number < SqliteJournal::kSchemaVersion) {
     // Version 1 -> 2 (issue 5): the reference-data and review tables; 2 -> 3 (issue 4): the
-    // eigen-bijdrage tables; 3 -> 4 (issue 6): the StUF-GGk tables. Nothing else changed; the
-    // scripts are idempotent.
+    // eigen-bijdrage tables; 3 -> 4 (issue 6): the StUF-GGk tables; 4 -> 5 (issue 16): the
+    // quarantine table. Nothing else changed; the scripts are idempotent.
     IWMO_RETURN_IF_ERROR(connection.exec(kReferenceSchema, "adding the reference-data tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kEbSchema, "adding the eigen-bijdrage tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kGgkSchema, "adding the StUF-GGk tables"));
+    IWMO_RETURN_IF_ERROR(connection.exec(kQuarantineSchema, "adding the quarantine table"));
     const std::string update = "UPDATE meta SET value = '" + std::to_string(SqliteJournal::kSchemaVersion) +
                                "' WHERE key = 'schema_version'";
     IWMO_RETURN_IF_ERROR(connection.exec(update.c_str(), "writing the schema version"));
@@ -267,14 +285,22 @@ Status ensureSchema(const Connection& connection) {
   return txn.commit();
 }
 
-Status restoreEnvelope(const fs::path& file, MessageId id, const std::string& envelope_blob,
-                       std::string payload, proto::Envelope& envelope) {
+// Restores a stored envelope and its payload. When the envelope does not parse (a record written
+// before issue 16's fix with a name that was not UTF-8, or a damaged row), `envelope` holds only
+// the payload and the reason comes back for the caller to quarantine or show; never a failure of
+// the whole read.
+std::string restoreEnvelope(MessageId id, const std::string& envelope_blob, std::string payload,
+                            proto::Envelope& envelope) {
+  std::string unreadable;
   if (!envelope.ParseFromString(envelope_blob)) {
-    return Status::dataLoss(prefixOf(file) + "the stored envelope of message #" +
-                            std::to_string(id) + " does not parse");
+    envelope.Clear();
+    unreadable = "the stored record of message #" + std::to_string(id) + " (" +
+                 std::to_string(envelope_blob.size()) +
+                 " bytes of serialized Envelope) does not parse: a damaged row, or a string in it "
+                 "that is not UTF-8; the payload itself is intact";
   }
   envelope.set_payload(std::move(payload));
-  return Status::ok();
+  return unreadable;
 }
 
 std::optional<OutboxState> outboxStateFromText(const std::string& text) {
@@ -309,7 +335,7 @@ Result<OutboxItem> readOutboxItem(const fs::path& file, const Query& q) {
 }
 
 // Reads a row of kMessageColumns.
-Result<MessageRecord> readMessageRecord(const fs::path& file, const Query& q) {
+MessageRecord readMessageRecord(const Query& q) {
   MessageRecord m;
   m.id = q.uint64(0);
   m.received_at = {q.int64(1)};
@@ -324,7 +350,7 @@ Result<MessageRecord> readMessageRecord(const fs::path& file, const Query& q) {
   if (!q.isNull(10)) m.handled_at = Timestamp{q.int64(10)};
   m.duplicate_of = q.isNull(11) ? 0 : q.uint64(11);
   m.duplicate_reason = q.bytes(12);
-  IWMO_RETURN_IF_ERROR(restoreEnvelope(file, m.id, q.bytes(14), q.bytes(13), m.envelope));
+  m.unreadable = restoreEnvelope(m.id, q.bytes(14), q.bytes(13), m.envelope);
   return m;
 }
 
@@ -346,7 +372,22 @@ struct DeliveryJob {
   std::function<void(Status)> done;
   Status result = Status::internal("recordDelivery not executed");
 };
-using Job = std::variant<AppendJob, CommitJob, DeliveryJob>;
+struct QuarantineJob {
+  MessageId id = 0;
+  std::string reason;
+  std::vector<std::string> log_lines;
+  Timestamp at;
+  std::function<void(Result<bool>)> done;
+  Result<bool> result = Status::internal("quarantine not executed");
+};
+struct CloseQuarantineJob {
+  MessageId id = 0;
+  std::string note;
+  Timestamp at;
+  std::function<void(Result<bool>)> done;
+  Result<bool> result = Status::internal("closeQuarantine not executed");
+};
+using Job = std::variant<AppendJob, CommitJob, DeliveryJob, QuarantineJob, CloseQuarantineJob>;
 
 Status statusOf(const Status& status) { return status; }
 template <typename T>
@@ -424,6 +465,8 @@ class SqliteJournal::Writer {
   Status execute(CommitJob& job);
   Status writeEigenBijdrage(const proto::HandlerResult& result, MessageId id, Timestamp at);
   Status execute(DeliveryJob& job);
+  Status execute(QuarantineJob& job);
+  Status execute(CloseQuarantineJob& job);
   Status insertLogLines(const std::vector<std::string>& lines);
   std::string prefix() const { return prefixOf(connection_.file()); }
 
@@ -436,6 +479,7 @@ class SqliteJournal::Writer {
   StmtPtr eb_state_, eb_record_, eb_answer_, eb_attention_;
   StmtPtr ggk_sent_, ggk_error_;
   StmtPtr outbox_state_, insert_delivery_, outbox_delivered_, outbox_retry_, outbox_failed_;
+  StmtPtr insert_quarantine_, close_quarantine_;
   const std::size_t max_batch_;
 
   std::mutex mutex_;
@@ -459,11 +503,12 @@ Status SqliteJournal::Writer::prepare() {
        {&release_, "RELEASE request"},
        {&rollback_to_, "ROLLBACK TO request"},
        {&find_by_sha_,
+        // A quarantined message (issue 16) is no original: its payload may come again.
         "SELECT id, source, received_at, peer FROM messages WHERE sha256 = ?1 "
-        "ORDER BY id"},
+        "AND disposition <> 'quarantined' ORDER BY id"},
        {&find_by_key_,
         "SELECT id FROM messages WHERE duplicate_key = ?1 AND valid = 1 "
-        "AND duplicate_of IS NULL ORDER BY id LIMIT 1"},
+        "AND duplicate_of IS NULL AND disposition <> 'quarantined' ORDER BY id LIMIT 1"},
        {&insert_message_,
         "INSERT INTO messages (received_at, peer, source, sha256, size, message_type, "
         "identificatie, duplicate_key, valid, state, duplicate_of, duplicate_reason, payload, "
@@ -530,7 +575,11 @@ Status SqliteJournal::Writer::prepare() {
         "last_error = ?3 WHERE id = ?1"},
        {&outbox_failed_,
         "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?2 "
-        "WHERE id = ?1"}});
+        "WHERE id = ?1"},
+       {&insert_quarantine_, "INSERT INTO quarantine (message_id, at, reason) VALUES (?1, ?2, ?3)"},
+       {&close_quarantine_,
+        "UPDATE quarantine SET state = 'closed', resolved_at = ?2, note = ?3 "
+        "WHERE message_id = ?1 AND state = 'open'"}});
 }
 
 void SqliteJournal::Writer::run() {
@@ -925,6 +974,38 @@ Status SqliteJournal::Writer::execute(DeliveryJob& job) {
   return Status::ok();
 }
 
+Status SqliteJournal::Writer::execute(QuarantineJob& job) {
+  {
+    Query q(connection_, message_state_.get(), "reading the state of a message");
+    Result<bool> row = q.bind(1, job.id).step();
+    if (!row) return row.status();
+    if (!*row) {
+      return Status::notFound(prefix() + "no message #" + std::to_string(job.id) + " to quarantine");
+    }
+    if (q.bytes(0) != "pending") {
+      job.result = false;
+      return Status::ok();
+    }
+  }
+  {
+    Query q(connection_, insert_quarantine_.get(), "quarantining a message");
+    IWMO_RETURN_IF_ERROR(q.bind(1, job.id).bind(2, job.at.micros).bindText(3, job.reason).run());
+  }
+  IWMO_RETURN_IF_ERROR(insertLogLines(job.log_lines));
+  static const std::string kQuarantined = "quarantined";
+  Query q(connection_, mark_handled_.get(), "marking a message quarantined");
+  IWMO_RETURN_IF_ERROR(q.bind(1, job.id).bindText(2, kQuarantined).bind(3, job.at.micros).run());
+  job.result = true;
+  return Status::ok();
+}
+
+Status SqliteJournal::Writer::execute(CloseQuarantineJob& job) {
+  Query q(connection_, close_quarantine_.get(), "closing a quarantine item");
+  IWMO_RETURN_IF_ERROR(q.bind(1, job.id).bind(2, job.at.micros).bindText(3, job.note).run());
+  job.result = sqlite3_changes(connection_.get()) > 0;
+  return Status::ok();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reader: the read connection and its statements, guarded by one mutex.
 
@@ -952,7 +1033,7 @@ class SqliteJournal::Reader {
          {&reader->commit_, "COMMIT"},
          {&reader->rollback_, "ROLLBACK"},
          {&reader->pending_,
-          "SELECT id, peer, received_at, duplicate_of, duplicate_reason, payload, envelope "
+          "SELECT id, peer, received_at, duplicate_of, duplicate_reason, payload, envelope, source "
           "FROM messages WHERE state = 'pending' AND id > ?1 ORDER BY id LIMIT ?2"},
          {&reader->due_, due},
          {&reader->log_after_,
@@ -978,7 +1059,15 @@ class SqliteJournal::Reader {
          {&reader->count_duplicates_,
           "SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL"},
          {&reader->count_outbox_, "SELECT state, count(*) FROM outbox GROUP BY state"},
-         {&reader->last_seq_, "SELECT coalesce(max(seq), 0) FROM log_entries"}}));
+         {&reader->last_seq_, "SELECT coalesce(max(seq), 0) FROM log_entries"},
+         {&reader->count_quarantined_, "SELECT count(*) FROM quarantine WHERE state = 'open'"},
+         {&reader->quarantine_of_,
+          "SELECT q.message_id, q.at, q.reason, m.peer, m.source, m.size, q.state, q.resolved_at, q.note "
+          "FROM quarantine q JOIN messages m ON m.id = q.message_id WHERE q.message_id = ?1"},
+         {&reader->quarantined_,
+          "SELECT q.message_id, q.at, q.reason, m.peer, m.source, m.size, q.state, q.resolved_at, q.note "
+          "FROM quarantine q JOIN messages m ON m.id = q.message_id "
+          "WHERE ?1 OR q.state = 'open' ORDER BY q.message_id"}}));
     return reader;
   }
 
@@ -988,6 +1077,7 @@ class SqliteJournal::Reader {
   Result<std::optional<MessageId>> findMessage(std::string_view key);
   Result<MessageStory> story(MessageId id);
   Result<JournalCounts> counts();
+  Result<std::vector<QuarantineItem>> quarantined(bool include_closed);
 
  private:
   explicit Reader(Connection connection) : connection_(std::move(connection)) {}
@@ -999,8 +1089,24 @@ class SqliteJournal::Reader {
   Connection connection_;
   StmtPtr begin_, commit_, rollback_, pending_, due_, log_after_, id_exists_, by_sha_prefix_,
       by_identificatie_, message_, decisions_, outbox_of_, deliveries_of_, duplicates_of_,
-      count_messages_, count_duplicates_, count_outbox_, last_seq_;
+      count_messages_, count_duplicates_, count_outbox_, last_seq_, count_quarantined_,
+      quarantine_of_, quarantined_;
 };
+
+// Reads a row of the quarantine queries (quarantine_of_, quarantined_).
+QuarantineItem readQuarantineItem(const Query& q) {
+  QuarantineItem item;
+  item.message_id = q.uint64(0);
+  item.at = {q.int64(1)};
+  item.reason = q.bytes(2);
+  item.peer = q.bytes(3);
+  item.source = q.bytes(4);
+  item.size = q.uint64(5);
+  item.open = q.bytes(6) == "open";
+  if (!q.isNull(7)) item.resolved_at = Timestamp{q.int64(7)};
+  item.note = q.bytes(8);
+  return item;
+}
 
 Result<std::vector<PendingMessage>> SqliteJournal::Reader::pending(MessageId after,
                                                                    std::size_t limit) {
@@ -1018,7 +1124,8 @@ Result<std::vector<PendingMessage>> SqliteJournal::Reader::pending(MessageId aft
     m.received_at = {q.int64(2)};
     m.duplicate_of = q.isNull(3) ? 0 : q.uint64(3);
     m.duplicate_reason = q.bytes(4);
-    IWMO_RETURN_IF_ERROR(restoreEnvelope(file(), m.id, q.bytes(6), q.bytes(5), m.envelope));
+    m.unreadable = restoreEnvelope(m.id, q.bytes(6), q.bytes(5), m.envelope);
+    m.source = q.bytes(7);
   }
   return messages;
 }
@@ -1108,9 +1215,13 @@ Result<MessageStory> SqliteJournal::Reader::story(MessageId id) {
     Result<bool> row = q.bind(1, id).step();
     if (!row) return row.status();
     if (!*row) return Status::notFound(prefixOf(file()) + "no message #" + std::to_string(id));
-    Result<MessageRecord> record = readMessageRecord(file(), q);
-    if (!record) return record.status();
-    story.message = std::move(*record);
+    story.message = readMessageRecord(q);
+  }
+  {
+    Query q(connection_, quarantine_of_.get(), "reading the quarantine item of a message");
+    Result<bool> row = q.bind(1, id).step();
+    if (!row) return row.status();
+    if (*row) story.quarantine = readQuarantineItem(q);
   }
   {
     Query q(connection_, decisions_.get(), "reading the decisions of a message");
@@ -1206,8 +1317,28 @@ Result<JournalCounts> SqliteJournal::Reader::counts() {
     if (!row) return row.status();
     counts.last_log_seq = *row ? q.uint64(0) : 0;
   }
+  {
+    Query q(connection_, count_quarantined_.get(), "counting quarantined messages");
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    counts.quarantined_open = *row ? q.uint64(0) : 0;
+  }
   IWMO_RETURN_IF_ERROR(txn.commit());
   return counts;
+}
+
+Result<std::vector<QuarantineItem>> SqliteJournal::Reader::quarantined(bool include_closed) {
+  std::lock_guard lock(mutex_);
+  Query q(connection_, quarantined_.get(), "listing quarantined messages");
+  q.bindBool(1, include_closed);
+  std::vector<QuarantineItem> items;
+  while (true) {
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    items.push_back(readQuarantineItem(q));
+  }
+  return items;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1294,6 +1425,28 @@ Status SqliteJournal::recordDeliveries(std::vector<DeliveryRecord> records) {
   std::unique_lock lock(countdown->mutex);
   countdown->done.wait(lock, [&] { return countdown->left == 0; });
   return countdown->first_error;
+}
+
+void SqliteJournal::quarantine(MessageId id, std::string reason, std::vector<std::string> log_lines,
+                               Timestamp at, std::function<void(Result<bool>)> done) {
+  writer_->enqueue(QuarantineJob{id, std::move(reason), std::move(log_lines), at, std::move(done)});
+}
+
+Result<bool> SqliteJournal::closeQuarantine(MessageId id, std::string note, Timestamp at) {
+  if (writer_->onWriterThread()) {
+    return Status::internal(prefixOf(file_) +
+                            "closeQuarantine called from a journal callback would wait for itself");
+  }
+  auto promise = std::make_shared<std::promise<Result<bool>>>();
+  std::future<Result<bool>> future = promise->get_future();
+  writer_->enqueue(CloseQuarantineJob{id, std::move(note), at, [promise](Result<bool> closed) {
+                                        promise->set_value(std::move(closed));
+                                      }});
+  return future.get();
+}
+
+Result<std::vector<QuarantineItem>> SqliteJournal::quarantined(bool include_closed) {
+  return reader_->quarantined(include_closed);
 }
 
 Result<std::vector<PendingMessage>> SqliteJournal::pending(MessageId after, std::size_t limit) {

@@ -3,7 +3,7 @@
 // sqlite_journal.cpp.
 //
 // Threads. open() starts one writer thread that owns the write connection and executes every
-// write (append, commitResult, recordDelivery) by group commit: it takes everything queued, at
+// write (append, commitResult, recordDelivery, quarantine) by group commit: it takes everything queued, at
 // most Options::max_batch requests, runs them in enqueue order in ONE transaction (BEGIN
 // IMMEDIATE … COMMIT), each request inside its own SAVEPOINT so that a request that fails (e.g.
 // kNotFound) rolls back only itself, and after COMMIT runs the callbacks in the same order. N
@@ -61,6 +61,9 @@ class SqliteJournal final : public Journal {
   Status recordDelivery(DeliveryRecord record) override;
   // All records go into the queue at once, so they share one transaction (one fsync).
   Status recordDeliveries(std::vector<DeliveryRecord> records) override;
+  void quarantine(MessageId id, std::string reason, std::vector<std::string> log_lines, Timestamp at,
+                  std::function<void(Result<bool>)> done) override;
+  Result<bool> closeQuarantine(MessageId id, std::string note, Timestamp at) override;
 
   Result<std::vector<PendingMessage>> pending(MessageId after, std::size_t limit) override;
   Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit) override;
@@ -68,12 +71,15 @@ class SqliteJournal final : public Journal {
   Result<std::optional<MessageId>> findMessage(std::string_view key) override;
   Result<MessageStory> story(MessageId id) override;
   Result<JournalCounts> counts() override;
+  Result<std::vector<QuarantineItem>> quarantined(bool include_closed) override;
 
   Stats stats() const;
   const std::filesystem::path& file() const { return file_; }
 
   // The schema version this build writes and reads (the `meta` table's schema_version).
-  static constexpr int kSchemaVersion = 4;  // 2: reference data, review queue (issue 5); 3: eigen bijdrage (issue 4); 4: StUF-GGk (issue 6)
+  // 2: reference data, review queue (issue 5); 3: eigen bijdrage (issue 4); 4: StUF-GGk (issue 6);
+  // 5: quarantine (issue 16).
+  static constexpr int kSchemaVersion = 5;
 
  private:
   class Writer;  // the writer thread, its connection and its queue (sqlite_journal.cpp)

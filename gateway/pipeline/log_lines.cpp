@@ -11,6 +11,12 @@ void putIfSet(ordered_json& line, const char* key, const std::string& value) {
   if (!value.empty()) line[key] = value;
 }
 
+// One JSON line. Text that is not UTF-8 becomes U+FFFD instead of throwing: these run on the
+// journal's writer thread, where an exception would end the process (issue 16).
+std::string dumped(const ordered_json& line) {
+  return line.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
 }  // namespace
 
 MessageFacts factsOf(const proto::WorkItem& item, const std::string& client_pseudonym) {
@@ -67,7 +73,7 @@ std::vector<std::string> decisionLines(const MessageFacts& facts, const proto::H
     line["derived"] = derived;
     line["latency_ms"] = static_cast<double>(at.micros - facts.received_at.micros) / 1000.0;
     line["detail"] = decision.summary();
-    lines.push_back(line.dump());
+    lines.push_back(dumped(line));
   }
   return lines;
 }
@@ -84,7 +90,7 @@ std::string deliveryLine(std::uint64_t message_id, const std::string& message_ty
   putIfSet(line, "receiver", receiver);
   line["attempt"] = attempt;
   line["detail"] = detail;
-  return line.dump();
+  return dumped(line);
 }
 
 std::string receivedAgainLine(std::uint64_t original_id, const std::string& source,
@@ -97,7 +103,19 @@ std::string receivedAgainLine(std::uint64_t original_id, const std::string& sour
   line["detail"] = source + " has the same content as message #" + std::to_string(original_id) +
                    " from the same source, already journaled (a re-read after a restart, or "
                    "an unchanged resend); not processed again";
-  return line.dump();
+  return dumped(line);
+}
+
+std::string quarantinedLine(std::uint64_t message_id, const std::string& from_peer,
+                            const std::string& source, const std::string& reason, Timestamp at) {
+  ordered_json line;
+  line["time"] = at.toIso8601();
+  line["event"] = "quarantined";
+  line["message_id"] = message_id;
+  line["from"] = from_peer;
+  line["detail"] = reason + "; taken out of the queue so the messages after it flow on (source " + source +
+                   "): see `iwmo-gateway quarantine`";
+  return dumped(line);
 }
 
 }  // namespace iwmo::pipeline

@@ -41,5 +41,8 @@ std::string deliveryLine(std::uint64_t message_id, const std::string& message_ty
 // event "received_again": a file read a second time (after a restart) or resent unchanged.
 std::string receivedAgainLine(std::uint64_t original_id, const std::string& source,
                               const std::string& from_peer, Timestamp at);
+// event "quarantined": a journaled message whose record could not be read back (issue 16).
+std::string quarantinedLine(std::uint64_t message_id, const std::string& from_peer,
+                            const std::string& source, const std::string& reason, Timestamp at);
 
 }  // namespace iwmo::pipeline

@@ -118,6 +118,10 @@ std::string Metrics::render(const Gauges& gauges) const {
   out << "# HELP iwmo_duplicates_total Messages the journal recognised as duplicates.\n"
       << "# TYPE iwmo_duplicates_total counter\n"
       << "iwmo_duplicates_total " << duplicates_ << "\n";
+  out << "# HELP iwmo_quarantined_open Journaled messages whose record could not be read back, taken out "
+         "of the queue and waiting for an operator (iwmo-gateway quarantine).\n"
+      << "# TYPE iwmo_quarantined_open gauge\n"
+      << "iwmo_quarantined_open " << gauges.quarantined_open << "\n";
   out << "# HELP iwmo_queue_depth Work waiting, by queue.\n# TYPE iwmo_queue_depth gauge\n"
       << "iwmo_queue_depth{queue=\"journal_pending\"} " << gauges.journal_pending << "\n"
       << "iwmo_queue_depth{queue=\"outbox_pending\"} " << gauges.outbox_pending << "\n"

@@ -4,11 +4,13 @@
 #include <future>
 #include <iostream>
 #include <set>
+#include <utility>
 #include <zmq.hpp>
 
 #include "adapters/iwmo/iwmo_adapter.h"
 #include "adapters/stuf/envelope_reader.h"
 #include "gateway/base/date.h"
+#include "gateway/base/utf8.h"
 #include "gateway/pipeline/ggk_intake.h"
 
 namespace iwmo::pipeline {
@@ -145,6 +147,13 @@ void Pipeline::releaseReader(std::unique_ptr<adapters::stuf::EnvelopeReader> rea
 }
 
 void Pipeline::receive(transport::Received message, transport::Ack ack) {
+  // Names come from outside (a file saved under a Latin-1 name, a ZeroMQ name frame, a tar
+  // member): the Envelope, the journal, log lines and reports carry a valid UTF-8 rendering, the
+  // bytes are kept beside it (issue 16: a stored name that was not UTF-8 stopped the queue).
+  std::string source_bytes;
+  if (std::string printable = printableUtf8(message.source); printable != message.source) {
+    source_bytes = std::exchange(message.source, std::move(printable));
+  }
   Timestamp received_at;
   {
     std::unique_lock lock(intake_mutex_);
@@ -152,8 +161,8 @@ void Pipeline::receive(transport::Received message, transport::Ack ack) {
     // than a bounded backlog journaled but not yet handled (the source keeps the rest).
     const std::uint64_t backlog_limit = 4ull * options_.max_in_flight;
     intake_cv_.wait(lock, [&] {
-      const std::uint64_t backlog =
-          totals_.journaled > totals_.committed ? totals_.journaled - totals_.committed : 0;
+      const std::uint64_t done = totals_.committed + totals_.quarantined;
+      const std::uint64_t backlog = totals_.journaled > done ? totals_.journaled - done : 0;
       return outstanding_appends_ < options_.max_outstanding_appends && backlog < backlog_limit;
     });
     ++outstanding_appends_;
@@ -202,6 +211,7 @@ void Pipeline::receive(transport::Received message, transport::Ack ack) {
   releaseAdapter(std::move(adapter));
   message.bytes.clear();
   message.bytes.shrink_to_fit();
+  if (!source_bytes.empty()) request.envelope.set_source_bytes(std::move(source_bytes));
 
   request.peer = message.peer.empty() ? inferPeer(request.envelope) : message.peer;
   // The CAK's envelopes may come through the providers' channel (one Digikoppeling adapter, or
@@ -315,30 +325,32 @@ void Pipeline::dispatchLoop() {
     }
     if (room > 0) {
       auto pending = journal_.pending(cursor, std::min<std::size_t>(room, 500));
+      bool blocked = false;
       if (!pending) {
         std::cerr << "iwmo-gateway: cannot read pending work: " << pending.status().message() << "\n";
+        std::lock_guard lock(dispatch_mutex_);
+        dispatch_health_ = Status::unavailable("cannot read pending work from the journal: " +
+                                               pending.status().message());
+        blocked = true;
       } else {
         for (journal::PendingMessage& message : *pending) {
-          proto::WorkItem item;
-          item.set_message_id(message.id);
-          item.set_peer(message.peer);
-          item.set_received_at_micros(message.received_at.micros);
-          item.set_duplicate_of(message.duplicate_of);
-          item.set_duplicate_reason(message.duplicate_reason);
-          item.set_duplicate_same_content(message.duplicate_of != 0 &&
-                                          journal::isSameContentDuplicate(message.duplicate_reason));
-          *item.mutable_envelope() = std::move(message.envelope);
-          const std::string client = hasher_.hash(clientBsn(item.envelope()));
-          {
+          if (!message.unreadable.empty()) {
+            // Never dispatch what cannot be read, never let it hold up the messages after it.
+            if (!quarantine(message)) {
+              blocked = true;  // the cursor stays before it: tried again on the next round
+              break;
+            }
             std::lock_guard lock(dispatch_mutex_);
             cursor_ = message.id;
-            ++submitted_not_committed_;
-            contexts_[message.id] = Context{factsOf(item, client)};
-            if (options_.logical_time) commit_order_.push_back(message.id);
+            continue;
           }
-          dispatcher_->submit(std::move(item), client);
+          submit(std::move(message));
         }
-        if (!pending->empty()) continue;  // maybe more
+        if (!blocked) {
+          std::lock_guard lock(dispatch_mutex_);
+          dispatch_health_ = Status::ok();
+        }
+        if (!blocked && !pending->empty()) continue;  // maybe more
       }
     }
     if (SteadyClock::now() - last_retry > std::chrono::seconds(1)) {
@@ -355,6 +367,52 @@ void Pipeline::dispatchLoop() {
                           [&] { return dispatch_woken_ || stopping_; });
     dispatch_woken_ = false;
   }
+}
+
+void Pipeline::submit(journal::PendingMessage message) {
+  proto::WorkItem item;
+  item.set_message_id(message.id);
+  item.set_peer(message.peer);
+  item.set_received_at_micros(message.received_at.micros);
+  item.set_duplicate_of(message.duplicate_of);
+  item.set_duplicate_reason(message.duplicate_reason);
+  item.set_duplicate_same_content(message.duplicate_of != 0 &&
+                                  journal::isSameContentDuplicate(message.duplicate_reason));
+  *item.mutable_envelope() = std::move(message.envelope);
+  const std::string client = hasher_.hash(clientBsn(item.envelope()));
+  {
+    std::lock_guard lock(dispatch_mutex_);
+    cursor_ = message.id;
+    ++submitted_not_committed_;
+    contexts_[message.id] = Context{factsOf(item, client)};
+    if (options_.logical_time) commit_order_.push_back(message.id);
+  }
+  dispatcher_->submit(std::move(item), client);
+}
+
+bool Pipeline::quarantine(const journal::PendingMessage& message) {
+  const Timestamp at = options_.logical_time ? message.received_at.plusMillis(1) : now();
+  std::cerr << "iwmo-gateway: message #" << message.id << ": " << message.unreadable
+            << "; quarantined (see iwmo-gateway quarantine)\n";
+  const Result<bool> done = journal_.quarantineSync(
+      message.id, message.unreadable,
+      {quarantinedLine(message.id, message.peer, message.source, message.unreadable, at)}, at);
+  if (!done) {
+    std::cerr << "iwmo-gateway: cannot quarantine message #" << message.id << ": "
+              << done.status().message() << " (will retry)\n";
+    std::lock_guard lock(dispatch_mutex_);
+    dispatch_health_ = Status::unavailable(
+        "pending message #" + std::to_string(message.id) + " cannot be read (" + message.unreadable +
+        ") and could not be quarantined: " + done.status().message());
+    return false;
+  }
+  {
+    std::lock_guard lock(intake_mutex_);
+    ++totals_.quarantined;
+  }
+  intake_cv_.notify_all();
+  if (on_log_lines_) on_log_lines_();
+  return true;
 }
 
 void Pipeline::onResult(proto::HandlerResult result) {
@@ -575,6 +633,7 @@ Gauges Pipeline::gauges() const {
   if (auto counts = journal_.counts()) {
     gauges.journal_pending = counts->pending;
     gauges.outbox_pending = counts->outbox_pending;
+    gauges.quarantined_open = counts->quarantined_open;
   }
   if (dispatcher_) {
     const auto c = dispatcher_->counters();
@@ -589,6 +648,10 @@ Status Pipeline::health() const {
   {
     std::lock_guard lock(intake_mutex_);
     if (!journal_health_.isOk()) return Status::unavailable("journal: " + journal_health_.message());
+  }
+  {
+    std::lock_guard lock(dispatch_mutex_);
+    if (!dispatch_health_.isOk()) return dispatch_health_;
   }
   {
     std::lock_guard lock(delivery_mutex_);

@@ -86,6 +86,7 @@ struct PipelineTotals {
   std::uint64_t committed = 0;       // handler results committed
   std::uint64_t delivered = 0;
   std::uint64_t delivery_failures = 0;
+  std::uint64_t quarantined = 0;     // records that could not be read back (issue 16)
 };
 
 class Pipeline {
@@ -123,7 +124,8 @@ class Pipeline {
   // messages (for the replay summary's p50/p99), in fixed memory.
   LatencyHistogram latencies() const;
   Gauges gauges() const;
-  // OK, or why the pipeline is unhealthy (journal failing, deliveries failing).
+  // OK, or why the pipeline is unhealthy (journal failing, pending work that cannot be read,
+  // deliveries failing).
   Status health() const;
 
  private:
@@ -135,6 +137,10 @@ class Pipeline {
   std::unique_ptr<adapters::stuf::EnvelopeReader> acquireReader();
   void releaseReader(std::unique_ptr<adapters::stuf::EnvelopeReader> reader);
   void dispatchLoop();
+  void submit(journal::PendingMessage message);
+  // Takes an unreadable pending message out of the queue; false (health says why) when the
+  // journal could not record that.
+  bool quarantine(const journal::PendingMessage& message);
   void onResult(proto::HandlerResult result);
   void commit(proto::HandlerResult result);
   void deliveryLoop();
@@ -180,6 +186,7 @@ class Pipeline {
   std::condition_variable dispatch_cv_;
   bool dispatch_woken_ = false;
   std::uint64_t cursor_ = 0;
+  Status dispatch_health_;  // not OK while pending work cannot be read or quarantined
   std::size_t submitted_not_committed_ = 0;
   std::unordered_map<std::uint64_t, Context> contexts_;
   std::deque<std::uint64_t> commit_order_;  // logical time: commit strictly in journal order

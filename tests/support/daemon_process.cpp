@@ -115,6 +115,35 @@ bool DaemonProcess::running() {
   return true;
 }
 
+TestGateway::TestGateway(const std::string& extra_config)
+    : port_(freeLocalPort()),
+      config_(writeDaemonConfig(dir_.path(), port_, extra_config)),
+      daemon_(config_, dir_.path() / "daemon.log") {}
+
+bool TestGateway::startAndWaitReady() {
+  daemon_.start();
+  return waitFor([&] { return healthy(); }, std::chrono::seconds(20));
+}
+
+fs::path TestGateway::receiveDir(const std::string& peer) const {
+  if (peer == "backoffice") return dir() / "backoffice/outbox";
+  return dir() / peer / "download";
+}
+
+fs::path TestGateway::deliverDir(const std::string& peer) const {
+  if (peer == "backoffice") return dir() / "backoffice/inbox";
+  if (peer == "rejected") return dir() / "rejected";
+  return dir() / peer / "upload";
+}
+
+bool TestGateway::healthy() const { return httpGet(port_, "/healthz").first == 200; }
+
+std::string TestGateway::logText() const { return readFile(dir() / "daemon.log"); }
+
+CommandResult TestGateway::cli(const std::string& args) const {
+  return runCommand(shellQuote(IWMO_GATEWAY_BINARY) + " --config " + shellQuote(config_.string()) + " " + args);
+}
+
 bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 
+#include "support/test_support.h"
+
 namespace iwmo::test {
 
 // Writes a config for a daemon whose state is all below `dir`, with gemeente 0599 (or the
@@ -38,6 +40,36 @@ class DaemonProcess {
   std::filesystem::path config_;
   std::filesystem::path log_file_;
   pid_t pid_ = -1;
+};
+
+// One daemon on a config of its own in a temporary directory (writeDaemonConfig), with the
+// helpers most integration tests need. The daemon is not started by the constructor.
+class TestGateway {
+ public:
+  explicit TestGateway(const std::string& extra_config = "");
+  TestGateway(const TestGateway&) = delete;
+  TestGateway& operator=(const TestGateway&) = delete;
+
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  const std::filesystem::path& config() const { return config_; }
+  int port() const { return port_; }
+  DaemonProcess& daemon() { return daemon_; }
+  // Starts the daemon and waits until /healthz answers 200; false after 20 s.
+  bool startAndWaitReady();
+  bool healthy() const;
+  // "backoffice", "ggk" or "cak": where that peer's messages are picked up / delivered.
+  std::filesystem::path receiveDir(const std::string& peer) const;
+  std::filesystem::path deliverDir(const std::string& peer) const;
+  std::filesystem::path submitEndpoint() const { return dir() / "run/submit.sock"; }
+  std::string logText() const;
+  // `iwmo-gateway --config CONFIG ARGS` (ARGS already shell-quoted where needed).
+  CommandResult cli(const std::string& args) const;
+
+ private:
+  TempDir dir_;
+  int port_;
+  std::filesystem::path config_;
+  DaemonProcess daemon_;
 };
 
 // Polls `condition` every 20 ms until it holds or `timeout` passes.

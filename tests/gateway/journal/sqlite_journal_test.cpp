@@ -866,3 +866,108 @@ TEST_CASE("a version-1 journal is upgraded in place: reference-data and review t
         std::to_string(SqliteJournal::kSchemaVersion));
   sqlite3_finalize(stmt);
 }
+
+namespace {
+
+// Overwrites the stored envelope of message `id` with bytes that do not parse as an Envelope
+// (what a record written with a name that was not UTF-8 looked like before issue 16's fix).
+void damageStoredEnvelope(const fs::path& file, MessageId id) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+  const std::string sql = "UPDATE messages SET envelope = x'0a03ff0001' WHERE id = " + std::to_string(id);
+  REQUIRE(sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+}
+
+}  // namespace
+
+TEST_CASE("issue 16: an unreadable record comes back flagged from pending, with the readable ones after it",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  {
+    auto journal = openJournal(file);
+    appendOk(*journal, {.payload = "<a/>", .source = "inbox/a.xml"});
+    appendOk(*journal, {.payload = "<b/>", .source = "inbox/b.xml"});
+  }
+  damageStoredEnvelope(file, 1);
+  auto journal = openJournal(file);
+  Result<std::vector<iwmo::journal::PendingMessage>> pending = journal->pending(0, 10);
+  INFO(pending.status().toString());
+  REQUIRE(pending);
+  REQUIRE(pending->size() == 2);
+  CHECK((*pending)[0].id == 1);
+  CHECK_THAT((*pending)[0].unreadable, Catch::Contains("message #1") && Catch::Contains("does not parse"));
+  CHECK((*pending)[0].envelope.payload() == "<a/>");  // the payload itself is intact
+  CHECK((*pending)[0].source == "inbox/a.xml");
+  CHECK((*pending)[1].unreadable.empty());
+  CHECK((*pending)[1].envelope.source() == "inbox/b.xml");
+  // explain can still show it.
+  const auto story = storyOf(*journal, 1);
+  CHECK_FALSE(story.message.unreadable.empty());
+  CHECK(story.message.source == "inbox/a.xml");
+}
+
+TEST_CASE("issue 16: quarantine takes a message out of the queue with an open operator item until closed",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  {
+    auto journal = openJournal(file);
+    appendOk(*journal, {.payload = "<a/>", .source = "inbox/a.xml", .key = "0599|WMO301|A-1"});
+    appendOk(*journal, {.payload = "<b/>", .source = "inbox/b.xml"});
+  }
+  damageStoredEnvelope(file, 1);
+  auto journal = openJournal(file);
+  Result<bool> done = journal->quarantineSync(1, "cannot read it", {R"({"event":"quarantined"})"}, kT0);
+  REQUIRE(done);
+  CHECK(*done);
+  // Once only: the message is no longer pending.
+  Result<bool> again = journal->quarantineSync(1, "cannot read it", {}, kT0);
+  REQUIRE(again);
+  CHECK_FALSE(*again);
+  CHECK(journal->quarantineSync(99, "no such message", {}, kT0).status().code() == StatusCode::kNotFound);
+
+  auto pending = journal->pending(0, 10);
+  REQUIRE(pending);
+  REQUIRE(pending->size() == 1);
+  CHECK((*pending)[0].id == 2);
+  const auto counts = countsOf(*journal);
+  CHECK(counts.pending == 1);
+  CHECK(counts.quarantined_open == 1);
+  const auto log = logOf(*journal);
+  REQUIRE(log.size() == 1);
+  CHECK_THAT(log[0].line, Catch::Contains("quarantined"));
+
+  auto items = journal->quarantined(false);
+  REQUIRE(items);
+  REQUIRE(items->size() == 1);
+  CHECK((*items)[0].message_id == 1);
+  CHECK((*items)[0].reason == "cannot read it");
+  CHECK((*items)[0].source == "inbox/a.xml");
+  CHECK((*items)[0].size == 4);
+  CHECK((*items)[0].open);
+  const auto story = storyOf(*journal, 1);
+  CHECK(story.message.state == "handled");
+  CHECK(story.message.disposition == "quarantined");
+  REQUIRE(story.quarantine);
+  CHECK(story.quarantine->open);
+
+  // A quarantined message is no original: its payload and its Identificatie may come again.
+  const AppendOutcome resent = appendOk(*journal, {.payload = "<a/>", .source = "inbox/a-again.xml", .key = "0599|WMO301|A-1"});
+  CHECK(resent.kind == AppendKind::kNew);
+
+  Result<bool> closed = journal->closeQuarantine(1, "sent again as #3", kT0);
+  REQUIRE(closed);
+  CHECK(*closed);
+  Result<bool> closed_again = journal->closeQuarantine(1, "twice", kT0);
+  REQUIRE(closed_again);
+  CHECK_FALSE(*closed_again);
+  CHECK(countsOf(*journal).quarantined_open == 0);
+  auto all = journal->quarantined(true);
+  REQUIRE(all);
+  REQUIRE(all->size() == 1);
+  CHECK_FALSE((*all)[0].open);
+  CHECK((*all)[0].note == "sent again as #3");
+  CHECK(journal->quarantined(false)->empty());
+}

@@ -1,0 +1,149 @@
+// Issue 16: the defects found by trying the real daemon as a hostile sender and a careless
+// operator would. Each TEST_CASE failed before its fix; they run the real binary on real
+// directories and ZeroMQ sockets on ipc://.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <string>
+#include <zmq.hpp>
+
+#include "gateway/journal/sqlite_journal.h"
+#include "support/daemon_process.h"
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using iwmo::test::filesIn;
+using iwmo::test::waitFor;
+
+namespace {
+
+std::string demoMessage(const std::string& name) {
+  return iwmo::test::readFile(iwmo::test::sourceDir() / "demo/messages/valid" / name);
+}
+
+const char* const kToewijzing = "01-WMO301-toewijzing-hh-de-graaf.xml";
+const char* const kOtherToewijzing = "09-WMO301-toewijzing-begeleiding-bakker.xml";
+
+// A REQ client of the daemon's submit endpoint; nullopt when no answer comes within `timeout`.
+class Submitter {
+ public:
+  explicit Submitter(const fs::path& endpoint) : endpoint_("ipc://" + endpoint.string()) {}
+
+  std::optional<nlohmann::json> submit(const std::string& name, const std::string& payload,
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+    zmq::socket_t request(context_, zmq::socket_type::req);
+    request.set(zmq::sockopt::rcvtimeo, static_cast<int>(timeout.count()));
+    request.set(zmq::sockopt::linger, 0);
+    request.connect(endpoint_);
+    request.send(zmq::buffer(name), zmq::send_flags::sndmore);
+    request.send(zmq::buffer(payload), zmq::send_flags::none);
+    zmq::message_t reply;
+    if (!request.recv(reply)) return std::nullopt;
+    return nlohmann::json::parse(reply.to_string());
+  }
+
+ private:
+  zmq::context_t context_;
+  std::string endpoint_;
+};
+
+std::size_t countIn(const fs::path& dir) { return filesIn(dir).size(); }
+
+}  // namespace
+
+TEST_CASE("issue 16: a submit name frame that is not UTF-8 is journaled under a safe name and the queue flows on",
+          "[integration][issue16]") {
+  iwmo::test::TestGateway gw;
+  REQUIRE(gw.startAndWaitReady());
+  Submitter submitter(gw.submitEndpoint());
+  const auto first = submitter.submit("bad-\xff-name.xml", demoMessage(kToewijzing));
+  REQUIRE(first);
+  CHECK((*first)["status"] == "accepted");
+  const auto second = submitter.submit("good.xml", demoMessage(kOtherToewijzing));
+  REQUIRE(second);
+  CHECK((*second)["status"] == "accepted");
+
+  // Before the fix the stored record of #1 did not parse: nothing was ever delivered again.
+  REQUIRE(waitFor([&] { return countIn(gw.deliverDir("ggk")) == 2; }, std::chrono::seconds(20)));
+  INFO(gw.logText());
+  CHECK(gw.healthy());
+  const auto status = gw.cli("status --json");
+  REQUIRE(status.exit_code == 0);
+  CHECK(nlohmann::json::parse(status.out)["pending"] == 0);
+  // The bytes are kept, a valid UTF-8 rendering is what operators see.
+  const auto explain = gw.cli("explain --json 1");
+  REQUIRE(explain.exit_code == 0);
+  CHECK_THAT(nlohmann::json::parse(explain.out)["source"].get<std::string>(), Catch::EndsWith("bad-\\xFF-name.xml"));
+  CHECK_THAT(iwmo::test::readFile(gw.dir() / "log/routing.log"), !Catch::Contains("\xff"));
+  CHECK(gw.daemon().terminate() == 0);
+}
+
+TEST_CASE("issue 16: a file whose name is Latin-1, not UTF-8, is read and delivered like any other",
+          "[integration][issue16]") {
+  iwmo::test::TestGateway gw;
+  REQUIRE(gw.startAndWaitReady());
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "caf\xe9.xml", demoMessage(kToewijzing));
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "plain.xml", demoMessage(kOtherToewijzing));
+  REQUIRE(waitFor([&] { return countIn(gw.deliverDir("ggk")) == 2; }, std::chrono::seconds(20)));
+  INFO(gw.logText());
+  CHECK(countIn(gw.receiveDir("backoffice")) == 0);  // both removed once journaled
+  CHECK(gw.healthy());
+  const auto explain = gw.cli("explain --json 1");
+  REQUIRE(explain.exit_code == 0);
+  CHECK_THAT(nlohmann::json::parse(explain.out)["source"].get<std::string>(), Catch::EndsWith("caf\\xE9.xml"));
+  CHECK(gw.daemon().terminate() == 0);
+}
+
+TEST_CASE("issue 16: a journal record that cannot be read back is quarantined with an operator item, never blocking",
+          "[integration][issue16]") {
+  iwmo::test::TestGateway gw;
+  const fs::path journal_file = gw.dir() / "state/journal.sqlite";
+  {
+    // Two journaled messages the daemon has not handled yet (as after a crash).
+    auto journal = iwmo::journal::SqliteJournal::open(journal_file, {});
+    REQUIRE(journal);
+    for (const char* name : {kToewijzing, kOtherToewijzing}) {
+      iwmo::journal::AppendRequest request;
+      request.envelope = iwmo::test::validateWithProjectSchemas(demoMessage(name));
+      request.envelope.set_source(std::string("backoffice/outbox/") + name);
+      request.peer = "backoffice";
+      request.received_at = iwmo::SystemClock().now();
+      REQUIRE(request.envelope.verdict().valid());
+      REQUIRE((*journal)->appendSync(std::move(request)));
+    }
+  }
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(journal_file.c_str(), &raw) == SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+    REQUIRE(sqlite3_exec(db.get(), "UPDATE messages SET envelope = x'0a03ff0001' WHERE id = 1", nullptr, nullptr,
+                         nullptr) == SQLITE_OK);
+  }
+  REQUIRE(gw.startAndWaitReady());
+  // #2 flows on; #1 is out of the queue, with an item an operator can act on.
+  REQUIRE(waitFor([&] { return countIn(gw.deliverDir("ggk")) == 1; }, std::chrono::seconds(20)));
+  INFO(gw.logText());
+  CHECK(gw.healthy());
+  const auto list = gw.cli("quarantine list --json");
+  REQUIRE(list.exit_code == 0);
+  const auto item = nlohmann::json::parse(list.out);
+  CHECK(item["message_id"] == 1);
+  CHECK(item["state"] == "open");
+  CHECK_THAT(item["reason"].get<std::string>(), Catch::Contains("does not parse"));
+  const auto status = gw.cli("status --json");
+  REQUIRE(status.exit_code == 0);
+  CHECK(nlohmann::json::parse(status.out)["quarantined_open"] == 1);
+  CHECK_THAT(iwmo::test::httpGet(gw.port(), "/metrics").second, Catch::Contains("iwmo_quarantined_open 1"));
+  CHECK_THAT(iwmo::test::readFile(gw.dir() / "log/routing.log"), Catch::Contains("\"event\":\"quarantined\""));
+
+  // The operator writes it out and sends it again: it is journaled anew (no duplicate of #1).
+  const fs::path copy = gw.dir() / "resend.xml";
+  REQUIRE(gw.cli("quarantine payload 1 --out " + iwmo::test::shellQuote(copy.string())).exit_code == 0);
+  CHECK(iwmo::test::readFile(copy) == demoMessage(kToewijzing));
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "resend.xml", iwmo::test::readFile(copy));
+  REQUIRE(waitFor([&] { return countIn(gw.deliverDir("ggk")) == 2; }, std::chrono::seconds(20)));
+  REQUIRE(gw.cli("quarantine done 1 --note 'sent again as #3'").exit_code == 0);
+  CHECK(gw.cli("quarantine list").out.find("no open quarantined messages") != std::string::npos);
+  CHECK(gw.daemon().terminate() == 0);
+}
