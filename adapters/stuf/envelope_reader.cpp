@@ -122,6 +122,7 @@ Result<std::unique_ptr<EnvelopeReader>> EnvelopeReader::create(
   adapters::xml::ParseLimits parse_limits;
   parse_limits.max_input_bytes = limits.max_envelope_bytes;
   parse_limits.max_problems = limits.max_problems;
+  parse_limits.max_element_depth = limits.max_element_depth;
   auto parser = adapters::xml::ValidatingParser::create(std::move(schemas), parse_limits);
   if (!parser) return parser.status();
   return std::unique_ptr<EnvelopeReader>(new EnvelopeReader(std::move(*parser), limits));

@@ -32,6 +32,7 @@ struct ReaderLimits {
   // Whole document, base64 included (limits.max_message_bytes in the config).
   std::size_t max_envelope_bytes = kDefaultMaxEnvelopeBytes;
   std::size_t max_problems = 20;
+  std::size_t max_element_depth = adapters::xml::ParseLimits::kDefaultMaxElementDepth;
 };
 
 struct ReadOutcome {

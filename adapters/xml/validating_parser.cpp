@@ -64,6 +64,14 @@ class CaptureHandler : public xercesc::DefaultHandler {
 
   void startElement(const XMLCh* uri, const XMLCh* localname, const XMLCh* qname,
                     const xercesc::Attributes&) override {
+    if (stack_.size() >= limits_.max_element_depth) {
+      addProblem(XmlProblem::kInput,
+                 "elements are nested more than " + std::to_string(limits_.max_element_depth) +
+                     " levels deep (limits.max_element_depth); an iWmo message nests about 8 "
+                     "levels, so this is no iWmo message: the rest was not read",
+                 /*at_current=*/false);  // a path 64 elements long helps nobody
+      throw StopParsing{};
+    }
     XmlTree& tree = outcome_->tree;
     const std::int32_t parent = stack_.empty() ? XmlElement::kNone : stack_.back();
     if (parent == XmlElement::kNone) {

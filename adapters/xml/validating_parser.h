@@ -3,7 +3,8 @@
 // in an XmlTree for the standard adapters' rules and extraction (DESIGN §5.1 step 2).
 //
 // Security (non-negotiable 4): input over the size limit, with a BOM, not UTF-8, or declaring
-// another encoding is refused before parsing; a DOCTYPE stops the parse at the declaration (no
+// another encoding is refused before parsing; elements nested deeper than max_element_depth end
+// the parse at the first one too deep; a DOCTYPE stops the parse at the declaration (no
 // DTD, no internal subset, so no entity expansion and no XXE); external entities and schema
 // locations named in the document are never resolved; grammars come only from the locked pool.
 //
@@ -27,6 +28,11 @@ struct ParseLimits {
   static constexpr std::size_t kDefaultMaxInputBytes = 25u * 1024u * 1024u;  // GGk: 25 MB
   std::size_t max_input_bytes = kDefaultMaxInputBytes;
   std::size_t max_problems = 50;  // further problems are counted as `truncated`
+  // Elements nested deeper than this end the parse at once with a problem (issue 16: Xerces
+  // spends time quadratic in the depth, 100 000 levels took 9 s). An iWmo message nests about 8
+  // levels, a StUF-GGk envelope about 6.
+  static constexpr std::size_t kDefaultMaxElementDepth = 64;
+  std::size_t max_element_depth = kDefaultMaxElementDepth;
 };
 
 struct ParseOutcome {

@@ -13,6 +13,7 @@
 #include "adapters/iwmo/iwmo_adapter.h"
 #include "adapters/xml/schema_set.h"
 #include "gateway/cli/verdict_report.h"
+#include "gateway/cli/wiring.h"
 
 namespace iwmo::cli {
 namespace {
@@ -101,9 +102,7 @@ int runValidate(const config::Config& config, const ValidateOptions& options) {
     std::cerr << "iwmo-gateway: " << schemas.status().message() << "\n";
     return kExitUsageOrIo;
   }
-  adapters::xml::ParseLimits limits;
-  limits.max_input_bytes = config.max_message_bytes;
-  limits.max_problems = config.max_findings_per_message;
+  const adapters::xml::ParseLimits limits = parseLimits(config);
   auto adapter = adapters::iwmo::IwmoAdapter::create(*schemas, limits);
   if (!adapter) {
     std::cerr << "iwmo-gateway: " << adapter.status().message() << "\n";

@@ -244,6 +244,7 @@ adapters::xml::ParseLimits parseLimits(const config::Config& config) {
   adapters::xml::ParseLimits limits;
   limits.max_input_bytes = config.max_message_bytes;
   limits.max_problems = config.max_findings_per_message;
+  limits.max_element_depth = config.max_element_depth;
   return limits;
 }
 

@@ -134,6 +134,7 @@ struct Config {
   std::filesystem::path ggk_schema_dir;  // StUF-GGk envelopes: a set of its own
   std::size_t max_message_bytes = 25u * 1024u * 1024u;
   std::size_t max_findings_per_message = 50;
+  std::size_t max_element_depth = 64;    // elements nested deeper: refused at once (issue 16)
   Peer backoffice;
   Peer ggk;
   Peer cak;                              // the CAK (iEb); until the GGk envelopes: own directories

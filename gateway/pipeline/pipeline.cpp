@@ -136,6 +136,7 @@ std::unique_ptr<adapters::stuf::EnvelopeReader> Pipeline::acquireReader() {
   }
   adapters::stuf::ReaderLimits limits;
   limits.max_envelope_bytes = options_.max_envelope_bytes;
+  limits.max_element_depth = options_.limits.max_element_depth;
   auto reader = adapters::stuf::EnvelopeReader::create(options_.ggk_schemas, limits);
   if (!reader) return nullptr;
   return std::move(*reader);

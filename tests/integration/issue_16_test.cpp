@@ -147,3 +147,25 @@ TEST_CASE("issue 16: a journal record that cannot be read back is quarantined wi
   CHECK(gw.cli("quarantine list").out.find("no open quarantined messages") != std::string::npos);
   CHECK(gw.daemon().terminate() == 0);
 }
+
+TEST_CASE("issue 16: a deeply nested file is refused at once and the valid file behind it flows on",
+          "[integration][issue16]") {
+  iwmo::test::TestGateway gw;
+  REQUIRE(gw.startAndWaitReady());
+  std::string deep = R"(<?xml version="1.0" encoding="UTF-8"?><Bericht xmlns="http://www.istandaarden.nl/iwmo/3_2/wmo301/schema">)";
+  for (int i = 0; i < 200000; ++i) deep += "<a>";
+  for (int i = 0; i < 200000; ++i) deep += "</a>";
+  deep += "</Bericht>";
+  // Sorted first in the directory: before the fix the valid one waited 71 s behind it.
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "a-deep.xml", deep);
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "b-valid.xml", demoMessage(kToewijzing));
+  REQUIRE(waitFor([&] { return countIn(gw.deliverDir("ggk")) == 1 && countIn(gw.deliverDir("rejected")) == 2; },
+                  std::chrono::seconds(20)));
+  INFO(gw.logText());
+  std::string report;
+  for (const auto& file : filesIn(gw.deliverDir("rejected"))) {
+    if (file.extension() == ".txt") report += iwmo::test::readFile(file);
+  }
+  CHECK_THAT(report, Catch::Contains("limits.max_element_depth"));
+  CHECK(gw.daemon().terminate() == 0);
+}

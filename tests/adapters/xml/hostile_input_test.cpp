@@ -211,3 +211,35 @@ TEST_CASE("deeply nested junk does not crash and the report is capped", "[xml][s
   REQUIRE_FALSE(envelope.verdict().valid());
   CHECK(envelope.verdict().findings_size() <= 50);
 }
+
+TEST_CASE("issue 16: 200 000 nested elements are refused at the depth limit, not validated to the end",
+          "[xml][hostile][issue16]") {
+  constexpr int kLevels = 200000;
+  std::string deep = R"(<?xml version="1.0" encoding="UTF-8"?><Bericht xmlns="http://www.istandaarden.nl/iwmo/3_2/wmo301/schema">)";
+  for (int i = 0; i < kLevels; ++i) deep += "<a>";
+  for (int i = 0; i < kLevels; ++i) deep += "</a>";
+  deep += "</Bericht>";
+  const iwmo::proto::Envelope envelope = validate(deep);
+  CHECK_FALSE(envelope.verdict().valid());
+  CHECK(envelope.verdict().level() == 1);
+  const auto& findings = envelope.verdict().findings();
+  REQUIRE(findings.size() >= 1);
+  const auto& last = findings[findings.size() - 1];
+  CHECK(last.code() == "INPUT");
+  CHECK_THAT(last.message(), Catch::Contains("more than 64 levels") && Catch::Contains("limits.max_element_depth"));
+  // The parse stopped at the 65th level: the position is on line 1 near the start, not at the end.
+  CHECK(last.line() == 1);
+  CHECK(last.column() < 1000);
+}
+
+TEST_CASE("issue 16: the depth limit is configurable and a message within it validates", "[xml][hostile][issue16]") {
+  iwmo::adapters::xml::ParseLimits limits;
+  limits.max_element_depth = 3;  // kValidWmo305 nests deeper than 3
+  auto adapter = iwmo::test::adapterFor(iwmo::test::projectSchemaDir(), limits);
+  iwmo::proto::Envelope envelope;
+  adapter->validate(kValidWmo305, "shallow limit", envelope);
+  CHECK_FALSE(envelope.verdict().valid());
+  REQUIRE(envelope.verdict().findings_size() >= 1);
+  CHECK_THAT(envelope.verdict().findings(0).message(), Catch::Contains("more than 3 levels"));
+  CHECK(validate(kValidWmo305).verdict().valid());  // the default limit of 64 is far above it
+}

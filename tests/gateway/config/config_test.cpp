@@ -197,3 +197,15 @@ TEST_CASE("config: [ggk] defaults, the HTTPS tables, and every mistake with its 
                Catch::Contains("port from 1 to 65535"));
   }
 }
+
+TEST_CASE("config: limits.max_element_depth defaults to 64 and is checked with its line", "[config][issue16]") {
+  auto defaults = parseConfig("[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s\"\n", "my.toml", "/");
+  REQUIRE(defaults);
+  CHECK(defaults->max_element_depth == 64);
+  auto set = parseConfig("[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s\"\n[limits]\nmax_element_depth = 128\n", "my.toml", "/");
+  REQUIRE(set);
+  CHECK(set->max_element_depth == 128);
+  auto tiny = parseConfig("[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s\"\n[limits]\nmax_element_depth = 2\n", "my.toml", "/");
+  REQUIRE_FALSE(tiny);
+  CHECK_THAT(tiny.status().message(), Catch::Contains("my.toml:6: limits.max_element_depth: must be between 16"));
+}
