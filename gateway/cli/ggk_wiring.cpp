@@ -5,6 +5,7 @@
 #include "adapters/stuf/envelope_writer.h"
 #include "adapters/stuf/tijdstip.h"
 #include "gateway/base/date.h"
+#include "gateway/base/object_pool.h"
 #include "gateway/base/sha256.h"
 #include "gateway/cli/wiring.h"
 
@@ -15,15 +16,21 @@ namespace stuf = adapters::stuf;
 
 constexpr std::string_view kReplaySeed = "iwmo-gateway replay";
 
-// One writer and one validating adapter per worker thread, rebuilt when the schemas change.
-struct ThreadWriters {
-  std::shared_ptr<const adapters::xml::SchemaSet> ggk_schemas;
-  std::shared_ptr<const adapters::xml::SchemaSet> iwmo_schemas;
-  std::unique_ptr<stuf::EnvelopeWriter> writer;
-  std::unique_ptr<adapters::iwmo::IwmoAdapter> adapter;
-};
-
+// What the emitters share: the configuration, and pools of writers and validating adapters (one
+// per worker thread at a time). The pools die with the handler chain that holds this state, so
+// before Xerces terminates (issue 16: thread_local ones did not, and a worker process crashed on
+// SIGTERM).
 struct EmitterState {
+  EmitterState(std::shared_ptr<const adapters::xml::SchemaSet> ggk_set,
+               std::shared_ptr<const adapters::xml::SchemaSet> iwmo_set, adapters::xml::ParseLimits parse_limits,
+               stuf::WriterLimits limits_of_writer)
+      : ggk_schemas(std::move(ggk_set)),
+        iwmo_schemas(std::move(iwmo_set)),
+        limits(parse_limits),
+        writer_limits(limits_of_writer),
+        writers([this] { return stuf::EnvelopeWriter::create(ggk_schemas, writer_limits); }),
+        adapters([this] { return adapters::iwmo::IwmoAdapter::create(iwmo_schemas, limits); }) {}
+
   std::shared_ptr<const adapters::xml::SchemaSet> ggk_schemas;
   std::shared_ptr<const adapters::xml::SchemaSet> iwmo_schemas;
   adapters::xml::ParseLimits limits;
@@ -31,23 +38,8 @@ struct EmitterState {
   config::GgkConfig ggk;
   std::string default_organisatie;  // the first own_gemeente
   bool deterministic = false;
-
-  Result<ThreadWriters*> local() const {
-    thread_local ThreadWriters writers;
-    if (writers.ggk_schemas != ggk_schemas || !writers.writer) {
-      auto created = stuf::EnvelopeWriter::create(ggk_schemas, writer_limits);
-      if (!created) return created.status();
-      writers.writer = std::move(*created);
-      writers.ggk_schemas = ggk_schemas;
-    }
-    if (writers.iwmo_schemas != iwmo_schemas || !writers.adapter) {
-      auto created = adapters::iwmo::IwmoAdapter::create(iwmo_schemas, limits);
-      if (!created) return created.status();
-      writers.adapter = std::move(*created);
-      writers.iwmo_schemas = iwmo_schemas;
-    }
-    return &writers;
-  }
+  ObjectPool<stuf::EnvelopeWriter> writers;
+  ObjectPool<adapters::iwmo::IwmoAdapter> adapters;
 
   // [ggk] organisatie when set; otherwise the municipality the message is from or for.
   stuf::StufSystem zender(const std::string& municipality) const {
@@ -82,26 +74,25 @@ std::string derivedReferentienummer(std::string_view seed, std::uint64_t message
 Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
     const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> iwmo_schemas,
     bool deterministic_references) {
-  auto state = std::make_shared<EmitterState>();
   auto ggk_schemas = adapters::xml::SchemaSet::load(config.ggk_schema_dir);
   if (!ggk_schemas) return ggk_schemas.status();
-  state->ggk_schemas = std::move(*ggk_schemas);
   if (!iwmo_schemas) {
     auto loaded = adapters::xml::SchemaSet::load(config.schemaDirs());
     if (!loaded) return loaded.status();
     iwmo_schemas = std::move(*loaded);
   }
-  state->iwmo_schemas = std::move(iwmo_schemas);
-  state->limits = parseLimits(config);
-  state->writer_limits.max_envelope_bytes = config.max_message_bytes;
+  stuf::WriterLimits writer_limits;
+  writer_limits.max_envelope_bytes = config.max_message_bytes;
+  auto state = std::make_shared<EmitterState>(std::move(*ggk_schemas), std::move(iwmo_schemas), parseLimits(config),
+                                              writer_limits);
   state->ggk = config.ggk_envelope;
   state->default_organisatie = config.own_gemeente.empty() ? std::string() : config.own_gemeente.front();
   state->deterministic = deterministic_references;
 
   handlers::GgkEmitter emitter;
   emitter.wrap = [state](const handlers::GgkWrapRequest& request) -> Result<handlers::GgkWritten> {
-    auto writers = state->local();
-    if (!writers) return writers.status();
+    auto writer = state->writers.acquire();
+    if (!writer) return writer.status();
     stuf::WrapRequest wrap;
     wrap.zender = state->zender(request.zender);
     wrap.ontvanger_organisatie = request.ontvanger;
@@ -114,15 +105,15 @@ Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
     wrap.tijdstip = request.at;
     wrap.utc_offset_minutes = stuf::amsterdamUtcOffsetMinutes(request.at);
     wrap.referentienummer = state->reference(request.payload, request.message_id, request.index);
-    auto written = request.retour ? (*writers)->writer->wrapRetour(wrap, request.cross_refnummer, request.payload)
-                                  : (*writers)->writer->wrapHeen(wrap, request.payload);
+    auto written = request.retour ? (*writer)->wrapRetour(wrap, request.cross_refnummer, request.payload)
+                                  : (*writer)->wrapHeen(wrap, request.payload);
     if (!written) return written.status();
     return handlers::GgkWritten{std::move(written->bytes), std::move(written->referentienummer),
                                 stuf::formatTijdstip(request.at, wrap.utc_offset_minutes)};
   };
   emitter.fo01 = [state](const handlers::GgkFo01Request& request) -> Result<handlers::GgkWritten> {
-    auto writers = state->local();
-    if (!writers) return writers.status();
+    auto writer = state->writers.acquire();
+    if (!writer) return writer.status();
     stuf::GgkEnvelope failed;
     failed.zender.organisatie = request.failed.zender_organisatie();
     failed.zender.applicatie = request.failed.zender_applicatie();
@@ -134,14 +125,14 @@ Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
     stuf::Fo01Request fo01 = stuf::fo01Answering(failed, state->zender(request.zender), stuf::Fo01Code::StUF055,
                                                  request.detail, request.at, offset);
     fo01.referentienummer = state->reference(request.failed.referentienummer(), request.message_id, request.index);
-    auto written = (*writers)->writer->fo01(fo01);
+    auto written = (*writer)->fo01(fo01);
     if (!written) return written.status();
     return handlers::GgkWritten{std::move(written->bytes), std::move(written->referentienummer),
                                 stuf::formatTijdstip(request.at, offset)};
   };
   emitter.retour = [state](const handlers::GgkRetourRequest& request) -> Result<std::string> {
-    auto writers = state->local();
-    if (!writers) return writers.status();
+    auto adapter = state->adapters.acquire();
+    if (!adapter) return adapter.status();
     const int offset = stuf::amsterdamUtcOffsetMinutes(request.at);
     adapters::iwmo::TechnicalRetourRequest retour;
     retour.identificatie_retour = request.identificatie_retour;
@@ -153,7 +144,7 @@ Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
     auto xml = adapters::iwmo::writeTechnicalRetour(request.heen_payload, retour);
     if (!xml) return xml.status();
     proto::Envelope envelope;
-    (*writers)->adapter->validate(*xml, "technical retour " + request.identificatie_retour, envelope);
+    (*adapter)->validate(*xml, "technical retour " + request.identificatie_retour, envelope);
     if (!envelope.verdict().valid() && envelope.verdict().level() <= 1) {
       std::string findings;
       for (const auto& f : envelope.verdict().findings()) {

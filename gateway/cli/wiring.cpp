@@ -11,6 +11,7 @@
 #include "adapters/ieb/eb001.h"
 #include "adapters/ieb/ieb_writer.h"
 #include "adapters/iwmo/iwmo_adapter.h"
+#include "gateway/base/object_pool.h"
 #include "gateway/cli/ggk_wiring.h"
 #include "gateway/handlers/eigen_bijdrage_handler.h"
 #include "gateway/handlers/responsibility_handler.h"
@@ -53,29 +54,22 @@ Result<std::unique_ptr<handlers::ResponsibilityHandler>> makeResponsibilityHandl
       std::make_shared<const rules::GemeenteTable>(std::move(*table)));
 }
 
-// One validating adapter per worker thread, rebuilt when the schema set changes (SIGHUP).
-struct ThreadAdapter {
-  std::shared_ptr<const adapters::xml::SchemaSet> schemas;
-  std::unique_ptr<adapters::iwmo::IwmoAdapter> adapter;
-};
-
 std::unique_ptr<handlers::EigenBijdrageHandler> makeEigenBijdrageHandler(
     const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> schemas) {
+  // Validating adapters for the workers, one per thread at a time; they die with the handler
+  // chain (a new one on SIGHUP), before Xerces terminates.
   const adapters::xml::ParseLimits limits = parseLimits(config);
-  handlers::IebWriteFunction write = [schemas, limits](const handlers::IebMessage& message) -> Result<std::string> {
+  auto adapters = std::make_shared<ObjectPool<adapters::iwmo::IwmoAdapter>>(
+      [schemas, limits] { return adapters::iwmo::IwmoAdapter::create(schemas, limits); });
+  handlers::IebWriteFunction write = [adapters](const handlers::IebMessage& message) -> Result<std::string> {
     const auto dagtekening = Date::parse(message.dagtekening);
     if (!dagtekening) return Status::invalid("Dagtekening '" + message.dagtekening + "' is not a date");
     std::string xml = adapters::ieb::writeHeen(
         message.message_type, {message.afzender, message.identificatie, *dagtekening}, message.records);
-    thread_local ThreadAdapter local;
-    if (local.schemas != schemas || !local.adapter) {
-      auto created = adapters::iwmo::IwmoAdapter::create(schemas, limits);
-      if (!created) return created.status();
-      local.schemas = schemas;
-      local.adapter = std::move(*created);
-    }
+    auto adapter = adapters->acquire();
+    if (!adapter) return adapter.status();
     proto::Envelope envelope;
-    local.adapter->validate(xml, message.message_type + " " + message.identificatie, envelope);
+    (*adapter)->validate(xml, message.message_type + " " + message.identificatie, envelope);
     if (!envelope.verdict().valid()) {
       std::string findings;
       for (const auto& f : envelope.verdict().findings()) {

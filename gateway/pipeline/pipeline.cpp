@@ -66,7 +66,14 @@ Pipeline::Pipeline(PipelineOptions options, journal::Journal& journal,
       context_(context),
       work_(std::move(work)),
       clock_(clock),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      adapters_([this] { return adapters::iwmo::IwmoAdapter::create(schemas_, options_.limits); }),
+      readers_([this] {
+        adapters::stuf::ReaderLimits limits;
+        limits.max_envelope_bytes = options_.max_envelope_bytes;
+        limits.max_element_depth = options_.limits.max_element_depth;
+        return adapters::stuf::EnvelopeReader::create(options_.ggk_schemas, limits);
+      }) {}
 
 Pipeline::~Pipeline() { stop(); }
 
@@ -106,47 +113,6 @@ void Pipeline::stop() {
   // Results that arrived but could not be committed stay pending in the journal.
 }
 
-std::unique_ptr<adapters::iwmo::IwmoAdapter> Pipeline::acquireAdapter() {
-  {
-    std::lock_guard lock(adapters_mutex_);
-    if (!adapters_.empty()) {
-      auto adapter = std::move(adapters_.back());
-      adapters_.pop_back();
-      return adapter;
-    }
-  }
-  auto adapter = adapters::iwmo::IwmoAdapter::create(schemas_, options_.limits);
-  if (!adapter) return nullptr;
-  return std::move(*adapter);
-}
-
-void Pipeline::releaseAdapter(std::unique_ptr<adapters::iwmo::IwmoAdapter> adapter) {
-  std::lock_guard lock(adapters_mutex_);
-  adapters_.push_back(std::move(adapter));
-}
-
-std::unique_ptr<adapters::stuf::EnvelopeReader> Pipeline::acquireReader() {
-  {
-    std::lock_guard lock(adapters_mutex_);
-    if (!readers_.empty()) {
-      auto reader = std::move(readers_.back());
-      readers_.pop_back();
-      return reader;
-    }
-  }
-  adapters::stuf::ReaderLimits limits;
-  limits.max_envelope_bytes = options_.max_envelope_bytes;
-  limits.max_element_depth = options_.limits.max_element_depth;
-  auto reader = adapters::stuf::EnvelopeReader::create(options_.ggk_schemas, limits);
-  if (!reader) return nullptr;
-  return std::move(*reader);
-}
-
-void Pipeline::releaseReader(std::unique_ptr<adapters::stuf::EnvelopeReader> reader) {
-  std::lock_guard lock(adapters_mutex_);
-  readers_.push_back(std::move(reader));
-}
-
 void Pipeline::receive(transport::Received message, transport::Ack ack) {
   // Names come from outside (a file saved under a Latin-1 name, a ZeroMQ name frame, a tar
   // member): the Envelope, the journal, log lines and reports carry a valid UTF-8 rendering, the
@@ -173,43 +139,31 @@ void Pipeline::receive(transport::Received message, transport::Ack ack) {
                                         : now();
   }
   journal::AppendRequest request;
-  auto adapter = acquireAdapter();
-  if (adapter == nullptr) {
-    // Cannot happen after start-up checks (the schema set compiled); keep the message at its
-    // source rather than drop it.
+  const bool ggk_document = !message.oversize && options_.ggk_schemas && isGgkDocument(message.bytes);
+  auto adapter = adapters_.acquire();
+  auto reader = ggk_document ? readers_.acquire() : Result<ObjectPool<adapters::stuf::EnvelopeReader>::Lease>(
+                                                        Status::notFound("not a StUF-GGk document"));
+  if (!adapter || (ggk_document && !reader)) {
+    // Cannot happen after start-up checks (the schema sets compiled); keep the message at its
+    // source rather than drop or misread it.
+    const Status failed = !adapter ? adapter.status() : reader.status();
+    std::cerr << "iwmo-gateway: cannot create a validator: " << failed.message() << "\n";
     {
       std::lock_guard lock(intake_mutex_);
       --outstanding_appends_;
       ++totals_.journal_errors;
     }
     intake_cv_.notify_all();
-    ack({false, 0, "", "the gateway could not create a validator; see its log"});
+    ack({false, 0, "", "the gateway could not create a validator (" + failed.message() + "); see its log"});
     return;
   }
-  std::unique_ptr<adapters::stuf::EnvelopeReader> reader;
-  if (!message.oversize && options_.ggk_schemas && isGgkDocument(message.bytes)) {
-    reader = acquireReader();
-    if (reader == nullptr) {  // as for the adapter above: keep it at its source, never misread it
-      releaseAdapter(std::move(adapter));
-      {
-        std::lock_guard lock(intake_mutex_);
-        --outstanding_appends_;
-        ++totals_.journal_errors;
-      }
-      intake_cv_.notify_all();
-      ack({false, 0, "", "the gateway could not create a StUF-GGk envelope reader; see its log"});
-      return;
-    }
-  }
   if (message.oversize) {
-    adapter->refuseOversize(message.size, message.source, request.envelope);
-  } else if (reader != nullptr) {
-    readGgkDocument(*reader, *adapter, message.bytes, message.source, request.envelope);
-    releaseReader(std::move(reader));
+    (*adapter)->refuseOversize(message.size, message.source, request.envelope);
+  } else if (ggk_document) {
+    readGgkDocument(**reader, **adapter, message.bytes, message.source, request.envelope);
   } else {
-    adapter->validate(message.bytes, message.source, request.envelope);
+    (*adapter)->validate(message.bytes, message.source, request.envelope);
   }
-  releaseAdapter(std::move(adapter));
   message.bytes.clear();
   message.bytes.shrink_to_fit();
   if (!source_bytes.empty()) request.envelope.set_source_bytes(std::move(source_bytes));

@@ -40,6 +40,7 @@
 #include "adapters/xml/validating_parser.h"
 #include "gateway/base/clock.h"
 #include "gateway/base/latency_histogram.h"
+#include "gateway/base/object_pool.h"
 #include "gateway/bus/bus.h"
 #include "gateway/journal/journal.h"
 #include "gateway/log/bsn_hasher.h"
@@ -132,10 +133,6 @@ class Pipeline {
   struct Context {
     MessageFacts facts;
   };
-  std::unique_ptr<adapters::iwmo::IwmoAdapter> acquireAdapter();
-  void releaseAdapter(std::unique_ptr<adapters::iwmo::IwmoAdapter> adapter);
-  std::unique_ptr<adapters::stuf::EnvelopeReader> acquireReader();
-  void releaseReader(std::unique_ptr<adapters::stuf::EnvelopeReader> reader);
   void dispatchLoop();
   void submit(journal::PendingMessage message);
   // Takes an unreadable pending message out of the queue; false (health says why) when the
@@ -166,9 +163,9 @@ class Pipeline {
   std::thread delivery_thread_;
   std::atomic<bool> stopping_{false};
 
-  std::mutex adapters_mutex_;
-  std::vector<std::unique_ptr<adapters::iwmo::IwmoAdapter>> adapters_;
-  std::vector<std::unique_ptr<adapters::stuf::EnvelopeReader>> readers_;
+  // One validator (and envelope reader) per intake thread at a time.
+  ObjectPool<adapters::iwmo::IwmoAdapter> adapters_;
+  ObjectPool<adapters::stuf::EnvelopeReader> readers_;
 
   // Intake back-pressure and totals.
   mutable std::mutex intake_mutex_;

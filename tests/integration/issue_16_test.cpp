@@ -169,3 +169,22 @@ TEST_CASE("issue 16: a deeply nested file is refused at once and the valid file 
   CHECK_THAT(report, Catch::Contains("limits.max_element_depth"));
   CHECK(gw.daemon().terminate() == 0);
 }
+
+TEST_CASE("issue 16: a worker process that handled messages exits 0 on SIGTERM, and so does the daemon",
+          "[integration][issue16]") {
+  iwmo::test::TestGateway gw("[bus]\nworkers = 0\nlisten = [\"ipc://run/bus.sock\"]\n");
+  gw.daemon().start();
+  iwmo::test::DaemonProcess worker(gw.config(), gw.dir() / "worker.log",
+                                   {"worker", "--connect", "ipc://" + (gw.dir() / "run/bus.sock").string(), "--name", "w1"});
+  worker.start();
+  REQUIRE(waitFor([&] { return gw.healthy(); }, std::chrono::seconds(20)));
+  // Both kinds of emitter run in the worker: a WMO301 wrapped in a Di01, a WMO305 answered.
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "toewijzing.xml", demoMessage(kToewijzing));
+  iwmo::test::dropFile(gw.receiveDir("ggk"), "start.xml", demoMessage("05-WMO305-start-hh-corrected.xml"));
+  REQUIRE(waitFor([&] { return countIn(gw.deliverDir("ggk")) == 1 && countIn(gw.deliverDir("backoffice")) == 1; },
+                  std::chrono::seconds(20)));
+  INFO(iwmo::test::readFile(gw.dir() / "worker.log"));
+  // Before the fix: 139 (SIGSEGV), its thread_local writers destroyed after Xerces terminated.
+  CHECK(worker.terminate() == 0);
+  CHECK(gw.daemon().terminate() == 0);
+}

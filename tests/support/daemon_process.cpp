@@ -57,8 +57,8 @@ int freeLocalPort() {
   return port;
 }
 
-DaemonProcess::DaemonProcess(fs::path config, fs::path log_file)
-    : config_(std::move(config)), log_file_(std::move(log_file)) {}
+DaemonProcess::DaemonProcess(fs::path config, fs::path log_file, std::vector<std::string> command)
+    : config_(std::move(config)), log_file_(std::move(log_file)), command_(std::move(command)) {}
 
 DaemonProcess::~DaemonProcess() {
   if (pid_ > 0) kill9();
@@ -70,7 +70,8 @@ void DaemonProcess::start() {
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_file_.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<std::string> args = {IWMO_GATEWAY_BINARY, "--config", config_.string(), "run"};
+  std::vector<std::string> args = {IWMO_GATEWAY_BINARY, "--config", config_.string()};
+  args.insert(args.end(), command_.begin(), command_.end());
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

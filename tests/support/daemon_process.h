@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "support/test_support.h"
 
@@ -23,7 +24,9 @@ int freeLocalPort();
 
 class DaemonProcess {
  public:
-  DaemonProcess(std::filesystem::path config, std::filesystem::path log_file);
+  // `command`: the subcommand and its arguments (default `run`; e.g. {"worker", "--connect", E}).
+  DaemonProcess(std::filesystem::path config, std::filesystem::path log_file,
+                std::vector<std::string> command = {"run"});
   ~DaemonProcess();  // SIGKILL if still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
@@ -39,6 +42,7 @@ class DaemonProcess {
  private:
   std::filesystem::path config_;
   std::filesystem::path log_file_;
+  std::vector<std::string> command_;
   pid_t pid_ = -1;
 };
 
