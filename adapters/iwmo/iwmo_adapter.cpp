@@ -131,11 +131,12 @@ void IwmoAdapter::validate(std::string_view payload, std::string_view source,
   verdict.set_level(verdict.valid() ? 0 : 2);
 }
 
-void IwmoAdapter::refuseOversize(std::uint64_t size, std::string_view source,
+void IwmoAdapter::refuseOversize(std::uint64_t size, std::string_view sha256, std::string_view source,
                                  proto::Envelope& envelope) {
   envelope.Clear();
   envelope.set_source(std::string(source));
   envelope.set_payload_size(size);
+  envelope.set_payload_sha256(std::string(sha256));
   const XmlProblem problem = adapters::xml::oversizeProblem(size, parser_->limits().max_input_bytes);
   addFinding(envelope, 1, problem.code, problem.message);
   envelope.mutable_verdict()->set_valid(false);

@@ -37,8 +37,10 @@ class IwmoAdapter {
   void validate(std::string_view payload, std::string_view source, proto::Envelope& envelope);
 
   // Fills `envelope` with the level-1 refusal of a message too large to be read (`size` bytes
-  // over limits().max_input_bytes), without its payload.
-  void refuseOversize(std::uint64_t size, std::string_view source, proto::Envelope& envelope);
+  // over limits().max_input_bytes), without its payload; `sha256` is the digest of the whole
+  // message as its source streamed it ("" when unknown).
+  void refuseOversize(std::uint64_t size, std::string_view sha256, std::string_view source,
+                      proto::Envelope& envelope);
 
   const adapters::xml::ParseLimits& limits() const { return parser_->limits(); }
   const adapters::xml::SchemaSet& schemas() const { return parser_->schemas(); }

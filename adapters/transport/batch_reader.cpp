@@ -9,6 +9,9 @@
 #include <memory>
 #include <vector>
 
+#include "adapters/transport/file_digest.h"
+#include "gateway/base/sha256.h"
+
 namespace iwmo::transport {
 namespace {
 
@@ -103,6 +106,9 @@ Status readBatch(const fs::path& batch, std::uint64_t max_bytes,
       if (size_ec) return Status::unavailable("cannot read " + member.source + ": " + size_ec.message());
       if (member.size > max_bytes) {
         member.oversize = true;
+        Result<std::string> digest = sha256OfFile(batch / relative);
+        if (!digest) return digest.status();
+        member.sha256 = std::move(*digest);
       } else {
         std::ifstream in(batch / relative, std::ios::binary);
         member.bytes.resize(static_cast<std::size_t>(member.size));
@@ -137,7 +143,17 @@ Status readBatch(const fs::path& batch, std::uint64_t max_bytes,
     member.size = static_cast<std::uint64_t>(archive_entry_size(entry));
     if (member.size > max_bytes) {
       member.oversize = true;
-      archive_read_data_skip(reader->get());
+      Sha256 digest;  // read through, never held
+      std::vector<char> buffer(1 << 20);
+      while (true) {
+        const la_ssize_t got = archive_read_data(reader->get(), buffer.data(), buffer.size());
+        if (got < 0) {
+          return Status::invalid("cannot read " + member.source + ": " + archive_error_string(reader->get()));
+        }
+        if (got == 0) break;
+        digest.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+      }
+      member.sha256 = digest.hexDigest();
     } else {
       member.bytes.resize(static_cast<std::size_t>(member.size));
       std::size_t done = 0;

@@ -13,6 +13,8 @@
 #include <iostream>
 #include <vector>
 
+#include "adapters/transport/file_digest.h"
+
 namespace iwmo::transport {
 namespace {
 
@@ -187,6 +189,14 @@ void DirectorySource::offer(const std::string& name) {
   message.size = static_cast<std::uint64_t>(info.st_size);
   if (message.size > options_.max_bytes) {
     message.oversize = true;
+    Result<std::string> digest = sha256OfFile(path);
+    if (!digest) {
+      options_.warn(digest.status().message() + "; will try again");
+      std::lock_guard lock(mutex_);
+      retry_at_[name] = std::chrono::steady_clock::now() + options_.retry_after;
+      return;
+    }
+    message.sha256 = std::move(*digest);
   } else {
     std::string error;
     if (!readWhole(path, message.size, message.bytes, error)) {

@@ -18,11 +18,16 @@
 namespace iwmo::transport {
 
 struct Received {
-  std::string bytes;       // the message; empty when `oversize` (never read past the limit)
-  std::string source;      // e.g. the file path, "zmq:ipc:///run/submit.sock#17", "batch:a.tar/x.xml"
+  std::string bytes;       // the message; empty when `oversize` (never held in memory)
+  // e.g. the file path, "ipc:///run/submit.sock#17 name.xml", "a.tar:x.xml". Bytes as the
+  // source has them: the pipeline renders a name that is not UTF-8 (gateway/base/utf8.h).
+  std::string source;
   std::string peer;        // "backoffice" or "ggk"
   std::uint64_t size = 0;  // the message's real size
-  bool oversize = false;   // size > the limit: refused without reading
+  bool oversize = false;   // size > the limit: refused without keeping it
+  // When `oversize`: the lowercase hex SHA-256 of the whole message (streamed through the
+  // digest), so that a re-read is recognised and a different file is not its duplicate.
+  std::string sha256;
 };
 
 // What the receiver says back once it is done with a message:

@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -10,11 +11,17 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "gateway/base/sha256.h"
+
 namespace iwmo::transport {
 
 ZmqSubmitSource::ZmqSubmitSource(zmq::context_t& context, std::string endpoint, std::string peer,
-                                 std::uint64_t max_bytes)
-    : context_(context), endpoint_(std::move(endpoint)), peer_(std::move(peer)), max_bytes_(max_bytes) {}
+                                 std::uint64_t max_bytes, std::uint64_t max_frame_bytes)
+    : context_(context),
+      endpoint_(std::move(endpoint)),
+      peer_(std::move(peer)),
+      max_bytes_(max_bytes),
+      max_frame_bytes_(std::max(max_bytes, max_frame_bytes)) {}
 
 ZmqSubmitSource::~ZmqSubmitSource() { stop(); }
 
@@ -24,7 +31,9 @@ Status ZmqSubmitSource::start(Receiver receiver) {
   auto socket = std::make_unique<zmq::socket_t>(context_, zmq::socket_type::router);
   try {
     socket->set(zmq::sockopt::linger, 0);
-    socket->set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(max_bytes_) + 4096);
+    // Above max_bytes a frame is still received, to be answered (refused); only past the frame
+    // cap does ZeroMQ drop the connection (the name frame and the REQ envelope are small).
+    socket->set(zmq::sockopt::maxmsgsize, static_cast<std::int64_t>(max_frame_bytes_));
     if (endpoint_.rfind("ipc://", 0) == 0) {
       const std::string path = endpoint_.substr(6);
       std::error_code ec;
@@ -132,13 +141,15 @@ void ZmqSubmitSource::run(void* raw_socket) {
       }
       Received message;
       const std::string name = parts == 2 ? frames[at].to_string() : std::string();
-      message.bytes = frames[frames.size() - 1].to_string();
-      message.size = message.bytes.size();
+      const zmq::message_t& payload = frames[frames.size() - 1];
+      message.size = payload.size();
       message.peer = peer_;
       message.source = endpoint_ + "#" + std::to_string(++sequence_) + (name.empty() ? "" : " " + name);
       if (message.size > max_bytes_) {
-        message.oversize = true;
-        message.bytes.clear();
+        message.oversize = true;  // answered as refused, never copied
+        message.sha256 = sha256Hex(std::string_view(static_cast<const char*>(payload.data()), payload.size()));
+      } else {
+        message.bytes = payload.to_string();
       }
       {
         std::lock_guard lock(mutex_);

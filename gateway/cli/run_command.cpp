@@ -190,7 +190,7 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
     sources.push_back(std::make_unique<transport::DirectorySource>(source));
     if (!peer->submit_endpoint.empty()) {
       sources.push_back(std::make_unique<transport::ZmqSubmitSource>(
-          context, peer->submit_endpoint, peer->name, config.max_message_bytes));
+          context, peer->submit_endpoint, peer->name, config.max_message_bytes, config.max_submit_frame_bytes));
     }
   }
   // [ggk.https_in]: envelopes from a Digikoppeling adapter over mutual TLS (besides receive_dir).

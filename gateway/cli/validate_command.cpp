@@ -127,7 +127,7 @@ int runValidate(const config::Config& config, const ValidateOptions& options) {
     }
     const std::string display = file == "-" ? "<stdin>" : file;
     if (size > config.max_message_bytes && bytes.size() <= config.max_message_bytes) {
-      (*adapter)->refuseOversize(size, display, envelope);
+      (*adapter)->refuseOversize(size, "", display, envelope);
     } else {
       (*adapter)->validate(bytes, display, envelope);
     }

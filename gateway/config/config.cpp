@@ -668,10 +668,17 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   }
 
   Section limits(root["limits"].as_table(), "limits", base_dir, problems);
-  limits.known({"max_message_bytes", "max_findings_per_message", "max_element_depth"});
+  limits.known({"max_message_bytes", "max_findings_per_message", "max_element_depth", "max_submit_frame_bytes"});
   limits.readNumber("max_message_bytes", config.max_message_bytes, 1, 1LL << 31);
   limits.readNumber("max_findings_per_message", config.max_findings_per_message, 1, 100000);
   limits.readNumber("max_element_depth", config.max_element_depth, 16, 100000);
+  limits.readNumber("max_submit_frame_bytes", config.max_submit_frame_bytes, 1, 1LL << 40);
+  if (config.max_submit_frame_bytes < config.max_message_bytes) {
+    const toml::node* n = limits.node("max_submit_frame_bytes");
+    problems.add(n != nullptr ? n->source() : toml::source_region{}, "limits.max_submit_frame_bytes",
+                 "must be at least limits.max_message_bytes (" + std::to_string(config.max_message_bytes) +
+                     "), or a submitted message over that limit would get no answer");
+  }
 
   // Peers and directories default to state_dir subdirectories, so a minimal config runs.
   config.backoffice.receive_dir = config.state_dir / "backoffice/outbox";

@@ -135,6 +135,9 @@ struct Config {
   std::size_t max_message_bytes = 25u * 1024u * 1024u;
   std::size_t max_findings_per_message = 50;
   std::size_t max_element_depth = 64;    // elements nested deeper: refused at once (issue 16)
+  // A submit frame up to this size is received and answered (refused when over
+  // max_message_bytes); a larger one is cut off by ZeroMQ without an answer.
+  std::size_t max_submit_frame_bytes = std::size_t{1} << 30;
   Peer backoffice;
   Peer ggk;
   Peer cak;                              // the CAK (iEb); until the GGk envelopes: own directories

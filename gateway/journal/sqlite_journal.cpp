@@ -719,7 +719,8 @@ Status SqliteJournal::Writer::execute(AppendJob& job) {
         .bindText(2, request.peer)
         .bindText(3, source)
         .bindText(4, sha)
-        .bind(5, static_cast<std::uint64_t>(payload.size()))
+        // An oversize message is journaled without its payload: its size is the envelope's.
+        .bind(5, std::max<std::uint64_t>(payload.size(), envelope.payload_size()))
         .bindText(6, envelope.summary().message_type())
         .bindText(7, envelope.summary().header().identificatie())
         .bindText(8, request.duplicate_key)

@@ -158,7 +158,7 @@ void Pipeline::receive(transport::Received message, transport::Ack ack) {
     return;
   }
   if (message.oversize) {
-    (*adapter)->refuseOversize(message.size, message.source, request.envelope);
+    (*adapter)->refuseOversize(message.size, message.sha256, message.source, request.envelope);
   } else if (ggk_document) {
     readGgkDocument(**reader, **adapter, message.bytes, message.source, request.envelope);
   } else {

@@ -8,6 +8,7 @@
 #include <string>
 #include <zmq.hpp>
 
+#include "gateway/base/sha256.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "support/daemon_process.h"
 #include "support/test_support.h"
@@ -186,5 +187,48 @@ TEST_CASE("issue 16: a worker process that handled messages exits 0 on SIGTERM, 
   INFO(iwmo::test::readFile(gw.dir() / "worker.log"));
   // Before the fix: 139 (SIGSEGV), its thread_local writers destroyed after Xerces terminated.
   CHECK(worker.terminate() == 0);
+  CHECK(gw.daemon().terminate() == 0);
+}
+
+TEST_CASE("issue 16: a submit frame over the message limit gets its answer, and the endpoint goes on",
+          "[integration][issue16]") {
+  iwmo::test::TestGateway gw;
+  REQUIRE(gw.startAndWaitReady());
+  Submitter submitter(gw.submitEndpoint());
+  // 30 MiB: over limits.max_message_bytes (25 MiB). Before the fix ZeroMQ dropped the
+  // connection at 25 MiB + 4 KiB and the REQ client waited for ever.
+  const std::string big(30u << 20, 'x');
+  const auto answer = submitter.submit("big.xml", big);
+  REQUIRE(answer);
+  CHECK((*answer)["status"] == "rejected");
+  CHECK_THAT((*answer)["detail"].get<std::string>(), Catch::Contains("journaled as message #1"));
+  const auto next = submitter.submit("next.xml", demoMessage(kToewijzing));
+  REQUIRE(next);
+  CHECK((*next)["status"] == "accepted");
+  const auto explain = gw.cli("explain --json 1");
+  REQUIRE(explain.exit_code == 0);
+  const auto story = nlohmann::json::parse(explain.out);
+  CHECK(story["sha256"] == iwmo::sha256Hex(big));
+  CHECK(story["size"] == big.size());
+  CHECK_THAT(story["findings"][0]["message"].get<std::string>(), Catch::Contains("limits.max_message_bytes"));
+  CHECK(gw.daemon().terminate() == 0);
+}
+
+TEST_CASE("issue 16: an oversize file is journaled with its own digest, so a later empty file is no duplicate of it",
+          "[integration][issue16]") {
+  iwmo::test::TestGateway gw("[limits]\nmax_message_bytes = 10000\n");
+  REQUIRE(gw.startAndWaitReady());
+  const std::string oversize(20000, 'y');
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "huge.xml", oversize);
+  REQUIRE(waitFor([&] { return countIn(gw.receiveDir("backoffice") / "refused") == 1; }, std::chrono::seconds(20)));
+  iwmo::test::dropFile(gw.receiveDir("backoffice"), "empty.xml", "");
+  // Two reports (an oversize file stays in refused/; an empty one has no bytes to keep).
+  REQUIRE(waitFor([&] { return countIn(gw.deliverDir("rejected")) == 2; }, std::chrono::seconds(20)));
+  INFO(gw.logText());
+  const auto huge = nlohmann::json::parse(gw.cli("explain --json 1").out);
+  CHECK(huge["sha256"] == iwmo::sha256Hex(oversize));
+  const auto empty = nlohmann::json::parse(gw.cli("explain --json 2").out);
+  CHECK_FALSE(empty.contains("duplicate_of"));  // before the fix: "same content as message #1"
+  CHECK_THAT(empty["findings"][0]["message"].get<std::string>(), Catch::Contains("file is empty"));
   CHECK(gw.daemon().terminate() == 0);
 }

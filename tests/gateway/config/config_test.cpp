@@ -209,3 +209,17 @@ TEST_CASE("config: limits.max_element_depth defaults to 64 and is checked with i
   REQUIRE_FALSE(tiny);
   CHECK_THAT(tiny.status().message(), Catch::Contains("my.toml:6: limits.max_element_depth: must be between 16"));
 }
+
+TEST_CASE("config: limits.max_submit_frame_bytes defaults to 1 GiB and may not be below max_message_bytes",
+          "[config][issue16]") {
+  auto defaults = parseConfig("[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s\"\n", "my.toml", "/");
+  REQUIRE(defaults);
+  CHECK(defaults->max_submit_frame_bytes == (std::size_t{1} << 30));
+  auto below = parseConfig(
+      "[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s\"\n[limits]\nmax_message_bytes = 5000\n"
+      "max_submit_frame_bytes = 4000\n",
+      "my.toml", "/");
+  REQUIRE_FALSE(below);
+  CHECK_THAT(below.status().message(),
+             Catch::Contains("my.toml:7: limits.max_submit_frame_bytes: must be at least limits.max_message_bytes (5000)"));
+}
