@@ -75,10 +75,25 @@ const MessageType* detectType(const XmlTree& tree, proto::Envelope& envelope) {
 }  // namespace
 
 Result<std::unique_ptr<IwmoAdapter>> IwmoAdapter::create(
-    std::shared_ptr<const adapters::xml::SchemaSet> schemas, adapters::xml::ParseLimits limits) {
+    std::shared_ptr<const adapters::xml::SchemaSet> schemas, adapters::xml::ParseLimits limits,
+    BsnPseudonymiser pseudonymise) {
   auto parser = adapters::xml::ValidatingParser::create(std::move(schemas), limits);
   if (!parser) return parser.status();
-  return std::unique_ptr<IwmoAdapter>(new IwmoAdapter(std::move(*parser)));
+  return std::unique_ptr<IwmoAdapter>(new IwmoAdapter(std::move(*parser), std::move(pseudonymise)));
+}
+
+void IwmoAdapter::hideBsnsInFindings(proto::Envelope& envelope) const {
+  if (!pseudonymise_ || envelope.verdict().findings_size() == 0) return;
+  // Every Bsn as written, valid or not, wherever it stands (Client, Prestatie, iEb records).
+  std::vector<std::string> bsns;
+  const XmlTree& tree = outcome_.tree;
+  for (std::size_t i = 0; i < tree.size(); ++i) {
+    const adapters::xml::XmlElement& element = tree.at(static_cast<std::int32_t>(i));
+    if (element.name == "Bsn" && !element.text.empty()) bsns.push_back(element.text);
+  }
+  for (proto::Finding& finding : *envelope.mutable_verdict()->mutable_findings()) {
+    finding.set_message(hideBsns(finding.message(), bsns, pseudonymise_));
+  }
 }
 
 void IwmoAdapter::validate(std::string_view payload, std::string_view source,
@@ -118,6 +133,7 @@ void IwmoAdapter::validate(std::string_view payload, std::string_view source,
   if (verdict.findings_size() > 0 || type == nullptr) {
     verdict.set_valid(false);
     verdict.set_level(1);
+    hideBsnsInFindings(envelope);
     return;
   }
   for (const RuleViolation& violation : checkMessageRules(*type, tree)) {
@@ -129,6 +145,7 @@ void IwmoAdapter::validate(std::string_view payload, std::string_view source,
   }
   verdict.set_valid(verdict.findings_size() == 0);
   verdict.set_level(verdict.valid() ? 0 : 2);
+  hideBsnsInFindings(envelope);
 }
 
 void IwmoAdapter::refuseOversize(std::uint64_t size, std::string_view sha256, std::string_view source,

@@ -21,16 +21,20 @@
 #include "adapters/xml/schema_set.h"
 #include "adapters/xml/validating_parser.h"
 #include "envelope.pb.h"
+#include "gateway/base/bsn.h"
 #include "gateway/base/result.h"
 
 namespace iwmo::adapters::iwmo {
 
 class IwmoAdapter {
  public:
+  // `pseudonymise`: every BSN of the message that a finding's text repeats (a rule's "Bsn ...
+  // fails the elfproef", a key in TR101, a value Xerces quotes) is replaced by what it returns
+  // (issue 16); empty: findings keep the text as written (tests, tools that show nothing).
   // Errors: those of ValidatingParser::create.
   static Result<std::unique_ptr<IwmoAdapter>> create(
       std::shared_ptr<const adapters::xml::SchemaSet> schemas,
-      adapters::xml::ParseLimits limits = {});
+      adapters::xml::ParseLimits limits = {}, BsnPseudonymiser pseudonymise = nullptr);
 
   // Fills `envelope` (cleared first) for the message `payload` received from `source`.
   // Never fails: every problem is a Finding in envelope.verdict().
@@ -46,10 +50,12 @@ class IwmoAdapter {
   const adapters::xml::SchemaSet& schemas() const { return parser_->schemas(); }
 
  private:
-  explicit IwmoAdapter(std::unique_ptr<adapters::xml::ValidatingParser> parser)
-      : parser_(std::move(parser)) {}
+  IwmoAdapter(std::unique_ptr<adapters::xml::ValidatingParser> parser, BsnPseudonymiser pseudonymise)
+      : parser_(std::move(parser)), pseudonymise_(std::move(pseudonymise)) {}
+  void hideBsnsInFindings(proto::Envelope& envelope) const;
 
   std::unique_ptr<adapters::xml::ValidatingParser> parser_;
+  BsnPseudonymiser pseudonymise_;
   adapters::xml::ParseOutcome outcome_;  // reused between calls
 };
 

@@ -38,7 +38,7 @@ int wrapFile(const config::Config& config, const GgkOptions& options) {
   if (!bytes) return fail(bytes.status().message());
   auto schemas = adapters::xml::SchemaSet::load(config.schemaDirs());
   if (!schemas) return fail(schemas.status().message());
-  auto adapter = adapters::iwmo::IwmoAdapter::create(*schemas, parseLimits(config));
+  auto adapter = adapters::iwmo::IwmoAdapter::create(*schemas, parseLimits(config), operatorPseudonymiser(config));
   if (!adapter) return fail(adapter.status().message());
   proto::Envelope envelope;
   (*adapter)->validate(*bytes, options.file.string(), envelope);

@@ -29,7 +29,10 @@ struct EmitterState {
         limits(parse_limits),
         writer_limits(limits_of_writer),
         writers([this] { return stuf::EnvelopeWriter::create(ggk_schemas, writer_limits); }),
-        adapters([this] { return adapters::iwmo::IwmoAdapter::create(iwmo_schemas, limits); }) {}
+        adapters([this] {
+          return adapters::iwmo::IwmoAdapter::create(iwmo_schemas, limits,
+                                                     [](std::string_view) { return std::string(kMaskedBsn); });
+        }) {}
 
   std::shared_ptr<const adapters::xml::SchemaSet> ggk_schemas;
   std::shared_ptr<const adapters::xml::SchemaSet> iwmo_schemas;

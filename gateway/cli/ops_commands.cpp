@@ -72,6 +72,17 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
   const journal::MessageRecord& m = story->message;
   const proto::Envelope& envelope = m.envelope;
   const proto::MessageSummary& summary = envelope.summary();
+  // Findings are stored with pseudonyms since issue 16; an older journal's are hidden here.
+  std::vector<std::string> bsns = {summary.client().bsn()};
+  for (const auto& prestatie : summary.declaratie().prestaties()) bsns.push_back(prestatie.bsn());
+  for (const auto& record : summary.eb_records()) bsns.push_back(record.bsn());
+  const BsnPseudonymiser pseudonymise = operatorPseudonymiser(config);
+  const auto clean = [&](const std::string& text) { return hideBsns(text, bsns, pseudonymise); };
+  const auto cleanAll = [&](const auto& texts) {
+    std::vector<std::string> out;
+    for (const auto& text : texts) out.push_back(clean(text));
+    return out;
+  };
   if (json) {
     nlohmann::ordered_json out;
     out["message_id"] = m.id;
@@ -97,7 +108,7 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
     nlohmann::ordered_json findings = nlohmann::ordered_json::array();
     for (const auto& f : envelope.verdict().findings()) {
       findings.push_back({{"line", f.line()}, {"column", f.column()}, {"path", f.path()},
-                          {"code", f.code()}, {"retourcode", f.retourcode()}, {"message", f.message()}});
+                          {"code", f.code()}, {"retourcode", f.retourcode()}, {"message", clean(f.message())}});
     }
     out["findings"] = findings;
     out["state"] = m.state;
@@ -118,8 +129,8 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
       decisions.push_back({{"at", d.at.toIso8601()}, {"worker", d.worker}, {"handler", d.decision.handler()},
                            {"outcome", d.decision.outcome()},
                            {"rule_ids", std::vector<std::string>(d.decision.rule_ids().begin(), d.decision.rule_ids().end())},
-                           {"summary", d.decision.summary()},
-                           {"trail", std::vector<std::string>(d.decision.trail().begin(), d.decision.trail().end())}});
+                           {"summary", clean(d.decision.summary())},
+                           {"trail", cleanAll(d.decision.trail())}});
     }
     out["decisions"] = decisions;
     nlohmann::ordered_json outgoing = nlohmann::ordered_json::array();
@@ -165,7 +176,7 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
     for (const auto& f : envelope.verdict().findings()) {
       std::printf("             %u:%u %s%s %s\n               %s\n", f.line(), f.column(), f.code().c_str(),
                   f.retourcode().empty() ? "" : (" [" + f.retourcode() + "]").c_str(), f.path().c_str(),
-                  f.message().c_str());
+                  clean(f.message()).c_str());
     }
   }
   if (m.duplicate_of != 0) {
@@ -182,8 +193,8 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
     for (const auto& r : d.decision.rule_ids()) rules += (rules.empty() ? "" : ", ") + r;
     std::printf("  decision   %s  %s: %s [%s] (worker %s)\n", d.at.toIso8601().c_str(), d.decision.handler().c_str(),
                 d.decision.outcome().c_str(), rules.c_str(), d.worker.c_str());
-    std::printf("             %s\n", d.decision.summary().c_str());
-    for (const auto& step : d.decision.trail()) std::printf("               - %s\n", step.c_str());
+    std::printf("             %s\n", clean(d.decision.summary()).c_str());
+    for (const auto& step : d.decision.trail()) std::printf("               - %s\n", clean(step).c_str());
   }
   for (const auto& [item, attempts] : story->outgoing) {
     std::printf("  emitted    %s/%s (%s%s) %s\n", item.peer.c_str(), item.file_name.c_str(),

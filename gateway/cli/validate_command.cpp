@@ -103,7 +103,7 @@ int runValidate(const config::Config& config, const ValidateOptions& options) {
     return kExitUsageOrIo;
   }
   const adapters::xml::ParseLimits limits = parseLimits(config);
-  auto adapter = adapters::iwmo::IwmoAdapter::create(*schemas, limits);
+  auto adapter = adapters::iwmo::IwmoAdapter::create(*schemas, limits, operatorPseudonymiser(config));
   if (!adapter) {
     std::cerr << "iwmo-gateway: " << adapter.status().message() << "\n";
     return kExitUsageOrIo;

@@ -18,6 +18,7 @@
 #include "gateway/handlers/routing_handler.h"
 #include "gateway/journal/reference_store.h"
 #include "gateway/journal/sqlite_journal.h"
+#include "gateway/log/bsn_hasher.h"
 
 #ifndef IWMO_DATA_DIR
 #error "IWMO_DATA_DIR must name the directory holding schemas/ and config/ (set by CMake)"
@@ -60,7 +61,9 @@ std::unique_ptr<handlers::EigenBijdrageHandler> makeEigenBijdrageHandler(
   // chain (a new one on SIGHUP), before Xerces terminates.
   const adapters::xml::ParseLimits limits = parseLimits(config);
   auto adapters = std::make_shared<ObjectPool<adapters::iwmo::IwmoAdapter>>(
-      [schemas, limits] { return adapters::iwmo::IwmoAdapter::create(schemas, limits); });
+      [schemas, limits] {
+        return adapters::iwmo::IwmoAdapter::create(schemas, limits, [](std::string_view) { return std::string(kMaskedBsn); });
+      });
   handlers::IebWriteFunction write = [adapters](const handlers::IebMessage& message) -> Result<std::string> {
     const auto dagtekening = Date::parse(message.dagtekening);
     if (!dagtekening) return Status::invalid("Dagtekening '" + message.dagtekening + "' is not a date");
@@ -232,6 +235,16 @@ Result<std::unique_ptr<journal::SqliteReferenceStore>> openOperatorStore(
     if (!journal) return journal.status();
   }
   return journal::SqliteReferenceStore::open(journal_file);
+}
+
+BsnPseudonymiser operatorPseudonymiser(const config::Config& config) {
+  std::error_code ec;
+  if (std::filesystem::exists(config.log.hmac_key_file, ec)) {
+    if (auto hasher = log::BsnHasher::fromKeyFile(config.log.hmac_key_file)) {
+      return [hasher = std::move(*hasher)](std::string_view bsn) { return hasher.hash(bsn); };
+    }
+  }
+  return [](std::string_view) { return std::string(kMaskedBsn); };
 }
 
 adapters::xml::ParseLimits parseLimits(const config::Config& config) {

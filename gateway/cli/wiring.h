@@ -11,6 +11,7 @@
 #include <string>
 
 #include "adapters/xml/validating_parser.h"
+#include "gateway/base/bsn.h"
 #include "gateway/base/result.h"
 #include "gateway/bus/bus.h"
 #include "gateway/config/config.h"
@@ -82,6 +83,13 @@ class HandlerChainHolder {
 };
 
 adapters::xml::ParseLimits parseLimits(const config::Config& config);
+
+// What stands in a finding's text instead of a BSN where no pseudonym key is at hand (the
+// emitters' own output checks, `validate` before the daemon ever ran).
+inline constexpr const char* kMaskedBsn = "[BSN]";
+// The routing log's pseudonyms (log.hmac_key_file) when that key exists, else kMaskedBsn: for
+// the operator commands that show findings (`validate`, `explain`). Never creates the key.
+BsnPseudonymiser operatorPseudonymiser(const config::Config& config);
 
 // The reference store of an operator command (`ieb`, `ggk`): the config's journal, or
 // `journal_override` when set, upgraded to this version's schema first.

@@ -67,7 +67,11 @@ Pipeline::Pipeline(PipelineOptions options, journal::Journal& journal,
       work_(std::move(work)),
       clock_(clock),
       metrics_(metrics),
-      adapters_([this] { return adapters::iwmo::IwmoAdapter::create(schemas_, options_.limits); }),
+      // Findings show the client's pseudonym, as the routing log does (issue 16).
+      adapters_([this] {
+        return adapters::iwmo::IwmoAdapter::create(schemas_, options_.limits,
+                                                   [this](std::string_view bsn) { return hasher_.hash(bsn); });
+      }),
       readers_([this] {
         adapters::stuf::ReaderLimits limits;
         limits.max_envelope_bytes = options_.max_envelope_bytes;

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <regex>
+#include <set>
 #include <string>
 #include <zmq.hpp>
 
@@ -231,4 +233,44 @@ TEST_CASE("issue 16: an oversize file is journaled with its own digest, so a lat
   CHECK_FALSE(empty.contains("duplicate_of"));  // before the fix: "same content as message #1"
   CHECK_THAT(empty["findings"][0]["message"].get<std::string>(), Catch::Contains("file is empty"));
   CHECK(gw.daemon().terminate() == 0);
+}
+
+TEST_CASE("issue 16: no report and no explain of the demo batch holds a BSN in clear", "[integration][issue16]") {
+  iwmo::test::TestGateway gw;
+  const fs::path out = gw.dir() / "replay";
+  const auto replay = gw.cli("replay " + iwmo::test::shellQuote((iwmo::test::sourceDir() / "demo/messages").string()) +
+                             " --out " + iwmo::test::shellQuote(out.string()));
+  REQUIRE(replay.exit_code == 0);
+  // Every Bsn written in the batch, valid or not.
+  std::set<std::string> bsns;
+  const std::regex bsn_element("<[A-Za-z0-9]+:Bsn>([^<]*)</");
+  for (const auto& entry : fs::recursive_directory_iterator(iwmo::test::sourceDir() / "demo/messages")) {
+    if (!entry.is_regular_file()) continue;
+    const std::string text = iwmo::test::readFile(entry.path());
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), bsn_element); it != std::sregex_iterator(); ++it) {
+      bsns.insert((*it)[1].str());
+    }
+  }
+  REQUIRE(bsns.size() >= 4);
+  std::string shown;
+  std::size_t reports = 0;
+  for (const auto& file : filesIn(out / "rejected")) {
+    if (file.extension() != ".txt") continue;
+    shown += iwmo::test::readFile(file);
+    ++reports;
+  }
+  REQUIRE(reports >= 10);
+  const auto summary = nlohmann::json::parse(iwmo::test::readFile(out / "summary.json"));
+  const std::uint64_t messages = summary["messages"].get<std::uint64_t>();
+  REQUIRE(messages > 30);
+  for (std::uint64_t id = 1; id <= messages; ++id) {
+    const std::string journal = iwmo::test::shellQuote((out / "journal.sqlite").string());
+    shown += gw.cli("explain --journal " + journal + " " + std::to_string(id)).out;
+    shown += gw.cli("explain --json --journal " + journal + " " + std::to_string(id)).out;
+  }
+  CHECK_THAT(shown, Catch::Contains("fails the elfproef"));  // the CS002 message is among them
+  for (const std::string& bsn : bsns) {
+    INFO(bsn);
+    CHECK(shown.find(bsn) == std::string::npos);
+  }
 }
