@@ -343,6 +343,10 @@ int runConfigCheck(const fs::path& file) {
     std::cerr << config.status().message() << "\n";
     return config.status().code() == StatusCode::kNotFound ? kExitUsage : kExitNegative;
   }
+  if (Status writable = config::checkDirectoriesWritable(*config); !writable.isOk()) {
+    std::fprintf(stderr, "%s\n", writable.message().c_str());
+    return kExitNegative;
+  }
   std::error_code ec;
   if (!fs::is_directory(config->iwmo_schema_dir, ec)) {
     std::fprintf(stderr, "%s: schemas.iwmo: directory %s does not exist; point it at the iWmo 3.2 XSDs\n",

@@ -6,7 +6,9 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <httplib.h>
 #include <iostream>
 #include <thread>
@@ -95,13 +97,31 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
 
   // One daemon per state directory: a second one would share the journal and the receive
   // directories (and take over the first one's ipc sockets).
+  if (Status writable = config::checkDirectoriesWritable(config); !writable.isOk()) return fail(writable.message());
   std::error_code ec;
   std::filesystem::create_directories(config.state_dir, ec);
+  if (ec) {
+    return fail("cannot create gateway.state_dir " + config.state_dir.string() + ": " + ec.message() +
+                "; create it for the user the gateway runs as, or point gateway.state_dir elsewhere");
+  }
   const std::filesystem::path lock_file = config.state_dir / "iwmo-gateway.lock";
   const int lock_fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-  if (lock_fd < 0 || ::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    return fail("another `iwmo-gateway run` is using " + config.state_dir.string() + " (lock " +
-                lock_file.string() + "); stop it first, or give this one its own gateway.state_dir");
+  if (lock_fd < 0) {
+    return fail("cannot open the lock file " + lock_file.string() + ": " + std::strerror(errno) +
+                "; gateway.state_dir must be writable for the user the gateway runs as");
+  }
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    if (error != EWOULDBLOCK) {
+      return fail("cannot lock " + lock_file.string() + ": " + std::strerror(error));
+    }
+    std::string holder;
+    char buffer[32] = {};
+    if (::pread(lock_fd, buffer, sizeof buffer - 1, 0) > 0) holder = std::string(buffer);
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
+    return fail("another `iwmo-gateway run`" + (holder.empty() ? std::string() : " (pid " + holder + ")") +
+                " is using " + config.state_dir.string() + " (lock " + lock_file.string() +
+                "); stop it first, or give this one its own gateway.state_dir");
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(lock_fd, 0) == 0) {

@@ -1,6 +1,13 @@
 #include "gateway/config/config.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
+#include <map>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -194,6 +201,46 @@ void readPeer(const toml::table& root, const std::string& name, const fs::path& 
   section.readPath("receive_dir", peer.receive_dir);
   section.readPath("deliver_dir", peer.deliver_dir);
   section.readEndpoint("submit_endpoint", peer.submit_endpoint);
+}
+
+// Each peer's receive_dir is its own, and none is a directory the gateway writes into: a shared
+// one would read one peer's messages as another's, a deliver_dir read back would loop (issue 16).
+void checkDirectoriesApart(const toml::table& root, const Config& config, Problems& problems) {
+  struct Place {
+    std::string key;  // "peers.ggk.receive_dir"
+    fs::path dir;
+    bool receive = false;
+  };
+  std::vector<Place> places;
+  for (const Peer* peer : {&config.backoffice, &config.ggk, &config.cak}) {
+    places.push_back({"peers." + peer->name + ".receive_dir", peer->receive_dir.lexically_normal(), true});
+    places.push_back({"peers." + peer->name + ".deliver_dir", peer->deliver_dir.lexically_normal(), false});
+  }
+  places.push_back({"rejected.dir", config.rejected_dir.lexically_normal(), false});
+  const auto sourceOf = [&](const std::string& key) {
+    toml::node_view<const toml::node> node(static_cast<const toml::node&>(root));
+    for (std::size_t from = 0; from <= key.size();) {
+      const std::size_t dot = std::min(key.find('.', from), key.size());
+      node = node[key.substr(from, dot - from)];
+      from = dot + 1;
+    }
+    return node.node() != nullptr ? node.node()->source() : toml::source_region{};
+  };
+  for (std::size_t i = 0; i < places.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (!places[i].receive && !places[j].receive) continue;
+      if (places[i].dir != places[j].dir) continue;
+      const Place& later = places[i];
+      const Place& earlier = places[j];
+      const std::string why =
+          later.receive && earlier.receive
+              ? "each peer needs a receive directory of its own, or one peer's messages are read as the other's"
+              : "the gateway would pick up what it delivers there, again and again";
+      problems.add(sourceOf(later.key), later.key,
+                   "is the same directory as " + earlier.key + " (" + later.dir.string() + "): " + why +
+                       "; give it a directory of its own");
+    }
+  }
 }
 
 }  // namespace
@@ -707,6 +754,7 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   Section rejected(root["rejected"].as_table(), "rejected", base_dir, problems);
   rejected.known({"dir"});
   rejected.readPath("dir", config.rejected_dir);
+  checkDirectoriesApart(root, config, problems);
 
   Section bus(root["bus"].as_table(), "bus", base_dir, problems);
   bus.known({"workers", "listen", "curve_secret_key_file", "curve_public_key_file",
@@ -771,6 +819,50 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
 
   if (!problems.empty()) return problems.status();
   return config;
+}
+
+Status checkDirectoriesWritable(const Config& config) {
+  std::vector<std::pair<std::string, fs::path>> places = {{"gateway.state_dir", config.state_dir}};
+  for (const Peer* peer : {&config.backoffice, &config.ggk, &config.cak}) {
+    places.emplace_back("peers." + peer->name + ".receive_dir", peer->receive_dir);
+    places.emplace_back("peers." + peer->name + ".deliver_dir", peer->deliver_dir);
+  }
+  places.emplace_back("rejected.dir", config.rejected_dir);
+  places.emplace_back("log.file", config.log.file.parent_path());
+  places.emplace_back("log.hmac_key_file", config.log.hmac_key_file.parent_path());
+  const passwd* user = ::getpwuid(::geteuid());
+  const std::string who = (user != nullptr ? std::string(user->pw_name) : std::string("uid")) + " (uid " +
+                          std::to_string(::geteuid()) + ")";
+  // One line per directory that is in the way (one read-only state_dir blocks every default).
+  std::vector<std::string> lines;
+  std::map<fs::path, std::size_t> line_of;
+  for (const auto& [key, dir] : places) {
+    if (dir.empty()) continue;
+    std::error_code ec;
+    const fs::path wanted = fs::absolute(dir, ec).lexically_normal();
+    fs::path existing = wanted;
+    while (!fs::exists(existing, ec) && existing.has_relative_path()) existing = existing.parent_path();
+    if (existing == wanted && !fs::is_directory(existing, ec)) {
+      lines.push_back(config.origin + ": " + key + ": " + dir.string() +
+                      " exists but is not a directory; point " + key + " at a directory");
+      continue;
+    }
+    if (::access(existing.c_str(), W_OK | X_OK) == 0) continue;
+    const std::string cause = std::strerror(errno);
+    const std::string needed_by = existing == wanted ? key : key + " (" + dir.string() + ", to be created)";
+    if (const auto seen = line_of.find(existing); seen != line_of.end()) {
+      lines[seen->second] += ", " + needed_by;
+      continue;
+    }
+    line_of[existing] = lines.size();
+    lines.push_back(config.origin + ": " + existing.string() + " is not writable for " + who + " (" + cause +
+                    "); make it writable for the user the gateway runs as (chown/chmod), or point these keys "
+                    "elsewhere: " + needed_by);
+  }
+  if (lines.empty()) return Status::ok();
+  std::string text;
+  for (const std::string& line : lines) text += (text.empty() ? "" : "\n") + line;
+  return Status::failedPrecondition(text);
 }
 
 Result<Config> loadDefaultConfig(const std::filesystem::path& data_dir) {

@@ -166,6 +166,14 @@ Result<Config> loadConfigFile(const std::filesystem::path& file);
 Result<Config> parseConfig(std::string_view toml_text, const std::string& origin,
                            const std::filesystem::path& base_dir);
 
+// Checks that this process can write every directory the daemon writes into (state_dir, the
+// receive directories it removes files from, the deliver directories, rejected.dir, the routing
+// log's and the HMAC key's directories), or create it where it does not exist yet. `config check`
+// and `run` call it before anything else touches the disk (issue 16: a read-only state_dir was
+// reported as "another run holds the lock").
+// Errors: kFailedPrecondition naming each key, its path, the user and the cause, with the fix.
+Status checkDirectoriesWritable(const Config& config);
+
 // The text of config/default.toml as compiled in.
 std::string_view embeddedDefaultConfig();
 

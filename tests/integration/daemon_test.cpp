@@ -376,7 +376,7 @@ TEST_CASE("daemon: a second daemon on the same state directory is refused", "[in
   REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
   const auto second = gw.cli("run");
   CHECK(second.exit_code == 2);
-  CHECK_THAT(second.err, Catch::Contains("another `iwmo-gateway run` is using"));
+  CHECK_THAT(second.err, Catch::Contains("another `iwmo-gateway run` (pid ") && Catch::Contains(") is using"));
   CHECK(gw.ready());  // the first one is unharmed
   CHECK(gw.daemon.terminate() == 0);
 }

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <regex>
 #include <set>
@@ -273,4 +274,47 @@ TEST_CASE("issue 16: no report and no explain of the demo batch holds a BSN in c
     INFO(bsn);
     CHECK(shown.find(bsn) == std::string::npos);
   }
+}
+
+namespace {
+
+// Runs `args` of the gateway as a user who does not own `dir`'s state: as root (CI), through
+// setpriv as nobody; otherwise as ourselves (then the chmod alone takes our write permission).
+iwmo::test::CommandResult runUnprivileged(const iwmo::test::TestGateway& gw, const std::string& args) {
+  const std::string prefix = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  return iwmo::test::runCommand(prefix + iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " +
+                                iwmo::test::shellQuote(gw.config().string()) + " " + args);
+}
+
+}  // namespace
+
+TEST_CASE("issue 16: a state_dir the gateway cannot write is named as such by run and by config check",
+          "[integration][issue16]") {
+  iwmo::test::TestGateway gw;
+  // Readable for everyone, writable for nobody.
+  fs::permissions(gw.dir(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec);
+  fs::create_directories(gw.dir() / "state");
+  fs::permissions(gw.dir() / "state", fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
+                                          fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
+  const auto run = runUnprivileged(gw, "run");
+  INFO(run.err);
+  CHECK(run.exit_code == 2);
+  CHECK_THAT(run.err, Catch::Contains((gw.dir() / "state").string() + " is not writable") &&
+                          Catch::Contains("gateway.state_dir") && Catch::Contains("Permission denied"));
+  CHECK_THAT(run.err, !Catch::Contains("another"));  // before the fix: "another iwmo-gateway run ... (lock)"
+  const auto check = runUnprivileged(gw, "config check " + iwmo::test::shellQuote(gw.config().string()));
+  INFO(check.out);
+  CHECK(check.exit_code == 1);
+  CHECK_THAT(check.err, Catch::Contains("is not writable") && Catch::Contains("gateway.state_dir"));
+  fs::permissions(gw.dir() / "state", fs::perms::owner_all);
+}
+
+TEST_CASE("issue 16: a second daemon on the same state_dir names the first one's pid", "[integration][issue16]") {
+  iwmo::test::TestGateway gw;
+  REQUIRE(gw.startAndWaitReady());
+  const auto second = gw.cli("run");
+  CHECK(second.exit_code == 2);
+  CHECK_THAT(second.err, Catch::Contains("another `iwmo-gateway run` (pid " + std::to_string(gw.daemon().pid()) + ")"));
+  CHECK(gw.daemon().terminate() == 0);
 }

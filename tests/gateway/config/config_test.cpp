@@ -223,3 +223,29 @@ TEST_CASE("config: limits.max_submit_frame_bytes defaults to 1 GiB and may not b
   CHECK_THAT(below.status().message(),
              Catch::Contains("my.toml:7: limits.max_submit_frame_bytes: must be at least limits.max_message_bytes (5000)"));
 }
+
+TEST_CASE("config: issue 16: two peers sharing a receive_dir, or a receive_dir the gateway delivers into, are refused",
+          "[config][issue16]") {
+  SECTION("two peers, one receive_dir") {
+    auto config = parseConfig(
+        "[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s\"\n"
+        "[peers.ggk]\nreceive_dir = \"in\"\n[peers.cak]\nreceive_dir = \"./in\"\n",
+        "my.toml", "/srv");
+    REQUIRE_FALSE(config);
+    CHECK_THAT(config.status().message(),
+               Catch::Contains("my.toml:8: peers.cak.receive_dir: is the same directory as peers.ggk.receive_dir (/srv/in)"));
+  }
+  SECTION("a receive_dir that is a deliver_dir") {
+    auto config = parseConfig(
+        "[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s\"\n"
+        "[peers.backoffice]\ndeliver_dir = \"x\"\n[peers.ggk]\nreceive_dir = \"x\"\n",
+        "my.toml", "/srv");
+    REQUIRE_FALSE(config);
+    CHECK_THAT(config.status().message(), Catch::Contains("my.toml:8: peers.ggk.receive_dir: is the same directory as "
+                                                          "peers.backoffice.deliver_dir") &&
+                                              Catch::Contains("pick up what it delivers"));
+  }
+  SECTION("the defaults are apart") {
+    CHECK(parseConfig("[gateway]\nown_gemeente=[\"0363\"]\n[schemas]\niwmo=\"s\"\n", "my.toml", "/srv"));
+  }
+}
