@@ -309,12 +309,3 @@ TEST_CASE("issue 16: a state_dir the gateway cannot write is named as such by ru
   CHECK_THAT(check.err, Catch::Contains("is not writable") && Catch::Contains("gateway.state_dir"));
   fs::permissions(gw.dir() / "state", fs::perms::owner_all);
 }
-
-TEST_CASE("issue 16: a second daemon on the same state_dir names the first one's pid", "[integration][issue16]") {
-  iwmo::test::TestGateway gw;
-  REQUIRE(gw.startAndWaitReady());
-  const auto second = gw.cli("run");
-  CHECK(second.exit_code == 2);
-  CHECK_THAT(second.err, Catch::Contains("another `iwmo-gateway run` (pid " + std::to_string(gw.daemon().pid()) + ")"));
-  CHECK(gw.daemon().terminate() == 0);
-}
