@@ -1,0 +1,151 @@
+// Issue 16: /healthz (Pipeline::health) turns unhealthy while pending work cannot be read from
+// the journal, and healthy again once it can; an unreadable record is quarantined by the
+// dispatch loop and the messages after it are handled.
+#include "gateway/pipeline/pipeline.h"
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+#include <zmq.hpp>
+
+#include <atomic>
+
+#include "gateway/journal/sqlite_journal.h"
+#include "support/daemon_process.h"
+#include "support/test_support.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using iwmo::Result;
+using iwmo::Status;
+using iwmo::Timestamp;
+using namespace iwmo::journal;
+
+// A real SqliteJournal whose pending() can be made to fail, as a damaged database would.
+class FlakyJournal final : public Journal {
+ public:
+  explicit FlakyJournal(Journal& real) : real_(real) {}
+  std::atomic<bool> fail_pending{false};
+
+  void append(AppendRequest request, std::function<void(Result<AppendOutcome>)> done) override {
+    real_.append(std::move(request), std::move(done));
+  }
+  void commitResult(iwmo::proto::HandlerResult result, std::vector<std::string> lines, Timestamp at,
+                    std::function<void(Result<bool>)> done) override {
+    real_.commitResult(std::move(result), std::move(lines), at, std::move(done));
+  }
+  Status recordDelivery(DeliveryRecord record) override { return real_.recordDelivery(std::move(record)); }
+  Status recordDeliveries(std::vector<DeliveryRecord> records) override {
+    return real_.recordDeliveries(std::move(records));
+  }
+  void quarantine(MessageId id, std::string reason, std::vector<std::string> lines, Timestamp at,
+                  std::function<void(Result<bool>)> done) override {
+    real_.quarantine(id, std::move(reason), std::move(lines), at, std::move(done));
+  }
+  Result<bool> closeQuarantine(MessageId id, std::string note, Timestamp at) override {
+    return real_.closeQuarantine(id, std::move(note), at);
+  }
+  Result<std::vector<PendingMessage>> pending(MessageId after, std::size_t limit) override {
+    if (fail_pending) return Status::dataLoss("database disk image is malformed (test)");
+    return real_.pending(after, limit);
+  }
+  Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit) override {
+    return real_.dueOutbox(now, limit);
+  }
+  Result<std::vector<LogEntry>> logAfter(std::uint64_t after, std::size_t limit) override {
+    return real_.logAfter(after, limit);
+  }
+  Result<std::optional<MessageId>> findMessage(std::string_view key) override { return real_.findMessage(key); }
+  Result<MessageStory> story(MessageId id) override { return real_.story(id); }
+  Result<JournalCounts> counts() override { return real_.counts(); }
+  Result<std::vector<QuarantineItem>> quarantined(bool include_closed) override {
+    return real_.quarantined(include_closed);
+  }
+
+ private:
+  Journal& real_;
+};
+
+iwmo::proto::HandlerResult routed(const iwmo::proto::WorkItem& item) {
+  iwmo::proto::HandlerResult result;
+  result.set_message_id(item.message_id());
+  result.set_disposition("routed");
+  result.set_worker("test");
+  auto* decision = result.add_decisions();
+  decision->set_handler("routing");
+  decision->set_outcome("routed");
+  return result;
+}
+
+std::unique_ptr<SqliteJournal> openJournal(const fs::path& file) {
+  auto opened = SqliteJournal::open(file, {});
+  REQUIRE(opened);
+  return std::move(*opened);
+}
+
+struct Fixture {
+  iwmo::test::TempDir dir;
+  std::unique_ptr<SqliteJournal> sqlite = openJournal(dir.path() / "journal.sqlite");
+  FlakyJournal journal{*sqlite};
+  zmq::context_t context;
+  iwmo::SystemClock clock;
+  iwmo::pipeline::Metrics metrics;
+  iwmo::pipeline::Pipeline pipeline{iwmo::pipeline::PipelineOptions{}, journal,
+                                    iwmo::test::schemaSet(iwmo::test::projectSchemaDir()),
+                                    iwmo::log::BsnHasher::fromKey(std::string(32, 'k')),
+                                    {}, context, routed, clock, metrics};
+
+  MessageId append(const std::string& name) {
+    AppendRequest request;
+    request.envelope = iwmo::test::validateWithProjectSchemas(iwmo::test::kValidWmo305);
+    request.envelope.set_source(name);
+    request.envelope.set_payload(request.envelope.payload() + "<!-- " + name + " -->");
+    request.envelope.clear_payload_sha256();
+    request.peer = "ggk";
+    request.received_at = clock.now();
+    auto outcome = sqlite->appendSync(std::move(request));
+    REQUIRE(outcome);
+    return outcome->id;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("issue 16: health is unhealthy while pending work cannot be read, and recovers", "[pipeline][issue16]") {
+  Fixture f;
+  REQUIRE(f.pipeline.start().isOk());
+  CHECK(f.pipeline.health().isOk());
+  f.journal.fail_pending = true;
+  REQUIRE(iwmo::test::waitFor([&] { return !f.pipeline.health().isOk(); }, std::chrono::seconds(5)));
+  CHECK_THAT(f.pipeline.health().message(),
+             Catch::Contains("cannot read pending work") && Catch::Contains("malformed"));
+  f.journal.fail_pending = false;
+  CHECK(iwmo::test::waitFor([&] { return f.pipeline.health().isOk(); }, std::chrono::seconds(5)));
+  f.pipeline.stop();
+}
+
+TEST_CASE("issue 16: the dispatch loop quarantines an unreadable record and handles the ones after it",
+          "[pipeline][issue16]") {
+  Fixture f;
+  const MessageId damaged = f.append("a.xml");
+  const MessageId fine = f.append("b.xml");
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open((f.dir.path() / "journal.sqlite").c_str(), &raw) == SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+    const std::string sql = "UPDATE messages SET envelope = x'0a03ff0001' WHERE id = " + std::to_string(damaged);
+    REQUIRE(sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  REQUIRE(f.pipeline.start().isOk());
+  REQUIRE(iwmo::test::waitFor([&] { return f.pipeline.totals().committed == 1; }, std::chrono::seconds(10)));
+  CHECK(f.pipeline.totals().quarantined == 1);
+  CHECK(f.pipeline.health().isOk());
+  auto story = f.sqlite->story(fine);
+  REQUIRE(story);
+  CHECK(story->message.state == "handled");
+  auto quarantined = f.sqlite->quarantined(false);
+  REQUIRE(quarantined);
+  REQUIRE(quarantined->size() == 1);
+  CHECK((*quarantined)[0].message_id == damaged);
+  f.pipeline.stop();
+}
