@@ -1,5 +1,9 @@
 #include "gateway/base/csv.h"
 
+#include <algorithm>
+
+#include "gateway/base/utf8.h"
+
 namespace iwmo {
 
 Result<CsvTable> CsvTable::parse(std::string_view text, std::string_view file) {
@@ -9,6 +13,15 @@ Result<CsvTable> CsvTable::parse(std::string_view text, std::string_view file) {
     return Status::invalid(std::string(file) + ":" + std::to_string(line) + ": " + what);
   };
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // spreadsheet exports add a BOM
+  // What is imported travels in protobuf strings to the workers, which must be UTF-8 (issue 16).
+  if (const std::size_t bad = firstInvalidUtf8(text); bad != std::string_view::npos) {
+    const std::size_t bad_line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    const auto byte = static_cast<unsigned char>(text[bad]);
+    return error(bad_line, std::string("byte 0x") + kHex[byte >> 4] + kHex[byte & 0xF] +
+                               " is not UTF-8; save the file as UTF-8 (it was probably saved as Latin-1 or "
+                               "Windows-1252) and import it again");
+  }
   std::size_t pos = 0;
   std::size_t line = 1;
   bool have_header = false;

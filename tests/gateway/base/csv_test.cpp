@@ -185,3 +185,12 @@ TEST_CASE("CsvTable::requireColumns names the missing columns and the header lin
   // A column that is present is not reported as missing.
   CHECK_THAT(message, !Catch::Contains("lacks column(s) code"));
 }
+
+TEST_CASE("issue 16: a CSV that is not UTF-8 is refused with its line, before anything is imported", "[csv][issue16]") {
+  const auto table = CsvTable::parse("address,type\nA1,ggz-clinic\nCAF\xe9-1,ggz-clinic\n", "inst.csv");
+  REQUIRE_FALSE(table);
+  CHECK(table.status().code() == StatusCode::kInvalid);
+  CHECK_THAT(table.status().message(), Catch::Contains("inst.csv:3: byte 0xE9 is not UTF-8") &&
+                                           Catch::Contains("save the file as UTF-8"));
+  CHECK(CsvTable::parse("address,type\nCAF\xc3\xa9-1,ggz-clinic\n", "inst.csv"));  // é in UTF-8 is fine
+}
