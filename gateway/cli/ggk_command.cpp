@@ -138,10 +138,11 @@ int unwrapFile(const config::Config& config, const GgkOptions& options) {
 int runGgk(const config::Config& config, const GgkOptions& options) {
   if (options.action == "wrap") return wrapFile(config, options);
   if (options.action == "unwrap") return unwrapFile(config, options);
-  auto store = openOperatorStore(config, options.journal);
-  if (!store) return fail(store.status().message());
+  auto journal = openOperatorJournal(config, options.journal);
+  if (!journal) return fail(journal.status().message());
+  journal::GgkStore& store = (*journal)->ggk();
   if (options.action == "done") {
-    auto done = (*store)->resolveGgkError(options.item_id, options.note, SystemClock().now());
+    auto done = store.resolveError(options.item_id, options.note, SystemClock().now());
     if (!done) return fail(done.status().message());
     if (!*done) {
       std::cerr << "iwmo-gateway ggk: no open Fo01 error " << options.item_id << " (see `iwmo-gateway ggk errors`)\n";
@@ -150,7 +151,7 @@ int runGgk(const config::Config& config, const GgkOptions& options) {
     std::cout << "Fo01 error " << options.item_id << " closed\n";
     return 0;
   }
-  auto errors = (*store)->ggkErrors(options.all);
+  auto errors = store.errors(options.all);
   if (!errors) return fail(errors.status().message());
   if (options.json) {
     for (const auto& row : *errors) {

@@ -23,11 +23,12 @@ int fail(const std::string& message) {
 }  // namespace
 
 int runIeb(const config::Config& config, const IebOptions& options) {
-  auto store = openOperatorStore(config, options.journal);
-  if (!store) return fail(store.status().message());
+  auto journal = openOperatorJournal(config, options.journal);
+  if (!journal) return fail(journal.status().message());
+  journal::EbStore& store = (*journal)->eb();
   const Timestamp now = SystemClock().now();
   if (options.action == "done") {
-    auto done = (*store)->resolveEbAttention(options.item_id, options.note, now);
+    auto done = store.resolveAttention(options.item_id, options.note, now);
     if (!done) return fail(done.status().message());
     if (!*done) {
       std::cerr << "iwmo-gateway ieb: no open item " << options.item_id
@@ -41,7 +42,7 @@ int runIeb(const config::Config& config, const IebOptions& options) {
   if (!hasher) return fail(hasher.status().message());
   const auto pseudonym = [&](const std::string& bsn) { return bsn.empty() ? std::string("-") : hasher->hash(bsn); };
 
-  auto attention = (*store)->ebAttention(options.all);
+  auto attention = store.attention(options.all);
   if (!attention) return fail(attention.status().message());
   const bool rejected_view = options.action == "rejected";
   std::vector<journal::EbAttentionRow> items;
@@ -51,7 +52,7 @@ int runIeb(const config::Config& config, const IebOptions& options) {
   }
   std::vector<journal::EbRecordRow> records;
   if (!rejected_view) {
-    auto pending = (*store)->ebRecords("pending");
+    auto pending = store.records("pending");
     if (!pending) return fail(pending.status().message());
     records = std::move(*pending);
   }

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "gateway/config/config.h"
-#include "gateway/journal/reference_store.h"
+#include "gateway/journal/eb_store.h"
 
 namespace iwmo::cli {
 

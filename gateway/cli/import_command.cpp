@@ -222,23 +222,20 @@ int runImport(const config::Config& config, const ImportOptions& options) {
   const fs::path journal_file = options.journal.empty() ? config.journalFile() : options.journal;
   std::error_code ec;
   fs::create_directories(journal_file.parent_path(), ec);
-  {
-    // Creates the journal, or upgrades an older one, before the store opens it.
-    auto journal = journal::SqliteJournal::open(journal_file, {});
-    if (!journal) return fail(journal.status().message(), 2);
-  }
-  auto store = journal::SqliteReferenceStore::open(journal_file);
-  if (!store) return fail(store.status().message(), 2);
+  // Creates the journal, or upgrades an older one.
+  auto journal = journal::SqliteJournal::open(journal_file, {});
+  if (!journal) return fail(journal.status().message(), 2);
+  journal::ReferenceStore& store = (*journal)->reference();
   Status stored;
   std::size_t count = 0;
   if (options.kind == "brp") {
-    stored = (*store)->replaceBrp(brp);
+    stored = store.replaceBrp(brp);
     count = brp.size();
   } else if (options.kind == "institutions") {
-    stored = (*store)->replaceInstitutions(institutions);
+    stored = store.replaceInstitutions(institutions);
     count = institutions.size();
   } else if (options.kind == "episodes") {
-    stored = (*store)->replaceImportedEpisodes(episodes);
+    stored = store.replaceImportedEpisodes(episodes);
     count = episodes.size();
   } else {
     std::vector<proto::RegionRecord> list;
@@ -246,7 +243,7 @@ int runImport(const config::Config& config, const ImportOptions& options) {
       count += static_cast<std::size_t>(region.members_size());
       list.push_back(std::move(region));
     }
-    stored = (*store)->replaceRegions(list);
+    stored = store.replaceRegions(list);
   }
   if (!stored.isOk()) return fail(stored.message() + "; nothing imported", 2);
   std::cout << "imported " << count << " " << options.kind << " row(s) from " << options.file.string() << " into "
@@ -257,27 +254,14 @@ int runImport(const config::Config& config, const ImportOptions& options) {
 }
 
 int runReview(const config::Config& config, const ReviewOptions& options) {
-  const fs::path journal_file = options.journal.empty() ? config.journalFile() : options.journal;
-  {
-    std::error_code ec;
-    if (!fs::exists(journal_file, ec)) {
-      std::cerr << "iwmo-gateway review: no journal at " << journal_file.string()
-                << " (has the daemon run with this config? for a replay use --journal DIR/journal.sqlite)\n";
-      return 2;
-    }
-    auto journal = journal::SqliteJournal::open(journal_file, {});
-    if (!journal) {
-      std::cerr << "iwmo-gateway review: " << journal.status().message() << "\n";
-      return 2;
-    }
-  }
-  auto store = journal::SqliteReferenceStore::open(journal_file);
-  if (!store) {
-    std::cerr << "iwmo-gateway review: " << store.status().message() << "\n";
+  auto journal = openOperatorJournal(config, options.journal);
+  if (!journal) {
+    std::cerr << "iwmo-gateway review: " << journal.status().message() << "\n";
     return 2;
   }
+  journal::ReviewStore& store = (*journal)->reviews();
   if (options.action == "done") {
-    auto done = (*store)->resolveReview(options.message_id, options.note, SystemClock().now());
+    auto done = store.resolveReview(options.message_id, options.note, SystemClock().now());
     if (!done) {
       std::cerr << "iwmo-gateway review: " << done.status().message() << "\n";
       return 2;
@@ -290,7 +274,7 @@ int runReview(const config::Config& config, const ReviewOptions& options) {
     std::cout << "review of message #" << options.message_id << " closed\n";
     return 0;
   }
-  auto reviews = (*store)->reviews(options.all);
+  auto reviews = store.reviews(options.all);
   if (!reviews) {
     std::cerr << "iwmo-gateway review: " << reviews.status().message() << "\n";
     return 2;

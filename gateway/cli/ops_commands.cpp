@@ -25,17 +25,6 @@ namespace fs = std::filesystem;
 constexpr int kExitNegative = 1;
 constexpr int kExitUsage = 2;
 
-Result<std::unique_ptr<journal::SqliteJournal>> openExisting(const config::Config& config,
-                                                             const fs::path& journal_file) {
-  const fs::path file = journal_file.empty() ? config.journalFile() : journal_file;
-  std::error_code ec;
-  if (!fs::exists(file, ec)) {
-    return Status::notFound("no journal at " + file.string() +
-                            " (has the daemon run with this config? for a replay use --journal DIR/journal.sqlite)");
-  }
-  return journal::SqliteJournal::open(file, {});
-}
-
 std::string stateName(journal::OutboxState state) {
   switch (state) {
     case journal::OutboxState::kPending: return "pending";
@@ -49,12 +38,12 @@ std::string stateName(journal::OutboxState state) {
 
 int runExplain(const config::Config& config, const fs::path& journal_file, const std::string& id,
                bool json) {
-  auto journal = openExisting(config, journal_file);
+  auto journal = openOperatorJournal(config, journal_file);
   if (!journal) {
     std::cerr << "iwmo-gateway explain: " << journal.status().message() << "\n";
     return kExitUsage;
   }
-  auto found = (*journal)->findMessage(id);
+  auto found = (*journal)->queue().findMessage(id);
   if (!found) {
     std::cerr << "iwmo-gateway explain: " << found.status().message() << "\n";
     return kExitUsage;
@@ -64,7 +53,7 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
               << "\" (give a journal id, an Identificatie, or 8+ hex digits of the SHA-256)\n";
     return kExitNegative;
   }
-  auto story = (*journal)->story(**found);
+  auto story = (*journal)->queue().story(**found);
   if (!story) {
     std::cerr << "iwmo-gateway explain: " << story.status().message() << "\n";
     return kExitUsage;
@@ -212,13 +201,13 @@ int runExplain(const config::Config& config, const fs::path& journal_file, const
 }
 
 int runQuarantine(const config::Config& config, const QuarantineOptions& options) {
-  auto journal = openExisting(config, options.journal);
+  auto journal = openOperatorJournal(config, options.journal);
   if (!journal) {
     std::cerr << "iwmo-gateway quarantine: " << journal.status().message() << "\n";
     return kExitUsage;
   }
   if (options.action == "done") {
-    auto closed = (*journal)->closeQuarantine(options.message_id, options.note, SystemClock().now());
+    auto closed = (*journal)->queue().closeQuarantine(options.message_id, options.note, SystemClock().now());
     if (!closed) {
       std::cerr << "iwmo-gateway quarantine: " << closed.status().message() << "\n";
       return kExitUsage;
@@ -232,7 +221,7 @@ int runQuarantine(const config::Config& config, const QuarantineOptions& options
     return 0;
   }
   if (options.action == "payload") {
-    auto story = (*journal)->story(options.message_id);
+    auto story = (*journal)->queue().story(options.message_id);
     if (!story) {
       std::cerr << "iwmo-gateway quarantine: " << story.status().message() << "\n";
       return story.status().code() == StatusCode::kNotFound ? kExitNegative : kExitUsage;
@@ -254,7 +243,7 @@ int runQuarantine(const config::Config& config, const QuarantineOptions& options
               << "; to send it again, drop it (under a new name) into the receive directory it came from\n";
     return 0;
   }
-  auto items = (*journal)->quarantined(options.all);
+  auto items = (*journal)->queue().quarantined(options.all);
   if (!items) {
     std::cerr << "iwmo-gateway quarantine: " << items.status().message() << "\n";
     return kExitUsage;
@@ -287,12 +276,12 @@ int runQuarantine(const config::Config& config, const QuarantineOptions& options
 }
 
 int runStatus(const config::Config& config, const fs::path& journal_file, bool json) {
-  auto journal = openExisting(config, journal_file);
+  auto journal = openOperatorJournal(config, journal_file);
   if (!journal) {
     std::cerr << "iwmo-gateway status: " << journal.status().message() << "\n";
     return kExitUsage;
   }
-  auto counts = (*journal)->counts();
+  auto counts = (*journal)->queue().counts();
   if (!counts) {
     std::cerr << "iwmo-gateway status: " << counts.status().message() << "\n";
     return kExitUsage;
@@ -506,7 +495,7 @@ int runWorker(const config::Config& config, const std::string& endpoint, const s
     std::cerr << "iwmo-gateway worker: " << handler_chain.status().message() << "\n";
     return kExitUsage;
   }
-  HandlerChainHolder chain(std::move(*handler_chain));
+  handlers::HandlerChainHolder chain(std::move(*handler_chain));
   zmq::context_t context;
   std::atomic<bool> stop{false};
   std::thread signal_thread([&] {
@@ -518,7 +507,8 @@ int runWorker(const config::Config& config, const std::string& endpoint, const s
     }
   });
   std::cerr << "iwmo-gateway worker " << options.name << ": connecting to " << endpoint << "\n";
-  const Status status = bus::runWorker(context, options, chain.workFunction(), [&] { return stop.load(); });
+  const Status status = bus::runWorker(
+      context, options, [&chain](const proto::WorkItem& item) { return chain.run(item); }, [&] { return stop.load(); });
   stop = true;
   signal_thread.join();
   if (!status.isOk()) {

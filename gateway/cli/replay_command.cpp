@@ -19,9 +19,9 @@
 #include "adapters/xml/schema_set.h"
 #include "gateway/cli/ieb_command.h"
 #include "gateway/cli/wiring.h"
-#include "gateway/journal/reference_store.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "gateway/pipeline/pipeline.h"
+#include "gateway/pipeline/preparer.h"
 
 namespace iwmo::cli {
 namespace {
@@ -104,7 +104,7 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   auto hasher = log::BsnHasher::fromKeyFile(config.log.hmac_key_file);
   if (!hasher) return fail(hasher.status().message());
   zmq::context_t context;
-  auto projector = startProjector(**journal, out / "routing.log", config.log, "", context);
+  auto projector = startProjector((*journal)->queue(), out / "routing.log", config.log, "", context);
   if (!projector) return fail(projector.status().message());
 
   transport::DirectorySink backoffice_sink(out / "backoffice");
@@ -117,24 +117,20 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
                                                    {"rejected", &rejected_sink}};
   auto handler_chain = makeHandlerChain(config, *schemas, /*deterministic_references=*/true);
   if (!handler_chain) return fail(handler_chain.status().message());
-  HandlerChainHolder chain(std::move(*handler_chain));
+  handlers::HandlerChainHolder chain(std::move(*handler_chain));
   // The replay decides responsibility on the reference data imported into the gateway's own
   // journal (a copy, taken now, so the replay's journal says what it was decided on).
-  auto reference = journal::SqliteReferenceStore::open(out / "journal.sqlite");
-  if (!reference) return fail(reference.status().message());
-  if (Status copied = (*reference)->copyImportedFrom(config.journalFile()); !copied.isOk()) {
+  if (Status copied = copyImportedReferenceData(config.journalFile(), (*journal)->reference()); !copied.isOk()) {
     return fail(copied.message());
   }
-  auto reference_counts = (*reference)->counts();
+  auto reference_counts = (*journal)->reference().counts();
   if (!reference_counts) return fail(reference_counts.status().message());
-  reference->reset();
   if (reference_counts->brp_periods == 0 && reference_counts->region_members == 0) {
     std::cerr << "iwmo-gateway replay: no reference data imported in " << config.journalFile().string()
               << ": BW responsibility is decided without BRP history or regions (import them with "
                  "`iwmo-gateway import`)\n";
   }
-  auto context_lookup = ContextLookup::open(config, out / "journal.sqlite");
-  if (!context_lookup) return fail(context_lookup.status().message());
+  const pipeline::Preparer preparer(**journal, chain);
 
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.limits = parseLimits(config);
@@ -151,11 +147,11 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   pipeline_options.logical_from_dagtekening = options.clock == "dagtekening";
   pipeline_options.log_deliveries = false;
   pipeline_options.dispatcher.heartbeat_ms = config.bus.heartbeat_ms;
-  pipeline_options.dispatcher.prepare = (*context_lookup)->prepareFunction();
+  pipeline_options.dispatcher.prepare = preparer.hook();
   SystemClock clock;
   pipeline::Metrics metrics;
-  pipeline::Pipeline pipeline(pipeline_options, **journal, *schemas, *hasher, sinks, context,
-                              chain.workFunction(), clock, metrics);
+  pipeline::Pipeline pipeline(pipeline_options, (*journal)->queue(), *schemas, *hasher, sinks, context,
+                              [&chain](const proto::WorkItem& item) { return chain.run(item); }, clock, metrics);
   log::LogProjector* projector_ptr = projector->get();
   pipeline.onLogLines([projector_ptr] { projector_ptr->wake(); });
   if (Status started = pipeline.start(); !started.isOk()) return fail(started.message());
@@ -224,9 +220,7 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   }
   summary["delivered_files"] = derived;
   {
-    auto store = journal::SqliteReferenceStore::open(out / "journal.sqlite");
-    if (!store) return fail(store.status().message());
-    auto counts = (*store)->ebCounts();
+    auto counts = (*journal)->eb().counts();
     if (!counts) return fail(counts.status().message());
     summary["ieb"] = nlohmann::ordered_json::parse(iebSummaryJson(*counts));
   }

@@ -24,6 +24,7 @@
 #include "gateway/cli/wiring.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "gateway/pipeline/pipeline.h"
+#include "gateway/pipeline/preparer.h"
 
 namespace iwmo::cli {
 namespace {
@@ -136,7 +137,7 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
   if (!hasher) return fail(hasher.status().message());
 
   zmq::context_t context;
-  auto projector = startProjector(**journal, config.log.file, config.log, config.log.feed, context);
+  auto projector = startProjector((*journal)->queue(), config.log.file, config.log, config.log.feed, context);
   if (!projector) return fail(projector.status().message());
 
   transport::DirectorySink backoffice_sink(config.backoffice.deliver_dir);
@@ -173,14 +174,11 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
 
   auto handler_chain = makeHandlerChain(config, *schemas);
   if (!handler_chain) return fail(handler_chain.status().message());
-  HandlerChainHolder chain(std::move(*handler_chain));
+  handlers::HandlerChainHolder chain(std::move(*handler_chain));
   auto bus_options = dispatcherOptions(config);
   if (!bus_options) return fail(bus_options.status().message());
-  auto context_lookup = ContextLookup::open(config, config.journalFile());
-  if (!context_lookup) return fail(context_lookup.status().message());
-  auto metrics_store = journal::SqliteReferenceStore::open(config.journalFile());
-  if (!metrics_store) return fail(metrics_store.status().message());
-  bus_options->prepare = (*context_lookup)->prepareFunction();
+  const pipeline::Preparer preparer(**journal, chain);
+  bus_options->prepare = preparer.hook();
 
   pipeline::PipelineOptions options;
   options.limits = parseLimits(config);
@@ -195,8 +193,8 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
   options.retry_max_ms = config.delivery.retry_max_ms;
   SystemClock clock;
   pipeline::Metrics metrics;
-  pipeline::Pipeline pipeline(options, **journal, *schemas, *hasher, sinks, context,
-                              chain.workFunction(), clock, metrics);
+  pipeline::Pipeline pipeline(options, (*journal)->queue(), *schemas, *hasher, sinks, context,
+                              [&chain](const proto::WorkItem& item) { return chain.run(item); }, clock, metrics);
   log::LogProjector* projector_ptr = projector->get();
   pipeline.onLogLines([projector_ptr] { projector_ptr->wake(); });
   if (Status started = pipeline.start(); !started.isOk()) return fail(started.message());
@@ -271,10 +269,10 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
       // iEb counts come from the journal, so they survive restarts.
       const std::int64_t timeout =
           static_cast<std::int64_t>(config.eigen_bijdrage.retour_timeout_hours) * 3600 * 1000000;
-      if (auto counts = (*metrics_store)->ebCounts(Timestamp{clock.now().micros - timeout})) {
+      if (auto counts = (*journal)->eb().counts(Timestamp{clock.now().micros - timeout})) {
         text += renderIebMetrics(*counts);
       }
-      if (auto open = (*metrics_store)->ggkErrorsOpen()) {
+      if (auto open = (*journal)->ggk().errorsOpen()) {
         text += "# HELP iwmo_ggk_errors_open Fo01 error messages from the chain not closed by an operator.\n"
                 "# TYPE iwmo_ggk_errors_open gauge\niwmo_ggk_errors_open " + std::to_string(*open) + "\n";
       }
@@ -341,10 +339,7 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
           if (!reloaded_chain) {
             std::cerr << "iwmo-gateway: SIGHUP: keeping the running config; " << reloaded_chain.status().message() << "\n";
           } else {
-            chain.swap(std::move(*reloaded_chain));
-            if (Status lookup = (*context_lookup)->reload(*reloaded); !lookup.isOk()) {
-              std::cerr << "iwmo-gateway: SIGHUP: the client-context lookup keeps the old BW products: " << lookup.message() << "\n";
-            }
+            chain.swap(std::move(*reloaded_chain));  // the preparer asks the chain what to attach
             config.own_gemeente = reloaded->own_gemeente;
             std::cerr << "iwmo-gateway: SIGHUP: reloaded " << config_file.string() << "\n";
           }

@@ -110,131 +110,25 @@ Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(
   return std::make_unique<const handlers::HandlerChain>(std::move(chain));
 }
 
-Result<std::shared_ptr<ContextLookup>> ContextLookup::open(const config::Config& config,
-                                                           const std::filesystem::path& journal_file) {
-  auto store = journal::SqliteReferenceStore::open(journal_file);
-  if (!store) return store.status();
-  std::shared_ptr<ContextLookup> lookup(new ContextLookup());
-  lookup->store_ = std::move(*store);
-  IWMO_RETURN_IF_ERROR(lookup->reload(config));
-  return lookup;
-}
-
-Status ContextLookup::reload(const config::Config& config) {
-  auto handler = makeResponsibilityHandler(config);
-  if (!handler) return handler.status();
-  handler_.store(std::shared_ptr<const handlers::ResponsibilityHandler>(std::move(*handler)));
-  // Only needsState / needsSentRecords are used here: no writer needed.
-  eb_handler_.store(config.eigen_bijdrage.enabled
-                        ? std::make_shared<const handlers::EigenBijdrageHandler>(config.eigen_bijdrage.params, nullptr, nullptr)
-                        : nullptr);
-  handlers::GgkHandlerParams ggk;
-  ggk.envelopes = config.ggk_envelope.envelopes;
-  ggk_handler_.store(std::make_shared<const handlers::GgkHandler>(ggk, handlers::GgkEmitter{}));
-  return Status::ok();
-}
-
-namespace {
-
-void attachGgkLink(journal::SqliteReferenceStore& store, proto::WorkItem& item) {
-  const proto::Envelope& envelope = item.envelope();
-  proto::GgkLink& link = *item.mutable_ggk();
-  if (item.peer() == "ggk" || item.peer() == "cak") {  // a Du01 or Fo01: what we sent it answers
-    auto sent = store.ggkSent(envelope.ggk().cross_refnummer());
-    if (!sent) {
-      std::cerr << "iwmo-gateway: cannot look up crossRefnummer " << envelope.ggk().cross_refnummer()
-                << " for message #" << item.message_id() << ": " << sent.status().message() << "\n";
-      return;
-    }
-    link.set_looked_up(true);
-    if (sent->has_value()) {
-      link.set_sent_found(true);
-      *link.mutable_sent() = std::move(**sent);
-    }
-    return;
-  }
-  const std::string key = handlers::heenKeyOfRetour(envelope.summary(), envelope.summary().routing().pair_type());
-  auto heen = store.heenByKey(key);
-  if (!heen) {
-    std::cerr << "iwmo-gateway: cannot look up the heen message of retour #" << item.message_id() << ": "
-              << heen.status().message() << "\n";
-    return;
-  }
-  link.set_looked_up(true);
-  if (heen->has_value()) {
-    link.set_heen_found(true);
-    link.set_heen_message_id((*heen)->message_id);
-    const proto::GgkEnvelopeInfo& info = (*heen)->envelope;
-    if (info.kind() == "Di01") {
-      link.set_heen_referentienummer(info.referentienummer());
-      link.set_heen_zender_organisatie(info.zender_organisatie());
-      link.set_heen_zender_applicatie(info.zender_applicatie());
-      link.set_heen_ontvanger_organisatie(info.ontvanger_organisatie());
-    }
-  }
-}
-
-}  // namespace
-
-std::function<void(proto::WorkItem&)> ContextLookup::prepareFunction() {
-  return [self = shared_from_this()](proto::WorkItem& item) {
-    const std::shared_ptr<const handlers::ResponsibilityHandler> handler = self->handler_.load();
-    const std::shared_ptr<const handlers::EigenBijdrageHandler> eb = self->eb_handler_.load();
-    const std::string& bsn = item.envelope().summary().client().bsn();
-    if (const auto ggk = self->ggk_handler_.load(); ggk && ggk->needsLink(item)) attachGgkLink(*self->store_, item);
-    if (eb && eb->needsState(item)) {
-      auto state = self->store_->ebClientState(bsn);
-      if (state) {
-        *item.mutable_eb_state() = std::move(*state);
-      } else {  // the handler then sends nothing and queues the message (EB-NO-STATE)
-        std::cerr << "iwmo-gateway: cannot read the eigen-bijdrage state for message #" << item.message_id()
-                  << ": " << state.status().message() << "\n";
-      }
-    }
-    if (eb && eb->needsSentRecords(item)) {
-      const std::string& type = item.envelope().summary().message_type();
-      auto sent = self->store_->ebSentIn(type == "WMO406" ? "WMO405" : "WMO407",
-                                         item.envelope().summary().header().identificatie());
-      if (sent) {
-        item.set_eb_sent_looked_up(true);
-        for (auto& record : *sent) *item.add_eb_sent() = std::move(record);
-      } else {
-        std::cerr << "iwmo-gateway: cannot read the iEb records for message #" << item.message_id() << ": "
-                  << sent.status().message() << "\n";
-      }
-    }
-    if (bsn.empty() || !handler->concerns(item.envelope())) return;
-    auto context = self->store_->clientContext(bsn);
-    if (!context) {
-      // The handler then refuses to decide (RESPONSIBILITY-NO-CONTEXT, review); this says why.
-      std::cerr << "iwmo-gateway: cannot read the client context for message #" << item.message_id() << ": "
-                << context.status().message() << "\n";
-      return;
-    }
-    *item.mutable_context() = std::move(*context);
-  };
-}
-
-bus::WorkFunction HandlerChainHolder::workFunction() {
-  return [this](const proto::WorkItem& item) {
-    const std::shared_ptr<const handlers::HandlerChain> chain = chain_.load();
-    return chain->run(item);
-  };
-}
-
-Result<std::unique_ptr<journal::SqliteReferenceStore>> openOperatorStore(
-    const config::Config& config, const std::filesystem::path& journal_override) {
+Result<std::unique_ptr<journal::SqliteJournal>> openOperatorJournal(const config::Config& config,
+                                                                   const std::filesystem::path& journal_override) {
   const std::filesystem::path journal_file = journal_override.empty() ? config.journalFile() : journal_override;
   std::error_code ec;
   if (!std::filesystem::exists(journal_file, ec)) {
     return Status::notFound("no journal at " + journal_file.string() +
                             " (has the daemon run with this config? for a replay use --journal DIR/journal.sqlite)");
   }
-  {
-    auto journal = journal::SqliteJournal::open(journal_file, {});  // upgrades an older journal
-    if (!journal) return journal.status();
-  }
-  return journal::SqliteReferenceStore::open(journal_file);
+  return journal::SqliteJournal::open(journal_file, {});  // upgrades an older journal
+}
+
+Status copyImportedReferenceData(const std::filesystem::path& from, journal::ReferenceStore& into) {
+  std::error_code ec;
+  if (!std::filesystem::exists(from, ec)) return Status::ok();
+  auto source = journal::SqliteJournal::open(from, {});
+  if (!source) return source.status();
+  auto data = (*source)->reference().imported();
+  if (!data) return data.status();
+  return into.replaceImported(*data);
 }
 
 BsnPseudonymiser operatorPseudonymiser(const config::Config& config) {
@@ -255,7 +149,7 @@ adapters::xml::ParseLimits parseLimits(const config::Config& config) {
   return limits;
 }
 
-Result<std::unique_ptr<log::LogProjector>> startProjector(journal::Journal& journal,
+Result<std::unique_ptr<log::LogProjector>> startProjector(journal::MessageQueue& journal,
                                                           const std::filesystem::path& file,
                                                           const config::LogConfig& settings,
                                                           const std::string& feed,

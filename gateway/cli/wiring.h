@@ -1,7 +1,6 @@
 // Wiring shared by the commands that run the pipeline (`run`, `replay`, `worker`): the only place
 // that builds the concrete stages from a Config (STYLE.md §2.1: cli plays Envoy's source/exe).
-// Thread-safety: HandlerChainHolder is thread-safe (the chain is swapped atomically on SIGHUP);
-// the rest are plain functions.
+// Thread-safety: plain functions.
 #pragma once
 
 #include <atomic>
@@ -19,8 +18,7 @@
 #include "gateway/handlers/eigen_bijdrage_handler.h"
 #include "gateway/handlers/ggk_handler.h"
 #include "gateway/handlers/responsibility_handler.h"
-#include "gateway/journal/journal.h"
-#include "gateway/journal/reference_store.h"
+#include "gateway/journal/sqlite_journal.h"
 #include "gateway/log/log_projector.h"
 #include "gateway/rules/gemeente_table.h"
 
@@ -48,40 +46,6 @@ Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(
     const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> schemas = nullptr,
     bool deterministic_references = false);
 
-// The dispatcher's prepare hook: attaches the client context (BRP, institutions, BW episodes,
-// regions) from the journal's reference data to the work items the responsibility handler
-// decides on, the client's eigen-bijdrage state to WMO301/305/307, and the records a CAK retour
-// answers to WMO406/408. reload() follows a SIGHUP (a new bw_products), so the lookup and the handler
-// chain agree on what is BW. Thread-safety: prepare() on the dispatcher thread, reload() from
-// any thread.
-class ContextLookup : public std::enable_shared_from_this<ContextLookup> {
- public:
-  // Errors: the store cannot be opened, the municipality table cannot be read.
-  static Result<std::shared_ptr<ContextLookup>> open(const config::Config& config,
-                                                     const std::filesystem::path& journal_file);
-  Status reload(const config::Config& config);
-  std::function<void(proto::WorkItem&)> prepareFunction();
-
- private:
-  ContextLookup() = default;
-  std::shared_ptr<journal::SqliteReferenceStore> store_;
-  std::atomic<std::shared_ptr<const handlers::ResponsibilityHandler>> handler_;
-  std::atomic<std::shared_ptr<const handlers::EigenBijdrageHandler>> eb_handler_;  // null: forwarding off
-  std::atomic<std::shared_ptr<const handlers::GgkHandler>> ggk_handler_;  // needsLink only
-};
-
-class HandlerChainHolder {
- public:
-  explicit HandlerChainHolder(std::shared_ptr<const handlers::HandlerChain> chain)
-      : chain_(std::move(chain)) {}
-  void swap(std::shared_ptr<const handlers::HandlerChain> chain) { chain_.store(std::move(chain)); }
-  // What the workers run: the current chain on each item.
-  bus::WorkFunction workFunction();
-
- private:
-  std::atomic<std::shared_ptr<const handlers::HandlerChain>> chain_;
-};
-
 adapters::xml::ParseLimits parseLimits(const config::Config& config);
 
 // What stands in a finding's text instead of a BSN where no pseudonym key is at hand (the
@@ -91,14 +55,19 @@ inline constexpr const char* kMaskedBsn = "[BSN]";
 // the operator commands that show findings (`validate`, `explain`). Never creates the key.
 BsnPseudonymiser operatorPseudonymiser(const config::Config& config);
 
-// The reference store of an operator command (`ieb`, `ggk`): the config's journal, or
-// `journal_override` when set, upgraded to this version's schema first.
-// Errors: kNotFound (no journal there, with the fix), those of the journal and the store.
-Result<std::unique_ptr<journal::SqliteReferenceStore>> openOperatorStore(
-    const config::Config& config, const std::filesystem::path& journal_override);
+// The journal of an operator command (`explain`, `status`, `ieb`, `ggk`, `review`, `import`):
+// the config's, or `journal_override` when set; upgraded to this version's schema when older.
+// Errors: kNotFound (no journal there, with the fix), those of SqliteJournal::open.
+Result<std::unique_ptr<journal::SqliteJournal>> openOperatorJournal(const config::Config& config,
+                                                                   const std::filesystem::path& journal_override);
+
+// Copies the imported reference data (BRP, institutions, imported BW episodes, regions) of the
+// journal `from` into `into`, replacing what it held; a missing `from` copies nothing (replay:
+// decide on what the gateway has imported). Errors: those of the journals.
+Status copyImportedReferenceData(const std::filesystem::path& from, journal::ReferenceStore& into);
 
 // The routing-log projector over `journal`: file per config.log, feed when `feed` is non-empty.
-Result<std::unique_ptr<log::LogProjector>> startProjector(journal::Journal& journal,
+Result<std::unique_ptr<log::LogProjector>> startProjector(journal::MessageQueue& journal,
                                                           const std::filesystem::path& file,
                                                           const config::LogConfig& settings,
                                                           const std::string& feed,

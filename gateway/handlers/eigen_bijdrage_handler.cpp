@@ -163,6 +163,11 @@ proto::EbClientState toProto(const rules::EbClient& client) {
   return state;
 }
 
+void EigenBijdrageHandler::addNeeds(const proto::WorkItem& item, ContextNeeds& needs) const {
+  needs.eb_state = needs.eb_state || needsState(item);
+  needs.eb_sent = needs.eb_sent || needsSentRecords(item);
+}
+
 bool EigenBijdrageHandler::needsState(const proto::WorkItem& item) const {
   const proto::Envelope& envelope = item.envelope();
   if (!envelope.verdict().valid() || item.duplicate_of() != 0) return false;

@@ -49,9 +49,10 @@ class EigenBijdrageHandler final : public Handler {
   std::string_view name() const override { return "eigen-bijdrage"; }
   void handle(const proto::WorkItem& item, proto::HandlerResult& result) const override;
 
-  // Whether the dispatcher must attach the client's eigen-bijdrage state (WMO301/305/307) ...
+  // The client's eigen-bijdrage state for WMO301/305/307; the records of the heen message a CAK
+  // retour answers for WMO406/408.
+  void addNeeds(const proto::WorkItem& item, ContextNeeds& needs) const override;
   bool needsState(const proto::WorkItem& item) const;
-  // ... or the records of the heen message a CAK retour answers (WMO406/408).
   bool needsSentRecords(const proto::WorkItem& item) const;
 
  private:

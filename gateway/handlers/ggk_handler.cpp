@@ -123,6 +123,10 @@ std::string heenKeyOfRetour(const proto::MessageSummary& retour, const std::stri
   return retour.header().afzender() + "|" + heen_type + "|" + retour.header().identificatie();
 }
 
+void GgkHandler::addNeeds(const proto::WorkItem& item, ContextNeeds& needs) const {
+  needs.ggk_link = needs.ggk_link || needsLink(item);
+}
+
 bool GgkHandler::needsLink(const proto::WorkItem& item) const {
   const proto::Envelope& envelope = item.envelope();
   if (behindGgk(item.peer())) {

@@ -88,8 +88,9 @@ class GgkHandler final : public Handler {
   std::string_view name() const override { return "ggk"; }
   void handle(const proto::WorkItem& item, proto::HandlerResult& result) const override;
 
-  // Whether the dispatcher must attach the GgkLink: a retour from the back office (its heen
-  // message's envelope), or a Du01 / Fo01 from the GGk (what its crossRefnummer names).
+  // The GgkLink: for a retour from the back office (its heen message's envelope), or a Du01 /
+  // Fo01 from the GGk (what its crossRefnummer names).
+  void addNeeds(const proto::WorkItem& item, ContextNeeds& needs) const override;
   bool needsLink(const proto::WorkItem& item) const;
 
  private:

@@ -14,4 +14,10 @@ proto::HandlerResult HandlerChain::run(const proto::WorkItem& item) const {
   return result;
 }
 
+ContextNeeds HandlerChain::needs(const proto::WorkItem& item) const {
+  ContextNeeds needs;
+  for (const auto& handler : handlers_) handler->addNeeds(item, needs);
+  return needs;
+}
+
 }  // namespace iwmo::handlers

@@ -9,6 +9,7 @@
 // (std::shared_ptr<const HandlerChain>).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -17,12 +18,24 @@
 
 namespace iwmo::handlers {
 
+// What a handler needs attached to a work item before it sees it. The dispatcher's prepare stage
+// (gateway/pipeline/preparer.h) reads it from the journal's state stores just before the item
+// goes to a worker, when the client's previous message has committed.
+struct ContextNeeds {
+  bool client_context = false;  // BRP history, institutions, BW episodes, regions (ReferenceStore)
+  bool eb_state = false;        // the client's eigen-bijdrage state (EbStore)
+  bool eb_sent = false;         // the records a CAK retour answers (EbStore::sentIn)
+  bool ggk_link = false;        // the envelopes the message relates to (GgkStore, MessageQueue)
+};
+
 class Handler {
  public:
   virtual ~Handler() = default;
   virtual std::string_view name() const = 0;
   // Adds this handler's decisions and outgoing messages to `result` (message_id already set).
   virtual void handle(const proto::WorkItem& item, proto::HandlerResult& result) const = 0;
+  // Sets what this handler needs attached to `item` (nothing, by default).
+  virtual void addNeeds(const proto::WorkItem& /*item*/, ContextNeeds& /*needs*/) const {}
 };
 
 class HandlerChain {
@@ -32,9 +45,25 @@ class HandlerChain {
   // Runs every handler in order. The result's disposition is "rejected" when any decision
   // rejected the message, else "routed".
   proto::HandlerResult run(const proto::WorkItem& item) const;
+  // What every handler of the chain needs attached to `item`.
+  ContextNeeds needs(const proto::WorkItem& item) const;
 
  private:
   std::vector<std::unique_ptr<const Handler>> handlers_;
+};
+
+// The chain the workers run now; SIGHUP swaps in a new one (a copy held by a worker finishes its
+// item with the old chain). Thread-safety: every method from any thread.
+class HandlerChainHolder {
+ public:
+  explicit HandlerChainHolder(std::shared_ptr<const HandlerChain> chain) : chain_(std::move(chain)) {}
+  void swap(std::shared_ptr<const HandlerChain> chain) { chain_.store(std::move(chain)); }
+  std::shared_ptr<const HandlerChain> current() const { return chain_.load(); }
+  // The current chain on each item (the bus's WorkFunction). REQUIRES: the holder outlives it.
+  proto::HandlerResult run(const proto::WorkItem& item) const { return current()->run(item); }
+
+ private:
+  std::atomic<std::shared_ptr<const HandlerChain>> chain_;
 };
 
 }  // namespace iwmo::handlers

@@ -60,6 +60,11 @@ proto::ReviewItem* addReview(proto::HandlerResult& result) {
 
 }  // namespace
 
+void ResponsibilityHandler::addNeeds(const proto::WorkItem& item, ContextNeeds& needs) const {
+  const proto::Envelope& envelope = item.envelope();
+  needs.client_context = needs.client_context || (!envelope.summary().client().bsn().empty() && concerns(envelope));
+}
+
 bool ResponsibilityHandler::concerns(const proto::Envelope& envelope) const {
   if (!envelope.verdict().valid()) return false;
   for (const proto::Product& product : envelope.summary().products()) {

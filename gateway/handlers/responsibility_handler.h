@@ -33,9 +33,9 @@ class ResponsibilityHandler final : public Handler {
   std::string_view name() const override { return "responsibility"; }
   void handle(const proto::WorkItem& item, proto::HandlerResult& result) const override;
 
-  // Whether the handler decides anything for this envelope (so the dispatcher looks up the
-  // client context only for these).
+  // Whether the handler decides anything for this envelope; then it needs the client context.
   bool concerns(const proto::Envelope& envelope) const;
+  void addNeeds(const proto::WorkItem& item, ContextNeeds& needs) const override;
 
  private:
   rules::ResponsibilityParams params_;

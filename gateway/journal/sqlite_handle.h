@@ -5,6 +5,7 @@
 //   Query        one use of a prepared statement: bind, step, read columns; resets on scope exit
 //   Transaction  BEGIN … COMMIT that rolls back unless commit() succeeded
 //   Savepoint    SAVEPOINT … RELEASE that rolls back to its start unless release() succeeded
+//   Statements   statements of one connection prepared once each, by their SQL text
 //
 // Thread-safety: a Connection and its statements belong to one thread at a time (the caller
 // guards a shared one with a mutex). Nothing here throws.
@@ -14,6 +15,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <initializer_list>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -255,5 +259,46 @@ class Savepoint {
   sqlite3_stmt* rollback_to_;
   bool active_ = false;
 };
+
+// The prepared statements of one connection, each prepared at its first use and kept until the
+// cache dies (REQUIRES: before the connection). Not thread-safe: guard it with the connection.
+class Statements {
+ public:
+  explicit Statements(const Connection& connection) : connection_(connection) {}
+  Result<sqlite3_stmt*> get(std::string_view sql) {
+    const auto cached = statements_.find(sql);
+    if (cached != statements_.end()) return cached->second.get();
+    Result<StmtPtr> stmt = connection_.prepare(sql);
+    if (!stmt) return stmt.status();
+    sqlite3_stmt* raw = stmt->get();
+    statements_.emplace(std::string(sql), std::move(*stmt));
+    return raw;
+  }
+  const Connection& connection() const { return connection_; }
+
+ private:
+  const Connection& connection_;
+  std::map<std::string, StmtPtr, std::less<>> statements_;
+};
+
+// Prepares each statement into its slot. Errors: those of Connection::prepare.
+inline Status prepareAll(const Connection& connection,
+                         std::initializer_list<std::pair<StmtPtr*, std::string_view>> statements) {
+  for (const auto& [slot, sql] : statements) {
+    Result<StmtPtr> stmt = connection.prepare(sql);
+    if (!stmt) return stmt.status();
+    *slot = std::move(*stmt);
+  }
+  return Status::ok();
+}
+
+// A LIMIT parameter: SQLite binds 64-bit signed integers.
+inline std::int64_t limitParam(std::size_t limit) {
+  constexpr auto kMax = static_cast<std::size_t>(INT64_MAX);
+  return static_cast<std::int64_t>(limit < kMax ? limit : kMax);
+}
+
+// "journal FILE: ", the start of every error about that journal.
+inline std::string prefixOf(const std::filesystem::path& file) { return "journal " + file.string() + ": "; }
 
 }  // namespace iwmo::journal::sqlite

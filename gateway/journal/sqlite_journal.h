@@ -1,23 +1,26 @@
-// SqliteJournal: the embedded Journal (journal.h) on one SQLite database file in WAL mode. Its
-// on-disk format (tables, columns, schema version) is documented at the top of
-// sqlite_journal.cpp.
+// SqliteJournal: the embedded Journal (journal.h) in one SQLite database file in WAL mode: the
+// message queue (SqliteMessageQueue, tables in queue_schema.h) and the state stores (reference
+// data, reviews, eigen bijdrage, StUF-GGk: sqlite_*_store.h, tables in *_schema.h).
 //
-// Threads. open() starts one writer thread that owns the write connection and executes every
-// write (append, commitResult, recordDelivery, quarantine) by group commit: it takes everything queued, at
-// most Options::max_batch requests, runs them in enqueue order in ONE transaction (BEGIN
-// IMMEDIATE … COMMIT), each request inside its own SAVEPOINT so that a request that fails (e.g.
-// kNotFound) rolls back only itself, and after COMMIT runs the callbacks in the same order. N
-// concurrent appends thus cost one fsync. When the transaction itself cannot be committed (disk
-// full, I/O error), every request of the batch gets that error and nothing of it is written.
-// Callbacks (done, log_lines) run on the writer thread and must not throw. Reads use a second
-// connection guarded by a mutex; WAL gives each read a consistent snapshot that contains every
-// write whose callback has run.
+// Schema version 5; a journal of an older version is upgraded in place when opened, after which
+// an older binary refuses it. Times are INTEGER microseconds since the Unix epoch, UTC
+// (Timestamp::micros). Ids are INTEGER PRIMARY KEYs assigned max+1; rows are never deleted, so
+// ids and log seqs ascend without gaps (a rolled-back request gives its number back).
 //
-// Ownership and lifetime: the caller owns the SqliteJournal. The destructor (REQUIRES: no other
-// thread still calls it) executes everything still queued, runs those callbacks, then joins the
-// writer thread and closes the database; so no accepted request is lost on shutdown. One
-// SqliteJournal per file: a second writer on the same file waits busy_timeout per transaction,
-// then gets kUnavailable.
+// Threads and connections: one writer thread (SqliteWriter) owns the write connection and runs
+// every write by group commit; the queue reads on a connection of its own, the stores share a
+// third. Settings: journal_mode=WAL; synchronous=FULL (NORMAL when Options::durable is false);
+// foreign_keys=ON; busy timeout 10 s; the writer's cache 8 MiB and wal_autocheckpoint=8192
+// pages (the digest and key indexes dirty random pages; a page rewritten by many transactions is
+// copied to the database once per checkpoint); the readers run query_only with 4 and 2 MiB. The
+// caches are what the daemon's memory grows to as the journal grows; they are fixed, so its
+// resident size stays flat.
+//
+// Ownership and lifetime: the caller owns the SqliteJournal; its parts live as long as it does.
+// The destructor (REQUIRES: no other thread still uses it) runs every write still queued, calls
+// those callbacks, joins the writer thread and closes the database, so no accepted request is
+// lost on shutdown. One SqliteJournal per file and process; another process on the same file
+// waits busy_timeout per transaction, then gets kUnavailable.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +31,14 @@
 #include "gateway/journal/journal.h"
 
 namespace iwmo::journal {
+
+class SqliteWriter;
+struct SqliteReadConnection;
+class SqliteMessageQueue;
+class SqliteReferenceStore;
+class SqliteReviewStore;
+class SqliteEbStore;
+class SqliteGgkStore;
 
 class SqliteJournal final : public Journal {
  public:
@@ -45,52 +56,42 @@ class SqliteJournal final : public Journal {
   };
 
   // Opens (creating it and its parent directories when absent) the journal in `db_file`: WAL
-  // mode, foreign keys on, a busy timeout, the schema created or its version checked.
+  // mode, foreign keys on, a busy timeout, the schema created, upgraded or its version checked.
   // Errors: kUnavailable (cannot create or open), kDataLoss (not a database or damaged),
   // kFailedPrecondition (schema version newer than this build, or no write permission).
-  static Result<std::unique_ptr<SqliteJournal>> open(const std::filesystem::path& db_file,
-                                                     Options options);
+  static Result<std::unique_ptr<SqliteJournal>> open(const std::filesystem::path& db_file, Options options);
 
   ~SqliteJournal() override;
   SqliteJournal(const SqliteJournal&) = delete;
   SqliteJournal& operator=(const SqliteJournal&) = delete;
 
-  void append(AppendRequest request, std::function<void(Result<AppendOutcome>)> done) override;
-  void commitResult(proto::HandlerResult result, std::vector<std::string> log_lines, Timestamp at,
-                    std::function<void(Result<bool>)> done) override;
-  Status recordDelivery(DeliveryRecord record) override;
-  // All records go into the queue at once, so they share one transaction (one fsync).
-  Status recordDeliveries(std::vector<DeliveryRecord> records) override;
-  void quarantine(MessageId id, std::string reason, std::vector<std::string> log_lines, Timestamp at,
-                  std::function<void(Result<bool>)> done) override;
-  Result<bool> closeQuarantine(MessageId id, std::string note, Timestamp at) override;
-
-  Result<std::vector<PendingMessage>> pending(MessageId after, std::size_t limit) override;
-  Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit) override;
-  Result<std::vector<LogEntry>> logAfter(std::uint64_t after, std::size_t limit) override;
-  Result<std::optional<MessageId>> findMessage(std::string_view key) override;
-  Result<MessageStory> story(MessageId id) override;
-  Result<JournalCounts> counts() override;
-  Result<std::vector<QuarantineItem>> quarantined(bool include_closed) override;
+  MessageQueue& queue() override;
+  ReferenceStore& reference() override;
+  ReviewStore& reviews() override;
+  EbStore& eb() override;
+  GgkStore& ggk() override;
 
   Stats stats() const;
   const std::filesystem::path& file() const { return file_; }
 
   // The schema version this build writes and reads (the `meta` table's schema_version).
   // 2: reference data, review queue (issue 5); 3: eigen bijdrage (issue 4); 4: StUF-GGk (issue 6);
-  // 5: quarantine (issue 16).
+  // 5: quarantine (issue 16) and the outbox_pending index (issue 13).
   static constexpr int kSchemaVersion = 5;
 
  private:
-  class Writer;  // the writer thread, its connection and its queue (sqlite_journal.cpp)
-  class Reader;  // the read connection and its mutex (sqlite_journal.cpp)
-
-  SqliteJournal(std::filesystem::path file, std::unique_ptr<Reader> reader,
-                std::unique_ptr<Writer> writer);
+  explicit SqliteJournal(std::filesystem::path file);
 
   std::filesystem::path file_;
-  std::unique_ptr<Reader> reader_;
-  std::unique_ptr<Writer> writer_;  // last: destroyed first, so it drains before reads close
+  // Destroyed in reverse: the parts first (their statements before the connections they are
+  // on), the writer last; the destructor stops the writer before any of them goes.
+  std::unique_ptr<SqliteWriter> writer_;
+  std::unique_ptr<SqliteReadConnection> store_reader_;
+  std::unique_ptr<SqliteReferenceStore> reference_;
+  std::unique_ptr<SqliteReviewStore> reviews_;
+  std::unique_ptr<SqliteEbStore> eb_;
+  std::unique_ptr<SqliteGgkStore> ggk_;
+  std::unique_ptr<SqliteMessageQueue> queue_;
 };
 
 }  // namespace iwmo::journal

@@ -54,7 +54,7 @@ std::string clientBsn(const proto::Envelope& envelope) {
 
 }  // namespace
 
-Pipeline::Pipeline(PipelineOptions options, journal::Journal& journal,
+Pipeline::Pipeline(PipelineOptions options, journal::MessageQueue& journal,
                    std::shared_ptr<const adapters::xml::SchemaSet> schemas, log::BsnHasher hasher,
                    std::map<std::string, transport::Sink*> sinks, zmq::context_t& context,
                    bus::WorkFunction work, Clock& clock, Metrics& metrics)

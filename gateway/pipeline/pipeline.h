@@ -42,7 +42,7 @@
 #include "gateway/base/latency_histogram.h"
 #include "gateway/base/object_pool.h"
 #include "gateway/bus/bus.h"
-#include "gateway/journal/journal.h"
+#include "gateway/journal/message_queue.h"
 #include "gateway/log/bsn_hasher.h"
 #include "gateway/pipeline/log_lines.h"
 #include "gateway/pipeline/metrics.h"
@@ -94,7 +94,7 @@ class Pipeline {
  public:
   // `sinks` maps peer names ("backoffice", "ggk", "rejected") to their sinks; `work` is what
   // the in-process workers run (the handler chain). Everything passed must outlive the pipeline.
-  Pipeline(PipelineOptions options, journal::Journal& journal,
+  Pipeline(PipelineOptions options, journal::MessageQueue& journal,
            std::shared_ptr<const adapters::xml::SchemaSet> schemas, log::BsnHasher hasher,
            std::map<std::string, transport::Sink*> sinks, zmq::context_t& context,
            bus::WorkFunction work, Clock& clock, Metrics& metrics);
@@ -147,7 +147,7 @@ class Pipeline {
   std::chrono::milliseconds backoff(std::uint32_t attempts) const;
 
   PipelineOptions options_;
-  journal::Journal& journal_;
+  journal::MessageQueue& journal_;
   std::shared_ptr<const adapters::xml::SchemaSet> schemas_;
   log::BsnHasher hasher_;
   std::map<std::string, transport::Sink*> sinks_;

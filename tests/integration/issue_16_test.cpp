@@ -114,7 +114,7 @@ TEST_CASE("issue 16: a journal record that cannot be read back is quarantined wi
       request.peer = "backoffice";
       request.received_at = iwmo::SystemClock().now();
       REQUIRE(request.envelope.verdict().valid());
-      REQUIRE((*journal)->appendSync(std::move(request)));
+      REQUIRE((*journal)->queue().appendSync(std::move(request)));
     }
   }
   {

@@ -1,12 +1,13 @@
-// SqliteReferenceStore and the state the journal commits for it (issue 5): imported data sets
-// replace each other whole; BW episodes learnt from the traffic follow StatusAanlevering
-// (a withdrawn start removes the episode, a withdrawn stop reopens it); reviews are queued
-// with the decision and closed once.
+// ReferenceStore and ReviewStore, and the state the journal commits for them (issue 5), on both
+// journals (SQLite and its in-memory twin): imported data sets replace each other whole; BW
+// episodes learnt from the traffic follow StatusAanlevering (a withdrawn start removes the
+// episode, a withdrawn stop reopens it); reviews are queued with the decision and closed once.
 #include "gateway/journal/reference_store.h"
 
 #include <catch2/catch.hpp>
 
 #include "gateway/base/sha256.h"
+#include "gateway/journal/memory_journal.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "support/test_support.h"
 
@@ -15,25 +16,31 @@ namespace {
 namespace fs = std::filesystem;
 using iwmo::Timestamp;
 using iwmo::journal::SqliteJournal;
-using iwmo::journal::SqliteReferenceStore;
 
 const Timestamp kT0 = Timestamp::fromSeconds(1796119200);
 
-struct Fixture {
-  iwmo::test::TempDir dir;
-  fs::path file = dir.path() / "journal.sqlite";
-  std::unique_ptr<SqliteJournal> journal;
-  std::unique_ptr<SqliteReferenceStore> store;
+std::unique_ptr<SqliteJournal> openSqlite(const fs::path& file) {
+  auto journal = SqliteJournal::open(file, {});
+  REQUIRE(journal);
+  return std::move(*journal);
+}
 
-  Fixture() {
-    auto opened = SqliteJournal::open(file, {});
-    REQUIRE(opened);
-    journal = std::move(*opened);
-    auto reference = SqliteReferenceStore::open(file);
-    INFO(reference.status().toString());
-    REQUIRE(reference);
-    store = std::move(*reference);
-  }
+struct SqliteBackend {
+  iwmo::test::TempDir dir;
+  std::unique_ptr<SqliteJournal> opened = openSqlite(dir.path() / "journal.sqlite");
+  iwmo::journal::Journal& journal() { return *opened; }
+};
+struct MemoryBackend {
+  iwmo::journal::MemoryJournal memory;
+  iwmo::journal::Journal& journal() { return memory; }
+};
+
+template <typename Backend>
+struct Fixture {
+  Backend backend;
+  iwmo::journal::MessageQueue* journal = &backend.journal().queue();
+  iwmo::journal::ReferenceStore* store = &backend.journal().reference();
+  iwmo::journal::ReviewStore* reviews = &backend.journal().reviews();
 
   std::uint64_t append(const std::string& payload) {
     iwmo::journal::AppendRequest request;
@@ -89,8 +96,8 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("reference store: BW episodes from the traffic follow StatusAanlevering", "[journal][responsibility]") {
-  Fixture f;
+TEMPLATE_TEST_CASE("reference store: BW episodes from the traffic follow StatusAanlevering", "[journal][responsibility]", SqliteBackend, MemoryBackend) {
+  Fixture<TestType> f;
   using Kind = iwmo::proto::EpisodeUpdate;
   f.episode(Kind::START, "2026-05-01", "");
   auto context = f.context();
@@ -112,8 +119,8 @@ TEST_CASE("reference store: BW episodes from the traffic follow StatusAanleverin
   CHECK(f.context().episodes(0).begin() == "2026-05-15");
 }
 
-TEST_CASE("reference store: a stop before its start (out of order) makes the whole episode", "[journal][responsibility]") {
-  Fixture f;
+TEMPLATE_TEST_CASE("reference store: a stop before its start (out of order) makes the whole episode", "[journal][responsibility]", SqliteBackend, MemoryBackend) {
+  Fixture<TestType> f;
   using Kind = iwmo::proto::EpisodeUpdate;
   f.episode(Kind::STOP, "2026-02-01", "2026-06-30");
   f.episode(Kind::START, "2026-02-01", "");
@@ -123,8 +130,8 @@ TEST_CASE("reference store: a stop before its start (out of order) makes the who
   CHECK(context.episodes(0).end() == "2026-06-30");
 }
 
-TEST_CASE("reference store: an import replaces its data set whole and keeps traffic episodes", "[journal][responsibility]") {
-  Fixture f;
+TEMPLATE_TEST_CASE("reference store: an import replaces its data set whole and keeps traffic episodes", "[journal][responsibility]", SqliteBackend, MemoryBackend) {
+  Fixture<TestType> f;
   f.episode(iwmo::proto::EpisodeUpdate::START, "2026-05-01", "");
   std::vector<iwmo::journal::BrpRow> brp(2);
   brp[0].bsn = "999948714";
@@ -189,8 +196,8 @@ TEST_CASE("reference store: an import replaces its data set whole and keeps traf
   CHECK(other->brp_size() == 0);
 }
 
-TEST_CASE("reference store: reviews are queued with the decision, listed, and closed once", "[journal][responsibility]") {
-  Fixture f;
+TEMPLATE_TEST_CASE("reference store: reviews are queued with the decision, listed, and closed once", "[journal][responsibility]", SqliteBackend, MemoryBackend) {
+  Fixture<TestType> f;
   const std::uint64_t id = f.append("<bw/>");
   iwmo::proto::HandlerResult result;
   result.set_message_id(id);
@@ -204,28 +211,28 @@ TEST_CASE("reference store: reviews are queued with the decision, listed, and cl
   REQUIRE(f.journal->commitResultSync(result, {}, kT0).value());
   // A redelivered result commits nothing twice.
   CHECK_FALSE(f.journal->commitResultSync(result, {}, kT0).value());
-  auto open = f.store->reviews(false);
+  auto open = f.reviews->reviews(false);
   REQUIRE(open);
   REQUIRE(open->size() == 1);
   CHECK((*open)[0].message_id == id);
   CHECK((*open)[0].message_type == "WMO305");
   CHECK((*open)[0].responsible == "0606");
   CHECK((*open)[0].flags == "DISPUTE_POSSIBLE");
-  CHECK(f.store->resolveReview(id, "agreed with Schiedam", kT0).value());
-  CHECK_FALSE(f.store->resolveReview(id, "again", kT0).value());
-  CHECK(f.store->reviews(false)->empty());
-  const auto all = f.store->reviews(true);
+  CHECK(f.reviews->resolveReview(id, "agreed with Schiedam", kT0).value());
+  CHECK_FALSE(f.reviews->resolveReview(id, "again", kT0).value());
+  CHECK(f.reviews->reviews(false)->empty());
+  const auto all = f.reviews->reviews(true);
   REQUIRE(all->size() == 1);
   CHECK((*all)[0].state == "done");
   CHECK((*all)[0].note == "agreed with Schiedam");
 }
 
-TEST_CASE("reference store: an episode learnt from a message under review stays in doubt until the review is closed",
-          "[journal][responsibility]") {
-  Fixture f;
+TEMPLATE_TEST_CASE("reference store: an episode learnt from a message under review stays in doubt until the review is closed",
+          "[journal][responsibility]", SqliteBackend, MemoryBackend) {
+  Fixture<TestType> f;
   const std::uint64_t id = f.episode(iwmo::proto::EpisodeUpdate::START, "2026-05-01", "", true);
   REQUIRE(f.context().episodes_size() == 1);
   CHECK(f.context().episodes(0).origin() == "message #" + std::to_string(id) + " (under review)");
-  REQUIRE(f.store->resolveReview(id, "Rotterdam is right", kT0).value());
+  REQUIRE(f.reviews->resolveReview(id, "Rotterdam is right", kT0).value());
   CHECK(f.context().episodes(0).origin() == "message #" + std::to_string(id));
 }

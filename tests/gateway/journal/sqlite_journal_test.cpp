@@ -1,5 +1,7 @@
 #include "gateway/journal/sqlite_journal.h"
 
+#include "gateway/journal/memory_journal.h"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -28,7 +30,7 @@ using iwmo::journal::AppendKind;
 using iwmo::journal::AppendOutcome;
 using iwmo::journal::AppendRequest;
 using iwmo::journal::DeliveryRecord;
-using iwmo::journal::Journal;
+using iwmo::journal::MessageQueue;
 using iwmo::journal::MessageId;
 using iwmo::journal::OutboxState;
 using iwmo::journal::SqliteJournal;
@@ -42,6 +44,17 @@ std::unique_ptr<SqliteJournal> openJournal(const fs::path& file,
   REQUIRE(journal);
   return std::move(*journal);
 }
+
+// The two journals every contract test runs on: the SQLite one and its in-memory twin.
+struct SqliteBackend {
+  iwmo::test::TempDir dir;
+  std::unique_ptr<SqliteJournal> journal = openJournal(dir.path() / "journal.db");
+  MessageQueue& queue() { return journal->queue(); }
+};
+struct MemoryBackend {
+  iwmo::journal::MemoryJournal journal;
+  MessageQueue& queue() { return journal.queue(); }
+};
 
 struct Msg {
   std::string payload;
@@ -69,14 +82,14 @@ AppendRequest makeRequest(const Msg& m) {
   return request;
 }
 
-AppendOutcome appendOk(Journal& journal, const Msg& m) {
+AppendOutcome appendOk(MessageQueue& journal, const Msg& m) {
   Result<AppendOutcome> outcome = journal.appendSync(makeRequest(m));
   INFO(outcome.status().toString());
   REQUIRE(outcome);
   return *outcome;
 }
 
-std::future<Result<AppendOutcome>> appendAsync(Journal& journal, AppendRequest request) {
+std::future<Result<AppendOutcome>> appendAsync(MessageQueue& journal, AppendRequest request) {
   auto promise = std::make_shared<std::promise<Result<AppendOutcome>>>();
   std::future<Result<AppendOutcome>> future = promise->get_future();
   journal.append(std::move(request), [promise](Result<AppendOutcome> outcome) {
@@ -85,7 +98,7 @@ std::future<Result<AppendOutcome>> appendAsync(Journal& journal, AppendRequest r
   return future;
 }
 
-std::future<Result<bool>> commitAsync(Journal& journal, iwmo::proto::HandlerResult result,
+std::future<Result<bool>> commitAsync(MessageQueue& journal, iwmo::proto::HandlerResult result,
                                       std::vector<std::string> lines, Timestamp at) {
   auto promise = std::make_shared<std::promise<Result<bool>>>();
   std::future<Result<bool>> future = promise->get_future();
@@ -118,7 +131,7 @@ iwmo::proto::HandlerResult handlerResult(MessageId id, int decisions, int outgoi
   return result;
 }
 
-bool commitOk(Journal& journal, iwmo::proto::HandlerResult result, std::vector<std::string> lines,
+bool commitOk(MessageQueue& journal, iwmo::proto::HandlerResult result, std::vector<std::string> lines,
               Timestamp at) {
   Result<bool> committed = journal.commitResultSync(std::move(result), std::move(lines), at);
   INFO(committed.status().toString());
@@ -126,34 +139,34 @@ bool commitOk(Journal& journal, iwmo::proto::HandlerResult result, std::vector<s
   return *committed;
 }
 
-iwmo::journal::JournalCounts countsOf(Journal& journal) {
+iwmo::journal::JournalCounts countsOf(MessageQueue& journal) {
   Result<iwmo::journal::JournalCounts> counts = journal.counts();
   REQUIRE(counts);
   return *counts;
 }
 
-std::vector<iwmo::journal::LogEntry> logOf(Journal& journal, std::uint64_t after = 0,
+std::vector<iwmo::journal::LogEntry> logOf(MessageQueue& journal, std::uint64_t after = 0,
                                            std::size_t limit = 1000) {
   Result<std::vector<iwmo::journal::LogEntry>> entries = journal.logAfter(after, limit);
   REQUIRE(entries);
   return *entries;
 }
 
-iwmo::journal::MessageStory storyOf(Journal& journal, MessageId id) {
+iwmo::journal::MessageStory storyOf(MessageQueue& journal, MessageId id) {
   Result<iwmo::journal::MessageStory> story = journal.story(id);
   INFO(story.status().toString());
   REQUIRE(story);
   return *story;
 }
 
-std::vector<iwmo::journal::OutboxItem> dueOf(Journal& journal, Timestamp now,
+std::vector<iwmo::journal::OutboxItem> dueOf(MessageQueue& journal, Timestamp now,
                                              std::size_t limit = 100) {
   Result<std::vector<iwmo::journal::OutboxItem>> due = journal.dueOutbox(now, limit);
   REQUIRE(due);
   return *due;
 }
 
-std::optional<MessageId> find(Journal& journal, std::string_view key) {
+std::optional<MessageId> find(MessageQueue& journal, std::string_view key) {
   Result<std::optional<MessageId>> found = journal.findMessage(key);
   REQUIRE(found);
   return *found;
@@ -164,7 +177,7 @@ std::optional<MessageId> find(Journal& journal, std::string_view key) {
 // test cannot leave the journal's destructor waiting; declare it after the journal.
 class WriterBlocker {
  public:
-  std::future<Result<AppendOutcome>> block(Journal& journal) {
+  std::future<Result<AppendOutcome>> block(MessageQueue& journal) {
     AppendRequest request = makeRequest({.payload = "<blocker/>", .source = "blocker"});
     // The callback owns what it touches, so it may outlive this object.
     request.log_lines = [entered = entered_, released = released_](const AppendOutcome&) {
@@ -207,15 +220,15 @@ TEST_CASE("append assigns ascending ids that survive closing and reopening the j
         return std::vector<std::string>{
             "{\"event\":\"received\",\"message_id\":" + std::to_string(o.id) + "}"};
       };
-      Result<AppendOutcome> outcome = journal->appendSync(std::move(request));
+      Result<AppendOutcome> outcome = journal->queue().appendSync(std::move(request));
       REQUIRE(outcome);
       CHECK(outcome->id == expected);
       CHECK(outcome->kind == AppendKind::kNew);
     }
-    CHECK(commitOk(*journal, handlerResult(1, 1, 1), {"{\"event\":\"routed\"}"}, kT0));
+    CHECK(commitOk(journal->queue(), handlerResult(1, 1, 1), {"{\"event\":\"routed\"}"}, kT0));
   }
   auto journal = openJournal(file);
-  Result<std::vector<iwmo::journal::PendingMessage>> pending = journal->pending(0, 10);
+  Result<std::vector<iwmo::journal::PendingMessage>> pending = journal->queue().pending(0, 10);
   REQUIRE(pending);
   REQUIRE(pending->size() == 2);  // #1 was handled before the reopen
   CHECK((*pending)[0].id == 2);
@@ -225,10 +238,10 @@ TEST_CASE("append assigns ascending ids that survive closing and reopening the j
   CHECK((*pending)[0].peer == "ggk");
   CHECK((*pending)[0].received_at == kT0);
   CHECK((*pending)[1].id == 3);
-  CHECK(storyOf(*journal, 1).message.state == "handled");
-  CHECK(logOf(*journal).size() == 4);
-  CHECK(appendOk(*journal, {.payload = "<m4/>", .source = "inbox/4.xml"}).id == 4);
-  const auto counts = countsOf(*journal);
+  CHECK(storyOf(journal->queue(), 1).message.state == "handled");
+  CHECK(logOf(journal->queue()).size() == 4);
+  CHECK(appendOk(journal->queue(), {.payload = "<m4/>", .source = "inbox/4.xml"}).id == 4);
+  const auto counts = countsOf(journal->queue());
   CHECK(counts.messages == 4);
   CHECK(counts.pending == 3);
   CHECK(counts.handled == 1);
@@ -236,29 +249,29 @@ TEST_CASE("append assigns ascending ids that survive closing and reopening the j
   CHECK(counts.last_log_seq == 4);
 }
 
-TEST_CASE("pending lists only unhandled messages after the given id, at most limit", "[journal]") {
-  iwmo::test::TempDir dir;
-  auto journal = openJournal(dir.path() / "journal.db");
+TEMPLATE_TEST_CASE("pending lists only unhandled messages after the given id, at most limit", "[journal]", SqliteBackend, MemoryBackend)  {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
   for (int i = 1; i <= 5; ++i) {
-    appendOk(*journal, {.payload = "<p" + std::to_string(i) + "/>", .source = std::to_string(i)});
+    appendOk(journal, {.payload = "<p" + std::to_string(i) + "/>", .source = std::to_string(i)});
   }
-  CHECK(commitOk(*journal, handlerResult(3, 0, 0), {}, kT0));
-  Result<std::vector<iwmo::journal::PendingMessage>> after1 = journal->pending(1, 2);
+  CHECK(commitOk(journal, handlerResult(3, 0, 0), {}, kT0));
+  Result<std::vector<iwmo::journal::PendingMessage>> after1 = journal.pending(1, 2);
   REQUIRE(after1);
   REQUIRE(after1->size() == 2);
   CHECK((*after1)[0].id == 2);
   CHECK((*after1)[1].id == 4);
-  Result<std::vector<iwmo::journal::PendingMessage>> after4 = journal->pending(4, 100);
+  Result<std::vector<iwmo::journal::PendingMessage>> after4 = journal.pending(4, 100);
   REQUIRE(after4);
   REQUIRE(after4->size() == 1);
   CHECK((*after4)[0].id == 5);
 }
 
-TEST_CASE("the same bytes from the same source are already journaled and write no row",
-          "[journal]") {
-  iwmo::test::TempDir dir;
-  auto journal = openJournal(dir.path() / "journal.db");
-  const AppendOutcome first = appendOk(*journal, {.payload = "<same/>", .source = "inbox/x.xml"});
+TEMPLATE_TEST_CASE("the same bytes from the same source are already journaled and write no row",
+          "[journal]", SqliteBackend, MemoryBackend)  {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
+  const AppendOutcome first = appendOk(journal, {.payload = "<same/>", .source = "inbox/x.xml"});
 
   AppendRequest again = makeRequest({.payload = "<same/>", .source = "inbox/x.xml"});
   AppendKind seen_kind = AppendKind::kNew;
@@ -266,25 +279,25 @@ TEST_CASE("the same bytes from the same source are already journaled and write n
     seen_kind = o.kind;  // runs on the writer thread before done; appendSync orders the read
     return std::vector<std::string>{"{\"event\":\"already_journaled\"}"};
   };
-  Result<AppendOutcome> outcome = journal->appendSync(std::move(again));
+  Result<AppendOutcome> outcome = journal.appendSync(std::move(again));
   REQUIRE(outcome);
   CHECK(outcome->kind == AppendKind::kAlreadyJournaled);
   CHECK(outcome->id == first.id);
   CHECK(outcome->original == first.id);
   CHECK(seen_kind == AppendKind::kAlreadyJournaled);
-  CHECK(countsOf(*journal).messages == 1);
-  const auto log = logOf(*journal);
+  CHECK(countsOf(journal).messages == 1);
+  const auto log = logOf(journal);
   REQUIRE(log.size() == 1);
   CHECK(log[0].line == "{\"event\":\"already_journaled\"}");
 }
 
-TEST_CASE("the same bytes from another source become a duplicate of the original", "[journal]") {
-  iwmo::test::TempDir dir;
-  auto journal = openJournal(dir.path() / "journal.db");
+TEMPLATE_TEST_CASE("the same bytes from another source become a duplicate of the original", "[journal]", SqliteBackend, MemoryBackend)  {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
   const std::string payload = "<content/>";
   const AppendOutcome first =
-      appendOk(*journal, {.payload = payload, .source = "ggk/in/a.xml", .peer = "ggk"});
-  const AppendOutcome second = appendOk(*journal, {.payload = payload,
+      appendOk(journal, {.payload = payload, .source = "ggk/in/a.xml", .peer = "ggk"});
+  const AppendOutcome second = appendOk(journal, {.payload = payload,
                                                    .source = "backoffice/b.xml",
                                                    .peer = "backoffice",
                                                    .at = kT0.plusMillis(5000)});
@@ -294,121 +307,121 @@ TEST_CASE("the same bytes from another source become a duplicate of the original
   CHECK(second.duplicate_reason ==
         "same content (SHA-256 " + iwmo::sha256Hex(payload).substr(0, 8) +
             "\u2026) as message #1 received 2026-12-01T10:00:00Z from ggk");
-  Result<std::vector<iwmo::journal::PendingMessage>> pending = journal->pending(0, 10);
+  Result<std::vector<iwmo::journal::PendingMessage>> pending = journal.pending(0, 10);
   REQUIRE(pending);
   REQUIRE(pending->size() == 2);  // a duplicate is kept and goes to the handlers
   CHECK((*pending)[1].duplicate_of == 1);
   CHECK((*pending)[1].duplicate_reason == second.duplicate_reason);
-  CHECK(countsOf(*journal).duplicates == 1);
+  CHECK(countsOf(journal).duplicates == 1);
 }
 
-TEST_CASE("TR056: a second message with the duplicate key of a valid one is a duplicate",
-          "[journal]") {
-  iwmo::test::TempDir dir;
-  auto journal = openJournal(dir.path() / "journal.db");
+TEMPLATE_TEST_CASE("TR056: a second message with the duplicate key of a valid one is a duplicate",
+          "[journal]", SqliteBackend, MemoryBackend)  {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
   const std::string key = "12345678|WMO301|ID-1";
-  const AppendOutcome first = appendOk(*journal, {.payload = "<a/>", .source = "a", .key = key});
+  const AppendOutcome first = appendOk(journal, {.payload = "<a/>", .source = "a", .key = key});
   CHECK(first.kind == AppendKind::kNew);
-  const AppendOutcome second = appendOk(*journal, {.payload = "<b/>", .source = "b", .key = key});
+  const AppendOutcome second = appendOk(journal, {.payload = "<b/>", .source = "b", .key = key});
   CHECK(second.kind == AppendKind::kDuplicate);
   CHECK(second.original == first.id);
   CHECK(second.duplicate_reason ==
         "same sender, message type and Identificatie as message #1 (TR056)");
   // A third one still points at the original, not at the duplicate.
-  const AppendOutcome third = appendOk(*journal, {.payload = "<c/>", .source = "c", .key = key});
+  const AppendOutcome third = appendOk(journal, {.payload = "<c/>", .source = "c", .key = key});
   CHECK(third.kind == AppendKind::kDuplicate);
   CHECK(third.original == first.id);
   // Other keys and empty keys do not match.
   CHECK(
-      appendOk(*journal, {.payload = "<d/>", .source = "d", .key = "12345678|WMO301|ID-2"}).kind ==
+      appendOk(journal, {.payload = "<d/>", .source = "d", .key = "12345678|WMO301|ID-2"}).kind ==
       AppendKind::kNew);
-  CHECK(appendOk(*journal, {.payload = "<e/>", .source = "e"}).kind == AppendKind::kNew);
-  CHECK(appendOk(*journal, {.payload = "<f/>", .source = "f"}).kind == AppendKind::kNew);
-  CHECK(storyOf(*journal, first.id).duplicates == std::vector<MessageId>{2, 3});
+  CHECK(appendOk(journal, {.payload = "<e/>", .source = "e"}).kind == AppendKind::kNew);
+  CHECK(appendOk(journal, {.payload = "<f/>", .source = "f"}).kind == AppendKind::kNew);
+  CHECK(storyOf(journal, first.id).duplicates == std::vector<MessageId>{2, 3});
 }
 
-TEST_CASE("TR056: a duplicate key only matches earlier valid messages that are no duplicates",
-          "[journal]") {
-  iwmo::test::TempDir dir;
-  auto journal = openJournal(dir.path() / "journal.db");
+TEMPLATE_TEST_CASE("TR056: a duplicate key only matches earlier valid messages that are no duplicates",
+          "[journal]", SqliteBackend, MemoryBackend)  {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
   const std::string key = "12345678|WMO301|ID-9";
   // An invalid message does not take the key: a corrected resend is new.
   const AppendOutcome invalid =
-      appendOk(*journal, {.payload = "<bad/>", .source = "a", .key = key, .valid = false});
+      appendOk(journal, {.payload = "<bad/>", .source = "a", .key = key, .valid = false});
   CHECK(invalid.kind == AppendKind::kNew);
   const AppendOutcome corrected =
-      appendOk(*journal, {.payload = "<good/>", .source = "b", .key = key});
+      appendOk(journal, {.payload = "<good/>", .source = "b", .key = key});
   CHECK(corrected.kind == AppendKind::kNew);
-  CHECK(appendOk(*journal, {.payload = "<again/>", .source = "c", .key = key}).original ==
+  CHECK(appendOk(journal, {.payload = "<again/>", .source = "c", .key = key}).original ==
         corrected.id);
 
   // A content duplicate carrying a key is not an original for that key.
   const std::string other_key = "87654321|WMO305|X";
   const AppendOutcome original =
-      appendOk(*journal, {.payload = "<o/>", .source = "d", .key = other_key});
+      appendOk(journal, {.payload = "<o/>", .source = "d", .key = other_key});
   const AppendOutcome copy =
-      appendOk(*journal, {.payload = "<o/>", .source = "e", .key = other_key});
+      appendOk(journal, {.payload = "<o/>", .source = "e", .key = other_key});
   CHECK(copy.kind == AppendKind::kDuplicate);
   CHECK(copy.original == original.id);
   const AppendOutcome later =
-      appendOk(*journal, {.payload = "<p/>", .source = "f", .key = other_key});
+      appendOk(journal, {.payload = "<p/>", .source = "f", .key = other_key});
   CHECK(later.kind == AppendKind::kDuplicate);
   CHECK(later.original == original.id);
 }
 
-TEST_CASE(
+TEMPLATE_TEST_CASE(
     "log lines get gap-free seqs from 1, also past a failed request, and logAfter returns "
     "them",
-    "[journal]") {
-  iwmo::test::TempDir dir;
-  auto journal = openJournal(dir.path() / "journal.db");
+    "[journal]", SqliteBackend, MemoryBackend)  {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
   AppendRequest first = makeRequest({.payload = "<1/>", .source = "1"});
   first.log_lines = [](const AppendOutcome&) {
     return std::vector<std::string>{"{\"n\":1}", "{\"n\":2}"};
   };
-  REQUIRE(journal->appendSync(std::move(first)));
+  REQUIRE(journal.appendSync(std::move(first)));
 
   AppendRequest broken = makeRequest({.payload = "<2/>", .source = "2"});
   broken.log_lines = [](const AppendOutcome&) {
     return std::vector<std::string>{"{\"n\":\"x\"}", "{\"two\":\n\"lines\"}"};
   };
-  Result<AppendOutcome> failed = journal->appendSync(std::move(broken));
+  Result<AppendOutcome> failed = journal.appendSync(std::move(broken));
   REQUIRE_FALSE(failed);
   CHECK(failed.status().code() == StatusCode::kInvalid);
-  CHECK(countsOf(*journal).messages == 1);  // the failed request wrote nothing at all
+  CHECK(countsOf(journal).messages == 1);  // the failed request wrote nothing at all
 
   AppendRequest third = makeRequest({.payload = "<3/>", .source = "3"});
   third.log_lines = [](const AppendOutcome& o) {
     return std::vector<std::string>{"{\"n\":3,\"id\":" + std::to_string(o.id) + "}"};
   };
-  Result<AppendOutcome> ok = journal->appendSync(std::move(third));
+  Result<AppendOutcome> ok = journal.appendSync(std::move(third));
   REQUIRE(ok);
   CHECK(ok->id == 2);  // the failed request gave its id back
-  CHECK(commitOk(*journal, handlerResult(1, 0, 0), {"{\"n\":4}"}, kT0));
+  CHECK(commitOk(journal, handlerResult(1, 0, 0), {"{\"n\":4}"}, kT0));
 
-  const auto log = logOf(*journal);
+  const auto log = logOf(journal);
   REQUIRE(log.size() == 4);
   for (std::size_t i = 0; i < log.size(); ++i) CHECK(log[i].seq == i + 1);
   CHECK(log[0].line == "{\"n\":1}");
   CHECK(log[1].line == "{\"n\":2}");
   CHECK(log[2].line == "{\"n\":3,\"id\":2}");
   CHECK(log[3].line == "{\"n\":4}");
-  const auto tail = logOf(*journal, 2, 1);
+  const auto tail = logOf(journal, 2, 1);
   REQUIRE(tail.size() == 1);
   CHECK(tail[0].seq == 3);
-  CHECK(logOf(*journal, 4).empty());
-  CHECK(countsOf(*journal).last_log_seq == 4);
+  CHECK(logOf(journal, 4).empty());
+  CHECK(countsOf(journal).last_log_seq == 4);
 }
 
-TEST_CASE("commitResult writes decisions, outbox items and log lines at once, and only once",
-          "[journal]") {
-  iwmo::test::TempDir dir;
-  auto journal = openJournal(dir.path() / "journal.db");
-  const MessageId id = appendOk(*journal, {.payload = "<m/>", .source = "m"}).id;
+TEMPLATE_TEST_CASE("commitResult writes decisions, outbox items and log lines at once, and only once",
+          "[journal]", SqliteBackend, MemoryBackend)  {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
+  const MessageId id = appendOk(journal, {.payload = "<m/>", .source = "m"}).id;
   const Timestamp at = kT0.plusMillis(1500);
-  CHECK(commitOk(*journal, handlerResult(id, 2, 2), {"{\"event\":\"routed\"}"}, at));
+  CHECK(commitOk(journal, handlerResult(id, 2, 2), {"{\"event\":\"routed\"}"}, at));
 
-  auto story = storyOf(*journal, id);
+  auto story = storyOf(journal, id);
   CHECK(story.message.state == "handled");
   CHECK(story.message.disposition == "routed");
   CHECK(story.message.handled_at == at);
@@ -433,17 +446,17 @@ TEST_CASE("commitResult writes decisions, outbox items and log lines at once, an
   CHECK(story.outgoing[0].second.empty());
 
   // A redelivered work item's second result: false, and nothing more is written.
-  CHECK_FALSE(commitOk(*journal, handlerResult(id, 1, 1), {"{\"event\":\"again\"}"}, at));
-  story = storyOf(*journal, id);
+  CHECK_FALSE(commitOk(journal, handlerResult(id, 1, 1), {"{\"event\":\"again\"}"}, at));
+  story = storyOf(journal, id);
   CHECK(story.decisions.size() == 2);
   CHECK(story.outgoing.size() == 2);
-  const auto counts = countsOf(*journal);
+  const auto counts = countsOf(journal);
   CHECK(counts.last_log_seq == 1);
   CHECK(counts.outbox_pending == 2);
   CHECK(counts.handled == 1);
   CHECK(counts.pending == 0);
 
-  Result<bool> unknown = journal->commitResultSync(handlerResult(99, 1, 1), {}, at);
+  Result<bool> unknown = journal.commitResultSync(handlerResult(99, 1, 1), {}, at);
   REQUIRE_FALSE(unknown);
   CHECK(unknown.status().code() == StatusCode::kNotFound);
 }
@@ -452,16 +465,16 @@ TEST_CASE("a failing request in a group-commit batch rolls back only itself", "[
   iwmo::test::TempDir dir;
   auto journal = openJournal(dir.path() / "journal.db");
   WriterBlocker blocker;
-  std::future<Result<AppendOutcome>> blocked = blocker.block(*journal);
+  std::future<Result<AppendOutcome>> blocked = blocker.block(journal->queue());
 
   // Queued while the writer is held: executed together in the next transaction.
-  auto a = appendAsync(*journal, makeRequest({.payload = "<a/>", .source = "a"}));
-  auto unknown = commitAsync(*journal, handlerResult(999, 1, 1), {"{\"x\":1}"}, kT0);
+  auto a = appendAsync(journal->queue(), makeRequest({.payload = "<a/>", .source = "a"}));
+  auto unknown = commitAsync(journal->queue(), handlerResult(999, 1, 1), {"{\"x\":1}"}, kT0);
   AppendRequest bad_request = makeRequest({.payload = "<bad/>", .source = "bad"});
   bad_request.log_lines = [](const AppendOutcome&) { return std::vector<std::string>{""}; };
-  auto bad = appendAsync(*journal, std::move(bad_request));
-  auto c = appendAsync(*journal, makeRequest({.payload = "<c/>", .source = "c"}));
-  auto handled = commitAsync(*journal, handlerResult(1, 1, 1), {"{\"y\":1}"}, kT0);
+  auto bad = appendAsync(journal->queue(), std::move(bad_request));
+  auto c = appendAsync(journal->queue(), makeRequest({.payload = "<c/>", .source = "c"}));
+  auto handled = commitAsync(journal->queue(), handlerResult(1, 1, 1), {"{\"y\":1}"}, kT0);
   blocker.release();
 
   Result<AppendOutcome> blocked_outcome = blocked.get();
@@ -486,11 +499,11 @@ TEST_CASE("a failing request in a group-commit batch rolls back only itself", "[
   const SqliteJournal::Stats stats = journal->stats();
   CHECK(stats.transactions == 2);  // the blocker's, then the five queued ones together
   CHECK(stats.requests == 6);
-  const auto counts = countsOf(*journal);
+  const auto counts = countsOf(journal->queue());
   CHECK(counts.messages == 3);
   CHECK(counts.handled == 1);
   CHECK(counts.outbox_pending == 1);
-  const auto log = logOf(*journal);
+  const auto log = logOf(journal->queue());
   REQUIRE(log.size() == 1);
   CHECK(log[0].line == "{\"y\":1}");
 }
@@ -501,11 +514,11 @@ TEST_CASE("group commit puts everything queued into one transaction of at most m
   const std::size_t max_batch = GENERATE(std::size_t{512}, std::size_t{10});
   auto journal = openJournal(dir.path() / "journal.db", {.max_batch = max_batch});
   WriterBlocker blocker;
-  std::future<Result<AppendOutcome>> blocked = blocker.block(*journal);
+  std::future<Result<AppendOutcome>> blocked = blocker.block(journal->queue());
   std::vector<std::future<Result<AppendOutcome>>> queued;
   for (int i = 0; i < 25; ++i) {
     queued.push_back(appendAsync(
-        *journal, makeRequest({.payload = "<q" + std::to_string(i) + "/>", .source = "q"})));
+        journal->queue(), makeRequest({.payload = "<q" + std::to_string(i) + "/>", .source = "q"})));
   }
   blocker.release();
   REQUIRE(blocked.get());
@@ -537,7 +550,7 @@ TEST_CASE(
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         const std::string name = std::to_string(t) + "-" + std::to_string(i);
-        journal->append(
+        journal->queue().append(
             makeRequest({.payload = "<m>" + name + "</m>", .source = name}),
             [&ids, &failures, &remaining, all_done, t, i](Result<AppendOutcome> outcome) {
               if (outcome) {
@@ -563,7 +576,7 @@ TEST_CASE(
   CHECK(distinct.size() == 2000);
   CHECK(*distinct.begin() == 1);
   CHECK(*distinct.rbegin() == 2000);
-  CHECK(countsOf(*journal).messages == 2000);
+  CHECK(countsOf(journal->queue()).messages == 2000);
   CHECK(journal->stats().requests == 2000);
 }
 
@@ -574,7 +587,7 @@ TEST_CASE("the destructor executes every queued request before it returns", "[jo
   {
     auto journal = openJournal(file);
     for (int i = 0; i < 200; ++i) {
-      journal->append(makeRequest({.payload = "<d" + std::to_string(i) + "/>", .source = "d"}),
+      journal->queue().append(makeRequest({.payload = "<d" + std::to_string(i) + "/>", .source = "d"}),
                       [&done](Result<AppendOutcome> outcome) {
                         if (outcome) ++done;
                       });
@@ -582,77 +595,74 @@ TEST_CASE("the destructor executes every queued request before it returns", "[jo
   }
   CHECK(done.load() == 200);
   auto journal = openJournal(file);
-  CHECK(countsOf(*journal).messages == 200);
+  CHECK(countsOf(journal->queue()).messages == 200);
 }
 
-TEST_CASE("dueOutbox returns pending items whose next attempt is due, in id order", "[journal]") {
-  iwmo::test::TempDir dir;
-  auto journal = openJournal(dir.path() / "journal.db");
-  const MessageId m1 = appendOk(*journal, {.payload = "<1/>", .source = "1"}).id;
-  const MessageId m2 = appendOk(*journal, {.payload = "<2/>", .source = "2"}).id;
+TEMPLATE_TEST_CASE("dueOutbox returns pending items whose next attempt is due, in id order", "[journal]", SqliteBackend, MemoryBackend)  {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
+  const MessageId m1 = appendOk(journal, {.payload = "<1/>", .source = "1"}).id;
+  const MessageId m2 = appendOk(journal, {.payload = "<2/>", .source = "2"}).id;
   const Timestamp t1 = kT0.plusMillis(1000);
   const Timestamp t2 = kT0.plusMillis(2000);
   const Timestamp t3 = kT0.plusMillis(3000);
-  REQUIRE(commitOk(*journal, handlerResult(m1, 0, 2), {}, t1));
-  REQUIRE(commitOk(*journal, handlerResult(m2, 0, 1), {}, t2));
+  REQUIRE(commitOk(journal, handlerResult(m1, 0, 2), {}, t1));
+  REQUIRE(commitOk(journal, handlerResult(m2, 0, 1), {}, t2));
 
-  CHECK(dueOf(*journal, kT0).empty());
-  auto due = dueOf(*journal, t1);
+  CHECK(dueOf(journal, kT0).empty());
+  auto due = dueOf(journal, t1);
   REQUIRE(due.size() == 2);
   CHECK(due[0].id == 1);
   CHECK(due[1].id == 2);
   CHECK(due[0].message_id == m1);
-  CHECK(dueOf(*journal, t2).size() == 3);
-  CHECK(dueOf(*journal, t2, 1).size() == 1);
+  CHECK(dueOf(journal, t2).size() == 3);
+  CHECK(dueOf(journal, t2, 1).size() == 1);
 
-  REQUIRE(journal
-              ->recordDelivery({.outbox_id = 1,
+  REQUIRE(journal.recordDelivery({.outbox_id = 1,
                                 .at = t2,
                                 .ok = false,
                                 .detail = "ggk outbox not writable",
                                 .next_attempt_at = t3})
               .isOk());
-  due = dueOf(*journal, t2);
+  due = dueOf(journal, t2);
   REQUIRE(due.size() == 2);
   CHECK(due[0].id == 2);
   CHECK(due[1].id == 3);
-  CHECK(dueOf(*journal, t3).size() == 3);
+  CHECK(dueOf(journal, t3).size() == 3);
 }
 
-TEST_CASE(
+TEMPLATE_TEST_CASE(
     "recordDelivery records success, retry and giving up; a repeat after success changes "
     "nothing",
-    "[journal]") {
-  iwmo::test::TempDir dir;
-  auto journal = openJournal(dir.path() / "journal.db");
-  const MessageId id = appendOk(*journal, {.payload = "<m/>", .source = "m"}).id;
-  REQUIRE(commitOk(*journal, handlerResult(id, 0, 2), {}, kT0));
+    "[journal]", SqliteBackend, MemoryBackend)  {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
+  const MessageId id = appendOk(journal, {.payload = "<m/>", .source = "m"}).id;
+  REQUIRE(commitOk(journal, handlerResult(id, 0, 2), {}, kT0));
   const Timestamp t1 = kT0.plusMillis(1000);
   const Timestamp t2 = kT0.plusMillis(2000);
   const Timestamp t3 = kT0.plusMillis(3000);
 
   // Item 1: a failed attempt with a retry, then success.
-  REQUIRE(journal
-              ->recordDelivery({.outbox_id = 1,
+  REQUIRE(journal.recordDelivery({.outbox_id = 1,
                                 .at = t1,
                                 .ok = false,
                                 .detail = "disk full",
                                 .next_attempt_at = t2,
                                 .log_lines = {"{\"event\":\"delivery_failed\"}"}})
               .isOk());
-  auto story = storyOf(*journal, id);
+  auto story = storyOf(journal, id);
   CHECK(story.outgoing[0].first.state == OutboxState::kPending);
   CHECK(story.outgoing[0].first.attempts == 1);
   CHECK(story.outgoing[0].first.next_attempt_at == t2);
   CHECK(story.outgoing[0].first.last_error == "disk full");
-  REQUIRE(journal
-              ->recordDelivery({.outbox_id = 1,
+  REQUIRE(journal.recordDelivery({.outbox_id = 1,
                                 .at = t2,
                                 .ok = true,
                                 .detail = "var/backoffice/1-0-WMO301.xml",
                                 .log_lines = {"{\"event\":\"delivered\"}"}})
               .isOk());
-  story = storyOf(*journal, id);
+  story = storyOf(journal, id);
   CHECK(story.outgoing[0].first.state == OutboxState::kDelivered);
   CHECK(story.outgoing[0].first.attempts == 2);
   CHECK(story.outgoing[0].first.delivered_at == t2);
@@ -664,53 +674,51 @@ TEST_CASE(
   CHECK(story.outgoing[0].second[1].detail == "var/backoffice/1-0-WMO301.xml");
 
   // Idempotent: a repeat after success records nothing.
-  REQUIRE(journal
-              ->recordDelivery({.outbox_id = 1,
+  REQUIRE(journal.recordDelivery({.outbox_id = 1,
                                 .at = t3,
                                 .ok = true,
                                 .detail = "again",
                                 .log_lines = {"{\"event\":\"delivered\"}"}})
               .isOk());
-  story = storyOf(*journal, id);
+  story = storyOf(journal, id);
   CHECK(story.outgoing[0].second.size() == 2);
   CHECK(story.outgoing[0].first.delivered_at == t2);
-  CHECK(countsOf(*journal).last_log_seq == 2);
+  CHECK(countsOf(journal).last_log_seq == 2);
 
   // Item 2: giving up.
   REQUIRE(
-      journal->recordDelivery({.outbox_id = 2, .at = t1, .ok = false, .detail = "receiver unknown"})
+      journal.recordDelivery({.outbox_id = 2, .at = t1, .ok = false, .detail = "receiver unknown"})
           .isOk());
-  story = storyOf(*journal, id);
+  story = storyOf(journal, id);
   CHECK(story.outgoing[1].first.state == OutboxState::kFailed);
   CHECK(story.outgoing[1].first.last_error == "receiver unknown");
-  CHECK(dueOf(*journal, t3).empty());
-  const auto counts = countsOf(*journal);
+  CHECK(dueOf(journal, t3).empty());
+  const auto counts = countsOf(journal);
   CHECK(counts.outbox_delivered == 1);
   CHECK(counts.outbox_failed == 1);
   CHECK(counts.outbox_pending == 0);
 
-  const Status unknown = journal->recordDelivery({.outbox_id = 42, .at = t1, .ok = true});
+  const Status unknown = journal.recordDelivery({.outbox_id = 42, .at = t1, .ok = true});
   CHECK(unknown.code() == StatusCode::kNotFound);
 }
 
-TEST_CASE("story returns the message, its decisions, outbox items with attempts, and duplicates",
-          "[journal]") {
-  iwmo::test::TempDir dir;
-  auto journal = openJournal(dir.path() / "journal.db");
+TEMPLATE_TEST_CASE("story returns the message, its decisions, outbox items with attempts, and duplicates",
+          "[journal]", SqliteBackend, MemoryBackend)  {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
   const std::string payload = "<story/>";
   const MessageId id =
       appendOk(
-          *journal,
+          journal,
           {.payload = payload, .source = "ggk/in/s.xml", .key = "k|WMO301|S", .identificatie = "S"})
           .id;
-  const MessageId copy = appendOk(*journal, {.payload = payload, .source = "other"}).id;
-  REQUIRE(commitOk(*journal, handlerResult(id, 1, 1), {}, kT0.plusMillis(10)));
-  REQUIRE(journal
-              ->recordDelivery(
+  const MessageId copy = appendOk(journal, {.payload = payload, .source = "other"}).id;
+  REQUIRE(commitOk(journal, handlerResult(id, 1, 1), {}, kT0.plusMillis(10)));
+  REQUIRE(journal.recordDelivery(
                   {.outbox_id = 1, .at = kT0.plusMillis(20), .ok = true, .detail = "delivered"})
               .isOk());
 
-  const auto story = storyOf(*journal, id);
+  const auto story = storyOf(journal, id);
   const auto& m = story.message;
   CHECK(m.id == id);
   CHECK(m.received_at == kT0);
@@ -734,44 +742,44 @@ TEST_CASE("story returns the message, its decisions, outbox items with attempts,
   CHECK(story.outgoing[0].second[0].detail == "delivered");
   CHECK(story.duplicates == std::vector<MessageId>{copy});
 
-  const auto copy_story = storyOf(*journal, copy);
+  const auto copy_story = storyOf(journal, copy);
   CHECK(copy_story.message.duplicate_of == id);
   CHECK(copy_story.message.state == "pending");
   CHECK_FALSE(copy_story.message.handled_at.has_value());
   CHECK(copy_story.decisions.empty());
 
-  Result<iwmo::journal::MessageStory> missing = journal->story(77);
+  Result<iwmo::journal::MessageStory> missing = journal.story(77);
   REQUIRE_FALSE(missing);
   CHECK(missing.status().code() == StatusCode::kNotFound);
 }
 
-TEST_CASE("findMessage finds a message by id, by Identificatie and by SHA-256 prefix",
-          "[journal]") {
-  iwmo::test::TempDir dir;
-  auto journal = openJournal(dir.path() / "journal.db");
+TEMPLATE_TEST_CASE("findMessage finds a message by id, by Identificatie and by SHA-256 prefix",
+          "[journal]", SqliteBackend, MemoryBackend)  {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
   const MessageId first =
-      appendOk(*journal, {.payload = "<f1/>", .source = "1", .identificatie = "ID-7"}).id;
+      appendOk(journal, {.payload = "<f1/>", .source = "1", .identificatie = "ID-7"}).id;
   const MessageId second =
-      appendOk(*journal, {.payload = "<f2/>", .source = "2", .identificatie = "ID-7"}).id;
+      appendOk(journal, {.payload = "<f2/>", .source = "2", .identificatie = "ID-7"}).id;
   const MessageId numeric =
-      appendOk(*journal, {.payload = "<f3/>", .source = "3", .identificatie = "20260001"}).id;
+      appendOk(journal, {.payload = "<f3/>", .source = "3", .identificatie = "20260001"}).id;
 
-  CHECK(find(*journal, "1") == first);
-  CHECK(find(*journal, "3") == numeric);
-  CHECK(find(*journal, "ID-7") == second);       // the latest with it
-  CHECK(find(*journal, "20260001") == numeric);  // all digits, but no such id
+  CHECK(find(journal, "1") == first);
+  CHECK(find(journal, "3") == numeric);
+  CHECK(find(journal, "ID-7") == second);       // the latest with it
+  CHECK(find(journal, "20260001") == numeric);  // all digits, but no such id
   const std::string sha = iwmo::sha256Hex("<f1/>");
-  CHECK(find(*journal, sha.substr(0, 8)) == first);
-  CHECK(find(*journal, sha) == first);
+  CHECK(find(journal, sha.substr(0, 8)) == first);
+  CHECK(find(journal, sha) == first);
   std::string upper = sha.substr(0, 12);
   std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
     return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   });
-  CHECK(find(*journal, upper) == first);
-  CHECK_FALSE(find(*journal, sha.substr(0, 7)).has_value());  // too short for a prefix
-  CHECK_FALSE(find(*journal, "99").has_value());
-  CHECK_FALSE(find(*journal, "no-such").has_value());
-  CHECK_FALSE(find(*journal, "").has_value());
+  CHECK(find(journal, upper) == first);
+  CHECK_FALSE(find(journal, sha.substr(0, 7)).has_value());  // too short for a prefix
+  CHECK_FALSE(find(journal, "99").has_value());
+  CHECK_FALSE(find(journal, "no-such").has_value());
+  CHECK_FALSE(find(journal, "").has_value());
 }
 
 TEST_CASE("a non-durable journal (benchmarks only) journals the same way", "[journal]") {
@@ -779,10 +787,10 @@ TEST_CASE("a non-durable journal (benchmarks only) journals the same way", "[jou
   const fs::path file = dir.path() / "journal.db";
   {
     auto journal = openJournal(file, {.durable = false});
-    CHECK(appendOk(*journal, {.payload = "<n/>", .source = "n"}).id == 1);
+    CHECK(appendOk(journal->queue(), {.payload = "<n/>", .source = "n"}).id == 1);
   }
   auto journal = openJournal(file);
-  CHECK(countsOf(*journal).messages == 1);
+  CHECK(countsOf(journal->queue()).messages == 1);
 }
 
 TEST_CASE("a database file full of garbage gives kDataLoss naming the file", "[journal]") {
@@ -802,7 +810,7 @@ TEST_CASE("a journal damaged after it was written gives kDataLoss naming the fil
   const fs::path file = dir.path() / "journal.db";
   {
     auto journal = openJournal(file);
-    appendOk(*journal, {.payload = "<x/>", .source = "x"});
+    appendOk(journal->queue(), {.payload = "<x/>", .source = "x"});
   }
   std::string bytes = iwmo::test::readFile(file);
   REQUIRE(bytes.size() > 100);
@@ -887,12 +895,12 @@ TEST_CASE("issue 16: an unreadable record comes back flagged from pending, with 
   const fs::path file = dir.path() / "journal.db";
   {
     auto journal = openJournal(file);
-    appendOk(*journal, {.payload = "<a/>", .source = "inbox/a.xml"});
-    appendOk(*journal, {.payload = "<b/>", .source = "inbox/b.xml"});
+    appendOk(journal->queue(), {.payload = "<a/>", .source = "inbox/a.xml"});
+    appendOk(journal->queue(), {.payload = "<b/>", .source = "inbox/b.xml"});
   }
   damageStoredEnvelope(file, 1);
   auto journal = openJournal(file);
-  Result<std::vector<iwmo::journal::PendingMessage>> pending = journal->pending(0, 10);
+  Result<std::vector<iwmo::journal::PendingMessage>> pending = journal->queue().pending(0, 10);
   INFO(pending.status().toString());
   REQUIRE(pending);
   REQUIRE(pending->size() == 2);
@@ -903,7 +911,7 @@ TEST_CASE("issue 16: an unreadable record comes back flagged from pending, with 
   CHECK((*pending)[1].unreadable.empty());
   CHECK((*pending)[1].envelope.source() == "inbox/b.xml");
   // explain can still show it.
-  const auto story = storyOf(*journal, 1);
+  const auto story = storyOf(journal->queue(), 1);
   CHECK_FALSE(story.message.unreadable.empty());
   CHECK(story.message.source == "inbox/a.xml");
 }
@@ -914,32 +922,32 @@ TEST_CASE("issue 16: quarantine takes a message out of the queue with an open op
   const fs::path file = dir.path() / "journal.db";
   {
     auto journal = openJournal(file);
-    appendOk(*journal, {.payload = "<a/>", .source = "inbox/a.xml", .key = "0599|WMO301|A-1"});
-    appendOk(*journal, {.payload = "<b/>", .source = "inbox/b.xml"});
+    appendOk(journal->queue(), {.payload = "<a/>", .source = "inbox/a.xml", .key = "0599|WMO301|A-1"});
+    appendOk(journal->queue(), {.payload = "<b/>", .source = "inbox/b.xml"});
   }
   damageStoredEnvelope(file, 1);
   auto journal = openJournal(file);
-  Result<bool> done = journal->quarantineSync(1, "cannot read it", {R"({"event":"quarantined"})"}, kT0);
+  Result<bool> done = journal->queue().quarantineSync(1, "cannot read it", {R"({"event":"quarantined"})"}, kT0);
   REQUIRE(done);
   CHECK(*done);
   // Once only: the message is no longer pending.
-  Result<bool> again = journal->quarantineSync(1, "cannot read it", {}, kT0);
+  Result<bool> again = journal->queue().quarantineSync(1, "cannot read it", {}, kT0);
   REQUIRE(again);
   CHECK_FALSE(*again);
-  CHECK(journal->quarantineSync(99, "no such message", {}, kT0).status().code() == StatusCode::kNotFound);
+  CHECK(journal->queue().quarantineSync(99, "no such message", {}, kT0).status().code() == StatusCode::kNotFound);
 
-  auto pending = journal->pending(0, 10);
+  auto pending = journal->queue().pending(0, 10);
   REQUIRE(pending);
   REQUIRE(pending->size() == 1);
   CHECK((*pending)[0].id == 2);
-  const auto counts = countsOf(*journal);
+  const auto counts = countsOf(journal->queue());
   CHECK(counts.pending == 1);
   CHECK(counts.quarantined_open == 1);
-  const auto log = logOf(*journal);
+  const auto log = logOf(journal->queue());
   REQUIRE(log.size() == 1);
   CHECK_THAT(log[0].line, Catch::Contains("quarantined"));
 
-  auto items = journal->quarantined(false);
+  auto items = journal->queue().quarantined(false);
   REQUIRE(items);
   REQUIRE(items->size() == 1);
   CHECK((*items)[0].message_id == 1);
@@ -947,27 +955,27 @@ TEST_CASE("issue 16: quarantine takes a message out of the queue with an open op
   CHECK((*items)[0].source == "inbox/a.xml");
   CHECK((*items)[0].size == 4);
   CHECK((*items)[0].open);
-  const auto story = storyOf(*journal, 1);
+  const auto story = storyOf(journal->queue(), 1);
   CHECK(story.message.state == "handled");
   CHECK(story.message.disposition == "quarantined");
   REQUIRE(story.quarantine);
   CHECK(story.quarantine->open);
 
   // A quarantined message is no original: its payload and its Identificatie may come again.
-  const AppendOutcome resent = appendOk(*journal, {.payload = "<a/>", .source = "inbox/a-again.xml", .key = "0599|WMO301|A-1"});
+  const AppendOutcome resent = appendOk(journal->queue(), {.payload = "<a/>", .source = "inbox/a-again.xml", .key = "0599|WMO301|A-1"});
   CHECK(resent.kind == AppendKind::kNew);
 
-  Result<bool> closed = journal->closeQuarantine(1, "sent again as #3", kT0);
+  Result<bool> closed = journal->queue().closeQuarantine(1, "sent again as #3", kT0);
   REQUIRE(closed);
   CHECK(*closed);
-  Result<bool> closed_again = journal->closeQuarantine(1, "twice", kT0);
+  Result<bool> closed_again = journal->queue().closeQuarantine(1, "twice", kT0);
   REQUIRE(closed_again);
   CHECK_FALSE(*closed_again);
-  CHECK(countsOf(*journal).quarantined_open == 0);
-  auto all = journal->quarantined(true);
+  CHECK(countsOf(journal->queue()).quarantined_open == 0);
+  auto all = journal->queue().quarantined(true);
   REQUIRE(all);
   REQUIRE(all->size() == 1);
   CHECK_FALSE((*all)[0].open);
   CHECK((*all)[0].note == "sent again as #3");
-  CHECK(journal->quarantined(false)->empty());
+  CHECK(journal->queue().quarantined(false)->empty());
 }

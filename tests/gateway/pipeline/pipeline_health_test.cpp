@@ -21,10 +21,10 @@ using iwmo::Status;
 using iwmo::Timestamp;
 using namespace iwmo::journal;
 
-// A real SqliteJournal whose pending() can be made to fail, as a damaged database would.
-class FlakyJournal final : public Journal {
+// A real journal's queue whose pending() can be made to fail, as a damaged database would.
+class FlakyJournal final : public MessageQueue {
  public:
-  explicit FlakyJournal(Journal& real) : real_(real) {}
+  explicit FlakyJournal(MessageQueue& real) : real_(real) {}
   std::atomic<bool> fail_pending{false};
 
   void append(AppendRequest request, std::function<void(Result<AppendOutcome>)> done) override {
@@ -61,9 +61,10 @@ class FlakyJournal final : public Journal {
   Result<std::vector<QuarantineItem>> quarantined(bool include_closed) override {
     return real_.quarantined(include_closed);
   }
+  Result<std::optional<OriginalMessage>> findOriginal(const std::string& key) override { return real_.findOriginal(key); }
 
  private:
-  Journal& real_;
+  MessageQueue& real_;
 };
 
 iwmo::proto::HandlerResult routed(const iwmo::proto::WorkItem& item) {
@@ -86,7 +87,7 @@ std::unique_ptr<SqliteJournal> openJournal(const fs::path& file) {
 struct Fixture {
   iwmo::test::TempDir dir;
   std::unique_ptr<SqliteJournal> sqlite = openJournal(dir.path() / "journal.sqlite");
-  FlakyJournal journal{*sqlite};
+  FlakyJournal journal{sqlite->queue()};
   zmq::context_t context;
   iwmo::SystemClock clock;
   iwmo::pipeline::Metrics metrics;
@@ -103,7 +104,7 @@ struct Fixture {
     request.envelope.clear_payload_sha256();
     request.peer = "ggk";
     request.received_at = clock.now();
-    auto outcome = sqlite->appendSync(std::move(request));
+    auto outcome = sqlite->queue().appendSync(std::move(request));
     REQUIRE(outcome);
     return outcome->id;
   }
@@ -140,10 +141,10 @@ TEST_CASE("issue 16: the dispatch loop quarantines an unreadable record and hand
   REQUIRE(iwmo::test::waitFor([&] { return f.pipeline.totals().committed == 1; }, std::chrono::seconds(10)));
   CHECK(f.pipeline.totals().quarantined == 1);
   CHECK(f.pipeline.health().isOk());
-  auto story = f.sqlite->story(fine);
+  auto story = f.sqlite->queue().story(fine);
   REQUIRE(story);
   CHECK(story->message.state == "handled");
-  auto quarantined = f.sqlite->quarantined(false);
+  auto quarantined = f.sqlite->queue().quarantined(false);
   REQUIRE(quarantined);
   REQUIRE(quarantined->size() == 1);
   CHECK((*quarantined)[0].message_id == damaged);

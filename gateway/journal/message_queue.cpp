@@ -1,7 +1,7 @@
-// The blocking conveniences of the Journal contract: each wraps the asynchronous call and waits
+// The blocking conveniences of the MessageQueue contract: each wraps the asynchronous call and waits
 // for its callback. The promise is owned by the callback (a shared_ptr), so it outlives the
 // writer thread's set_value even when the waiting thread wakes and returns at once.
-#include "gateway/journal/journal.h"
+#include "gateway/journal/message_queue.h"
 
 #include <future>
 #include <memory>
@@ -9,7 +9,7 @@
 
 namespace iwmo::journal {
 
-Result<AppendOutcome> Journal::appendSync(AppendRequest request) {
+Result<AppendOutcome> MessageQueue::appendSync(AppendRequest request) {
   auto promise = std::make_shared<std::promise<Result<AppendOutcome>>>();
   std::future<Result<AppendOutcome>> future = promise->get_future();
   append(std::move(request),
@@ -17,7 +17,7 @@ Result<AppendOutcome> Journal::appendSync(AppendRequest request) {
   return future.get();
 }
 
-Result<bool> Journal::commitResultSync(proto::HandlerResult result,
+Result<bool> MessageQueue::commitResultSync(proto::HandlerResult result,
                                        std::vector<std::string> log_lines, Timestamp at) {
   auto promise = std::make_shared<std::promise<Result<bool>>>();
   std::future<Result<bool>> future = promise->get_future();
@@ -26,7 +26,7 @@ Result<bool> Journal::commitResultSync(proto::HandlerResult result,
   return future.get();
 }
 
-Result<bool> Journal::quarantineSync(MessageId id, std::string reason,
+Result<bool> MessageQueue::quarantineSync(MessageId id, std::string reason,
                                      std::vector<std::string> log_lines, Timestamp at) {
   auto promise = std::make_shared<std::promise<Result<bool>>>();
   std::future<Result<bool>> future = promise->get_future();

@@ -1,0 +1,78 @@
+// EbStore: the eigen-bijdrage state (issue 4; DESIGN §2.2): per client, the provisions known from
+// the traffic and the AT / BW periods derived from them (proto EbClientState); every record sent
+// to the CAK with the CAK's answer; and the items an operator must look at (held, manual,
+// rejected, unmatched). Written only by the Journal's commitResult, from a handler result's
+// eb_state, eb_sent, eb_answers and eb_attention, in the decision's transaction.
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/base/clock.h"
+#include "gateway/base/result.h"
+#include "pipeline.pb.h"
+
+namespace iwmo::journal {
+
+// One iEb record the gateway sent, with the CAK's answer (`iwmo-gateway ieb pending|rejected`).
+struct EbRecordRow {
+  std::uint64_t id = 0;
+  std::uint64_t message_id = 0;  // whose decision sent it
+  std::string message_type;      // WMO405 / WMO407
+  std::string identificatie;
+  std::string afzender;
+  std::string bsn;
+  proto::EbRecord record;
+  Timestamp sent_at;
+  std::string state;  // pending / accepted / rejected
+  std::string retour_codes;
+  std::string explanation;
+  std::uint64_t retour_message_id = 0;
+  std::optional<Timestamp> answered_at;
+};
+
+// An eigen-bijdrage item waiting for an operator (held, manual, rejected, unmatched).
+struct EbAttentionRow {
+  std::uint64_t id = 0;
+  std::uint64_t message_id = 0;
+  Timestamp at;
+  std::string kind;
+  std::string bsn;
+  std::string rule;
+  std::string summary;
+  std::string state;  // open / done
+  std::string note;
+};
+
+// iEb records per message type and state, for /metrics and the replay summary.
+struct EbCounts {
+  // message_type -> state ("pending", "accepted", "rejected") -> count
+  std::map<std::string, std::map<std::string, std::uint64_t>> records;
+  std::uint64_t attention_open = 0;
+  std::uint64_t clients = 0;
+  std::uint64_t overdue = 0;  // pending and sent before the `overdue_before` given to counts()
+};
+
+class EbStore {
+ public:
+  virtual ~EbStore() = default;
+  // The client's state with each sent period's last_answer filled in from the CAK's answers
+  // ("pending" until one came); looked_up true, and an empty state for a client never seen.
+  virtual Result<proto::EbClientState> clientState(const std::string& bsn) = 0;
+  // The records sent in the heen message `identificatie` of `message_type` (WMO405 / WMO407).
+  virtual Result<std::vector<proto::EbSentRecord>> sentIn(const std::string& message_type,
+                                                          const std::string& identificatie) = 0;
+  // Sent records in `state` ("pending", "rejected"; "" = all), oldest first.
+  virtual Result<std::vector<EbRecordRow>> records(const std::string& state) = 0;
+  virtual Result<std::vector<EbAttentionRow>> attention(bool include_done) = 0;
+  // Closes an attention item. False when there is no open item with that id.
+  virtual Result<bool> resolveAttention(std::uint64_t id, const std::string& note, Timestamp at) = 0;
+  virtual Result<EbCounts> counts(Timestamp overdue_before = {}) = 0;
+};
+
+}  // namespace iwmo::journal

@@ -1,0 +1,25 @@
+#include "gateway/journal/memory_journal.h"
+
+#include "gateway/journal/memory_message_queue.h"
+#include "gateway/journal/memory_stores.h"
+
+namespace iwmo::journal {
+
+MemoryJournal::MemoryJournal()
+    : reference_(std::make_unique<MemoryReferenceStore>(mutex_)),
+      reviews_(std::make_unique<MemoryReviewStore>(mutex_, *reference_)),
+      eb_(std::make_unique<MemoryEbStore>(mutex_)),
+      ggk_(std::make_unique<MemoryGgkStore>(mutex_)),
+      queue_(std::make_unique<MemoryMessageQueue>(mutex_, *reference_, *reviews_, *eb_, *ggk_)) {}
+
+MemoryJournal::~MemoryJournal() = default;
+
+MessageQueue& MemoryJournal::queue() { return *queue_; }
+ReferenceStore& MemoryJournal::reference() { return *reference_; }
+ReviewStore& MemoryJournal::reviews() { return *reviews_; }
+EbStore& MemoryJournal::eb() { return *eb_; }
+GgkStore& MemoryJournal::ggk() { return *ggk_; }
+
+void MemoryJournal::failNextWrites(int count) { queue_->failNextWrites(count); }
+
+}  // namespace iwmo::journal

@@ -1,0 +1,90 @@
+// SqliteWriter: the one thread that writes a SqliteJournal's database, and its connection.
+// Internal to gateway/journal.
+//
+// Group commit: the thread takes everything queued (at most max_batch jobs), runs them in enqueue
+// order in ONE transaction (BEGIN IMMEDIATE … COMMIT), each inside its own SAVEPOINT so that a
+// job that fails (e.g. kNotFound) rolls back only itself, and after the COMMIT calls every job's
+// `done` in the same order. N concurrent requests thus cost one fsync. When the transaction
+// itself cannot be committed (disk full, I/O error), every job of the batch gets that error and
+// nothing of it is written.
+//
+// Thread-safety: enqueue() from any thread. `run` and `done` run on the writer thread; `done`
+// must be short and must not wait for another job. connection() belongs to the writer thread once
+// start() was called (the parts of the journal prepare their statements on it before).
+// Lifetime: stop() (or the destructor) runs every job still queued, calls their `done`, and joins
+// the thread; the owner calls it before it destroys what the jobs use.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "gateway/base/result.h"
+#include "gateway/journal/sqlite_handle.h"
+
+namespace iwmo::journal {
+
+class SqliteWriter {
+ public:
+  struct Job {
+    std::function<Status()> run;       // in its savepoint; an error undoes only this job
+    std::function<void(Status)> done;  // after the COMMIT: run's status, or the COMMIT's error
+  };
+  struct Stats {
+    std::uint64_t transactions = 0;  // group-commit transactions committed
+    std::uint64_t requests = 0;      // jobs executed in them (failed ones included)
+  };
+
+  // Prepares the transaction statements on `connection` (configured, schema in place).
+  static Result<std::unique_ptr<SqliteWriter>> create(sqlite::Connection connection, std::size_t max_batch);
+  ~SqliteWriter();
+  SqliteWriter(const SqliteWriter&) = delete;
+  SqliteWriter& operator=(const SqliteWriter&) = delete;
+
+  // Starts the thread. Errors: kUnavailable when no thread can be started.
+  Status start();
+  // Runs what is queued, then joins the thread. Idempotent.
+  void stop();
+
+  void enqueue(Job job);
+  // Several jobs at once, so that they share one transaction.
+  void enqueueAll(std::vector<Job> jobs);
+  // Runs `body` as one job and waits for its COMMIT. Errors: kInternal when called on the
+  // writer thread (it would wait for itself), else those of `body` and of the COMMIT.
+  Status runAndWait(std::function<Status()> body);
+
+  sqlite::Connection& connection() { return connection_; }
+  const std::filesystem::path& file() const { return connection_.file(); }
+  bool onWriterThread() const { return std::this_thread::get_id() == thread_id_; }
+  Stats stats() const;
+
+ private:
+  SqliteWriter(sqlite::Connection connection, std::size_t max_batch)
+      : connection_(std::move(connection)), max_batch_(max_batch) {}
+  void run();
+  void executeBatch(std::vector<Job>& batch);
+
+  sqlite::Connection connection_;
+  // Prepared once; destroyed before connection_.
+  sqlite::StmtPtr begin_, commit_, rollback_, savepoint_, release_, rollback_to_;
+  const std::size_t max_batch_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;  // guarded by mutex_
+  bool stopping_ = false;  // guarded by mutex_
+
+  std::atomic<std::uint64_t> transactions_{0};
+  std::atomic<std::uint64_t> requests_{0};
+  std::thread thread_;
+  std::thread::id thread_id_;
+};
+
+}  // namespace iwmo::journal

@@ -1,0 +1,39 @@
+// Preparer: the dispatch stage's prepare hook (bus.h DispatcherOptions::prepare; DESIGN §5.1
+// step 4). Just before a work item goes to a worker — when the client's previous message has
+// committed — it attaches what the handler chain says the item needs (handler.h ContextNeeds),
+// read from the journal's stores: the client context (BRP periods, institutions, BW episodes,
+// regions) for the responsibility rules, the client's eigen-bijdrage state, the iEb records a CAK
+// retour answers, and the envelopes a GGk document relates to. So handlers stay pure and work the
+// same in a remote `iwmo-gateway worker`.
+//
+// What cannot be read is left unattached (its looked_up flag false) and said on stderr; the
+// handler then refuses to decide on a guess (RESPONSIBILITY-NO-CONTEXT, EB-NO-STATE).
+// Thread-safety: prepare() from one thread at a time (the dispatcher's); the journal and the
+// chain holder must outlive the preparer.
+#pragma once
+
+#include <functional>
+
+#include "gateway/handlers/handler.h"
+#include "gateway/journal/journal.h"
+#include "pipeline.pb.h"
+
+namespace iwmo::pipeline {
+
+class Preparer {
+ public:
+  Preparer(journal::Journal& journal, const handlers::HandlerChainHolder& chain) : journal_(journal), chain_(chain) {}
+  void prepare(proto::WorkItem& item) const;
+  // prepare() as the dispatcher's hook. REQUIRES: the preparer outlives the dispatcher.
+  std::function<void(proto::WorkItem&)> hook() const {
+    return [this](proto::WorkItem& item) { prepare(item); };
+  }
+
+ private:
+  void attachGgkLink(proto::WorkItem& item) const;
+
+  journal::Journal& journal_;
+  const handlers::HandlerChainHolder& chain_;
+};
+
+}  // namespace iwmo::pipeline
