@@ -194,7 +194,10 @@ Status createKeyFile(const fs::path& key_file) {
   std::string suffix = std::to_string(::getpid()) + ".";
   for (const unsigned char byte : nonce) suffix += std::to_string(byte % 10U);
   fs::path temp = key_file;
-  temp.replace_filename("." + key_file.filename().string() + ".tmp." + suffix);
+  // Appended piecewise: GCC 12 at -O3 reports a false -Wrestrict for "." + std::string (PR 105329).
+  std::string temp_name(1, '.');
+  temp_name.append(key_file.filename().string()).append(".tmp.").append(suffix);
+  temp.replace_filename(temp_name);
   Fd fd(::open(temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
   if (fd.get() < 0) {
     return Status::unavailable("cannot create HMAC key file " + temp.string() + ": " +
