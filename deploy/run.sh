@@ -12,7 +12,7 @@
 # The embedded default config keeps its state in var/ of this checkout; the demo starts from an
 # empty var/ each time.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-iwmo_install_and_build
+iwmo_install_and_build iwmo-gateway
 
 gateway="$IWMO_BUILD_DIR/gateway/cli/iwmo-gateway"
 cd "$IWMO_ROOT"

@@ -4,7 +4,7 @@
 # 0 skips it). IWMO_SANITIZE=1 builds and tests under AddressSanitizer + UBSan in build-asan/.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 if [ "${IWMO_SANITIZE:-0}" = "1" ]; then IWMO_BUILD_DIR="$IWMO_ROOT/build-asan"; fi
-iwmo_install_and_build -DIWMO_BUILD_TESTS=ON
+iwmo_install_and_build all -DIWMO_BUILD_TESTS=ON
 
 cd "$IWMO_BUILD_DIR"
 ctest --output-on-failure -j"$(nproc)"
