@@ -1,7 +1,8 @@
 // HttpsClient and HttpsListener against each other on 127.0.0.1, with certificates this test
 // generates at run time (tests/support/test_certs.h): real handshakes, and every refusal the
 // mutual-TLS policy promises (no client certificate, expired, wrong CA both ways, host name,
-// subject pin, plain HTTP either way, TLS below 1.2).
+// subject pin, plain HTTP either way, TLS below 1.2 either way, the system CA store never
+// trusted).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
@@ -11,7 +12,9 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "adapters/transport/https_client.h"
@@ -188,6 +191,94 @@ RawTlsResult rawTlsPost(std::uint16_t port, const iwmo::test::TestPki& pki, bool
   ::close(fd);
   return result;
 }
+
+// Points OpenSSL's default CA locations (what SSL_CTX_set_default_verify_paths would load) at
+// `ca_file` and an empty directory for the guard's lifetime, so a test can tell whether anything
+// trusts "the system store".
+class DefaultCaPaths {
+ public:
+  DefaultCaPaths(const std::filesystem::path& ca_file, const std::filesystem::path& empty_dir) {
+    for (const char* name : {"SSL_CERT_FILE", "SSL_CERT_DIR"}) {
+      const char* value = std::getenv(name);
+      saved_.emplace_back(name,
+                          value != nullptr ? std::optional<std::string>(value) : std::nullopt);
+    }
+    setenv("SSL_CERT_FILE", ca_file.c_str(), 1);
+    setenv("SSL_CERT_DIR", empty_dir.c_str(), 1);
+  }
+  ~DefaultCaPaths() {
+    for (const auto& [name, value] : saved_) {
+      if (value) {
+        setenv(name, value->c_str(), 1);
+      } else {
+        unsetenv(name);
+      }
+    }
+  }
+
+ private:
+  std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
+};
+
+// A hand-made OpenSSL server that speaks at most `max_version`, for one connection; records what
+// the client sent after the handshake (nothing, when it failed).
+class RawTlsServer {
+ public:
+  RawTlsServer(const iwmo::test::TestCert& as, int max_version) {
+    ctx_ = SSL_CTX_new(TLS_server_method());
+    REQUIRE(ctx_ != nullptr);
+    SSL_CTX_set_security_level(ctx_, 0);  // allow offering TLS 1.1 at all
+    SSL_CTX_set_min_proto_version(ctx_, max_version);
+    SSL_CTX_set_max_proto_version(ctx_, max_version);
+    REQUIRE(SSL_CTX_use_certificate_file(ctx_, as.cert.c_str(), SSL_FILETYPE_PEM) == 1);
+    REQUIRE(SSL_CTX_use_PrivateKey_file(ctx_, as.key.c_str(), SSL_FILETYPE_PEM) == 1);
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(listen(fd_, 1) == 0);
+    socklen_t length = sizeof address;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serveOne(); });
+  }
+  ~RawTlsServer() {
+    if (thread_.joinable()) thread_.join();
+    ::close(fd_);
+    SSL_CTX_free(ctx_);
+  }
+  std::uint16_t port() const { return port_; }
+  // Waits for the one connection to end.
+  std::string seen() {
+    if (thread_.joinable()) thread_.join();
+    return seen_;
+  }
+
+ private:
+  void serveOne() {
+    const int fd = accept(fd_, nullptr, nullptr);
+    if (fd < 0) return;
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    SSL* ssl = SSL_new(ctx_);
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) == 1) {
+      char buffer[4096];
+      const int got = SSL_read(ssl, buffer, sizeof buffer);
+      if (got > 0) seen_.assign(buffer, static_cast<std::size_t>(got));
+    }
+    ERR_clear_error();
+    SSL_free(ssl);
+    ::close(fd);
+  }
+
+  SSL_CTX* ctx_ = nullptr;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+  std::string seen_;
+};
 
 }  // namespace
 
@@ -456,4 +547,64 @@ TEST_CASE("the listener refuses to start without usable certificates", "[tls]") 
   listener = HttpsListener::create(config);
   REQUIRE_FALSE(listener);
   CHECK_THAT(listener.status().message(), Catch::Contains("/nonexistent/ca.pem does not exist"));
+}
+
+TEST_CASE("only the configured CA bundle is trusted and never OpenSSL's default CA locations",
+          "[tls]") {
+  // The default locations hold the other CA: whatever loaded them would accept its certificates.
+  iwmo::test::TempDir empty;
+  Harness h;
+  const DefaultCaPaths defaults(h.pki().wrong_ca.cert, empty.path());
+
+  HttpsListenerConfig config = h.listenerConfig();
+  config.certificate_file = h.pki().rogue_server.cert.string();
+  config.private_key_file = h.pki().rogue_server.key.string();
+  h.start(config);
+  auto reply = h.post(h.clientConfig(h.pki().client), "<x/>");
+  REQUIRE_FALSE(reply);
+  CHECK(reply.status().code() == StatusCode::kFailedPrecondition);
+  CHECK_THAT(reply.status().message(),
+             Catch::Contains("server certificate refused: unable to get local issuer certificate"));
+  CHECK(h.received().empty());
+
+  Harness listener_side;
+  const DefaultCaPaths again(listener_side.pki().wrong_ca.cert, empty.path());
+  listener_side.start();
+  auto rogue =
+      listener_side.post(listener_side.clientConfig(listener_side.pki().rogue_client), "<y/>");
+  REQUIRE_FALSE(rogue);
+  CHECK(listener_side.received().empty());
+  const auto refusals = listener_side.refusals();
+  REQUIRE(refusals.size() == 1);
+  CHECK_THAT(refusals[0],
+             Catch::Contains("client certificate refused: unable to get local issuer certificate"));
+}
+
+TEST_CASE("the client refuses a server that speaks nothing newer than TLS 1.1", "[tls]") {
+  Harness h;
+  RawTlsServer old_server(h.pki().server, TLS1_1_VERSION);
+  HttpsClientConfig config;
+  config.url = "https://127.0.0.1:" + std::to_string(old_server.port()) + "/ggk";
+  config.certificate_file = h.pki().client.cert.string();
+  config.private_key_file = h.pki().client.key.string();
+  config.ca_file = h.pki().ca.cert.string();
+  config.connect_timeout = std::chrono::milliseconds(5000);
+  config.io_timeout = std::chrono::milliseconds(5000);
+  auto client = HttpsClient::create(config);
+  REQUIRE(client);
+  auto reply = (*client)->post("<secret/>");
+  REQUIRE_FALSE(reply);
+  CHECK(reply.status().code() == StatusCode::kFailedPrecondition);
+  CHECK_THAT(reply.status().message(), Catch::Contains("protocol version"));
+  CHECK(old_server.seen().empty());  // the handshake failed: no request went out
+
+  // The same server at TLS 1.2 is fine (the certificate and the rest of the setup are sound).
+  RawTlsServer tls12_server(h.pki().server, TLS1_2_VERSION);
+  config.url = "https://127.0.0.1:" + std::to_string(tls12_server.port()) + "/ggk";
+  client = HttpsClient::create(config);
+  REQUIRE(client);
+  std::thread post([&] { (void)(*client)->post("<fine/>"); });  // the raw server never answers
+  const std::string seen = tls12_server.seen();
+  post.join();
+  CHECK_THAT(seen, Catch::StartsWith("POST /ggk HTTP/1.1"));
 }
