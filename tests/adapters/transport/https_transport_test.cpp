@@ -192,6 +192,49 @@ RawTlsResult rawTlsPost(std::uint16_t port, const iwmo::test::TestPki& pki, bool
   return result;
 }
 
+// A raw mutual-TLS connection (the client certificate from `pki`) to send hand-made HTTP.
+class RawTlsConnection {
+ public:
+  RawTlsConnection(std::uint16_t port, const iwmo::test::TestPki& pki) {
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    REQUIRE(ctx_ != nullptr);
+    REQUIRE(SSL_CTX_load_verify_locations(ctx_, pki.ca.cert.c_str(), nullptr) == 1);
+    REQUIRE(SSL_CTX_use_certificate_file(ctx_, pki.client.cert.c_str(), SSL_FILETYPE_PEM) == 1);
+    REQUIRE(SSL_CTX_use_PrivateKey_file(ctx_, pki.client.key.c_str(), SSL_FILETYPE_PEM) == 1);
+    ssl_ = SSL_new(ctx_);
+    fd_ = connectLoopback(port);
+    SSL_set_fd(ssl_, fd_);
+    REQUIRE(SSL_connect(ssl_) == 1);
+  }
+  ~RawTlsConnection() {
+    ERR_clear_error();
+    SSL_free(ssl_);
+    SSL_CTX_free(ctx_);
+    ::close(fd_);
+  }
+  void send(const std::string& bytes) {
+    REQUIRE(SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) ==
+            static_cast<int>(bytes.size()));
+  }
+  // Reads until the bytes read end with `until` ("" = until the server closes, or 5 s pass).
+  std::string read(const std::string& until = {}) {
+    std::string out;
+    char buffer[4096];
+    while (until.empty() || out.size() < until.size() ||
+           out.compare(out.size() - until.size(), until.size(), until) != 0) {
+      const int got = SSL_read(ssl_, buffer, until.empty() ? sizeof buffer : 1);
+      if (got <= 0) break;
+      out.append(buffer, static_cast<std::size_t>(got));
+    }
+    return out;
+  }
+
+ private:
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
+  int fd_ = -1;
+};
+
 // Points OpenSSL's default CA locations (what SSL_CTX_set_default_verify_paths would load) at
 // `ca_file` and an empty directory for the guard's lifetime, so a test can tell whether anything
 // trusts "the system store".
@@ -607,4 +650,70 @@ TEST_CASE("the client refuses a server that speaks nothing newer than TLS 1.1", 
   const std::string seen = tls12_server.seen();
   post.join();
   CHECK_THAT(seen, Catch::StartsWith("POST /ggk HTTP/1.1"));
+}
+
+TEST_CASE("the listener judges a request by its head before reading the body",
+          "[tls]") {
+  Harness h;
+  HttpsListenerConfig config = h.listenerConfig();
+  config.max_body_bytes = 1000;
+  h.start(config);
+  {  // over the limit: 413 at once, the client never needs to send the body
+    RawTlsConnection c(h.port(), h.pki());
+    c.send("POST /ggk HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
+    CHECK_THAT(c.read(), Catch::StartsWith("HTTP/1.1 413"));
+  }
+  {  // within the limit: 100 Continue, then the body, then 200
+    RawTlsConnection c(h.port(), h.pki());
+    c.send("POST /ggk HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+    CHECK(c.read("\r\n\r\n") == "HTTP/1.1 100 Continue\r\n\r\n");
+    c.send("hello");
+    CHECK_THAT(c.read(), Catch::StartsWith("HTTP/1.1 200"));
+  }
+  {
+    RawTlsConnection c(h.port(), h.pki());
+    c.send("POST /ggk HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+    CHECK_THAT(c.read(), Catch::StartsWith("HTTP/1.1 411"));
+  }
+  {
+    RawTlsConnection c(h.port(), h.pki());
+    c.send("GET /ggk HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK_THAT(c.read(), Catch::StartsWith("HTTP/1.1 405"));
+  }
+  {
+    RawTlsConnection c(h.port(), h.pki());
+    c.send("POST /ggk HTTP/1.1\r\nHost: x\r\nContent-Length: 5x\r\n\r\nhello");
+    CHECK_THAT(c.read(), Catch::StartsWith("HTTP/1.1 400"));
+  }
+  REQUIRE(h.received().size() == 1);
+  CHECK(h.received()[0].bytes == "hello");
+  const auto refusals = h.refusals(4);
+  REQUIRE(refusals.size() == 4);
+  CHECK_THAT(refusals[0], Catch::Contains("HTTP 413: the envelope is 5000 bytes"));
+  CHECK_THAT(refusals[1], Catch::Contains("HTTP 411: send the envelope with Content-Length"));
+  CHECK_THAT(refusals[2], Catch::Contains("HTTP 405: only POST is accepted, not GET"));
+  CHECK_THAT(refusals[3], Catch::Contains("HTTP 400: Content-Length '5x' is not a number"));
+  CHECK(h.listener().stats().requests_refused == 4);
+}
+
+TEST_CASE("a connection beyond max_queued_connections is refused at once", "[tls]") {
+  Harness h;
+  HttpsListenerConfig config = h.listenerConfig();
+  config.workers = 1;
+  config.max_queued_connections = 1;
+  h.start(config);
+  const int busy = connectLoopback(h.port());  // holds the one worker in its handshake
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int queued = connectLoopback(h.port());  // waits in the queue
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int extra = connectLoopback(h.port());
+  CHECK(readAll(extra).empty());  // closed without a byte, long before io_timeout
+  const auto refusals = h.refusals();
+  REQUIRE(refusals.size() == 1);
+  CHECK_THAT(refusals[0], Catch::Contains("too many connections waiting (max_queued_connections)"));
+  CHECK(h.listener().stats().handshakes_refused == 1);
+  CHECK(h.received().empty());
+  ::close(extra);
+  ::close(queued);
+  ::close(busy);
 }
