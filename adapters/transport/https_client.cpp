@@ -242,7 +242,10 @@ Result<HttpsReply> HttpsClient::post(
                                 std::to_string(config_.connect_timeout.count()) +
                                 " ms, or the server closed the connection"));
       case httplib::Error::Write:
-        return fail(Status::unavailable("the connection broke while the envelope was being sent"));
+        return fail(Status::unavailable(
+            "the connection broke while the envelope (" + std::to_string(body.size()) +
+            " bytes) was being sent; if this persists for this envelope, the receiver may have "
+            "refused it as too large without reading it (its limit, e.g. 25 MB)"));
       case httplib::Error::Read:
         return fail(Status::unavailable("the connection broke, or no whole answer arrived within " +
                                         std::to_string(config_.io_timeout.count()) + " ms"));
