@@ -1,156 +1,59 @@
 #include "adapters/transport/https_client.h"
 
-#include <fcntl.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <httplib.h>
+#include <openssl/err.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
-#include <cstring>
+#include <exception>
 
-#include "adapters/transport/https_http.h"
-#include "adapters/transport/https_tls.h"
+#include "adapters/transport/tls_policy.h"
 
 namespace iwmo::transport {
 namespace {
 
-struct Answer {
-  http::ResponseHead head;
-  std::string body;
+// What the TLS session of one post() showed, copied when httplib frees its SSL.
+class Observation final : public TlsEvents {
+ public:
+  void ended(TlsSession& session) override {
+    seen_ = true;
+    session_ = session;
+  }
+  bool seen() const { return seen_; }
+  const TlsSession& session() const { return session_; }
+
+ private:
+  bool seen_ = false;
+  TlsSession session_;
 };
 
-struct AddrinfoFree {
-  void operator()(addrinfo* info) const noexcept { freeaddrinfo(info); }
-};
-
-// Connects to host:port within `timeout`; returns the connected, blocking socket.
-Result<int> connectTo(const std::string& host, std::uint16_t port,
-                      std::chrono::milliseconds timeout) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  const std::string service = std::to_string(port);
-  const int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
-  if (rc != 0) {
-    return Status::unavailable("cannot resolve " + host + ": " + gai_strerror(rc));
+// For an answer whose status line carries no reason phrase.
+const char* reasonPhrase(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Payload Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
   }
-  std::unique_ptr<addrinfo, AddrinfoFree> list(found);
-  std::string last_error = "no address";
-  for (addrinfo* a = list.get(); a != nullptr; a = a->ai_next) {
-    const int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
-    if (fd < 0) {
-      last_error = std::strerror(errno);
-      continue;
-    }
-    int error = 0;
-    if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
-      error = errno;
-      if (error == EINPROGRESS) {
-        pollfd p{fd, POLLOUT, 0};
-        const int ready = poll(&p, 1, static_cast<int>(timeout.count()));
-        if (ready == 0) {
-          error = ETIMEDOUT;
-        } else if (ready < 0) {
-          error = errno;
-        } else {
-          socklen_t length = sizeof error;
-          getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
-        }
-      }
-    }
-    if (error == 0) {
-      const int flags = fcntl(fd, F_GETFL, 0);
-      fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-      return fd;
-    }
-    last_error = std::strerror(error);
-    ::close(fd);
-  }
-  return Status::unavailable("cannot connect to " + host + ":" + service + ": " + last_error);
-}
-
-// Reads the server's answer: skips 1xx heads, then one final head and its body (Content-Length,
-// chunked, or up to the close). Errors: those of TlsConnection::read, kUnavailable (malformed).
-Result<Answer> readAnswer(TlsConnection& connection, std::size_t max_response_bytes) {
-  std::string buffer;
-  char chunk[16 * 1024];
-  bool eof = false;
-  const std::size_t limit = http::kMaxHeadBytes + max_response_bytes;
-  const auto readMore = [&]() -> Status {
-    auto got = connection.read(chunk, sizeof chunk);
-    if (!got) return got.status();
-    if (*got == 0) {
-      eof = true;
-    } else {
-      buffer.append(chunk, *got);
-      if (buffer.size() > limit) {
-        return Status::unavailable("the answer is larger than " + std::to_string(limit) + " bytes");
-      }
-    }
-    return Status::ok();
-  };
-  http::ResponseHead head;
-  while (true) {
-    std::size_t end = http::headEnd(buffer);
-    while (end == std::string::npos) {
-      if (eof) {
-        return Status::unavailable(buffer.empty()
-                                       ? "the server closed the connection without an answer"
-                                       : "the answer ended inside its HTTP head");
-      }
-      if (buffer.size() > http::kMaxHeadBytes) {
-        return Status::unavailable("the answer's HTTP head is larger than 16 KiB");
-      }
-      if (Status status = readMore(); !status.isOk()) return status;
-      end = http::headEnd(buffer);
-    }
-    auto parsed = http::parseResponseHead(std::string_view(buffer).substr(0, end));
-    if (!parsed) return Status::unavailable("malformed answer: " + parsed.status().message());
-    buffer.erase(0, end);
-    if (parsed->status >= 200) {
-      head = std::move(*parsed);
-      break;
-    }
-  }
-  auto length = http::contentLength(head.headers);
-  if (!length) return Status::unavailable("malformed answer: " + length.status().message());
-  const auto encoding = http::header(head.headers, "Transfer-Encoding");
-  const bool chunked = encoding && encoding->find("chunked") != std::string_view::npos;
-  std::string answer;
-  if (*length && !chunked) {
-    if (**length > max_response_bytes) {
-      return Status::unavailable("the answer's body of " + std::to_string(**length) +
-                                 " bytes is over the limit");
-    }
-    while (buffer.size() < **length && !eof) {
-      if (Status status = readMore(); !status.isOk()) return status;
-    }
-    if (buffer.size() < **length) {
-      return Status::unavailable("the answer's body ended early");
-    }
-    answer = buffer.substr(0, **length);
-  } else {
-    while (!eof) {
-      if (Status status = readMore(); !status.isOk()) {
-        if (chunked && http::decodeChunked(buffer)) break;  // complete; the close was unclean
-        return status;
-      }
-      if (chunked && http::decodeChunked(buffer)) break;
-    }
-    if (chunked) {
-      auto decoded = http::decodeChunked(buffer);
-      if (!decoded) return Status::unavailable("malformed answer: " + decoded.status().message());
-      answer = std::move(*decoded);
-    } else {
-      answer = std::move(buffer);
-    }
-  }
-  return Answer{std::move(head), std::move(answer)};
 }
 
 // An extra request header the caller may add: a token name that is not one of the framing or
@@ -192,8 +95,9 @@ Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const HttpsClientConfig
   std::string_view url = config.url;
   constexpr std::string_view kScheme = "https://";
   if (url.size() < kScheme.size() ||
-      !std::equal(kScheme.begin(), kScheme.end(), url.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+      !std::equal(kScheme.begin(), kScheme.end(), url.begin(), [](char a, char b) {
+        return a == std::tolower(static_cast<unsigned char>(b));
+      })) {
     return Status::invalid("endpoint '" + config.url +
                            "' is not an https:// URL; the GGk transport never uses plain HTTP");
   }
@@ -207,10 +111,12 @@ Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const HttpsClientConfig
   std::string_view port_text;
   if (authority.front() == '[') {  // [IPv6]:port
     const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) return Status::invalid("endpoint '" + config.url + "': bad IPv6 host");
+    if (close == std::string_view::npos)
+      return Status::invalid("endpoint '" + config.url + "': bad IPv6 host");
     client->host_ = std::string(authority.substr(1, close - 1));
     if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return Status::invalid("endpoint '" + config.url + "': bad port");
+      if (authority[close + 1] != ':')
+        return Status::invalid("endpoint '" + config.url + "': bad port");
       port_text = authority.substr(close + 2);
     }
   } else {
@@ -220,9 +126,12 @@ Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const HttpsClientConfig
   }
   if (!port_text.empty()) {
     unsigned port = 0;
-    const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (error != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
-      return Status::invalid("endpoint '" + config.url + "': bad port '" + std::string(port_text) + "'");
+    const auto [end, error] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (error != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
+        port > 65535) {
+      return Status::invalid("endpoint '" + config.url + "': bad port '" + std::string(port_text) +
+                             "'");
     }
     client->port_ = static_cast<std::uint16_t>(port);
   }
@@ -232,7 +141,7 @@ Result<std::unique_ptr<HttpsClient>> HttpsClient::create(const HttpsClientConfig
   identity.private_key_file = config.private_key_file;
   identity.ca_file = config.ca_file;
   identity.expected_peer_subject = config.expected_server_subject;
-  auto tls = TlsContext::create(TlsRole::Client, identity);
+  auto tls = TlsPolicy::load(TlsRole::Client, identity);
   if (!tls) return tls.status();
   client->tls_ = std::move(*tls);
   return client;
@@ -246,48 +155,113 @@ std::string HttpsClient::describe() const {
 Result<HttpsReply> HttpsClient::post(
     std::string_view body, const std::vector<std::pair<std::string, std::string>>& extra_headers) {
   const std::string where = "POST " + describe() + ": ";
-  const auto fail = [&](const Status& status) { return Status(status.code(), where + status.message()); };
+  const auto fail = [&](const Status& status) {
+    return Status(status.code(), where + status.message());
+  };
   for (const auto& [name, value] : extra_headers) {
     if (Status status = checkExtraHeader(name, value); !status.isOk()) return fail(status);
   }
 
-  auto fd = connectTo(host_, port_, config_.connect_timeout);
-  if (!fd) return fail(fd.status());
-  TlsConnection connection(tls_, *fd, config_.io_timeout);
-  if (Status status = connection.handshake(host_); !status.isOk()) return fail(status);
-
-  const bool v6 = host_.find(':') != std::string::npos;
-  std::string request = "POST " + path_ + " HTTP/1.1\r\n";
-  request += "Host: " + (v6 ? "[" + host_ + "]" : host_) +
-             (port_ == 443 ? std::string() : ":" + std::to_string(port_)) + "\r\n";
-  request += "User-Agent: iwmo-gateway\r\n";
-  request += "Content-Type: " + config_.content_type + "\r\n";
-  request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  for (const auto& [name, value] : extra_headers) request += name + ": " + value + "\r\n";
-  request += "Connection: close\r\n\r\n";
-  // A server that refuses early (413, or a TLS alert about our certificate) may stop reading
-  // before the body is sent; its answer can still be waiting for us, so read it either way.
-  Status sent = connection.writeAll(request);
-  if (sent.isOk()) sent = connection.writeAll(body);
-  auto received = readAnswer(connection, config_.max_response_bytes);
-  if (!received) {
-    if (!sent.isOk() && received.status().code() != StatusCode::kFailedPrecondition) {
-      return fail(sent);
+  Observation tls;  // outlives the client below, whose SSL objects report to it
+  httplib::Response response;
+  httplib::Error error = httplib::Error::Success;
+  std::string answer;
+  bool too_large = false;
+  bool answered = false;
+  try {
+    SigpipeGuard guard;  // OpenSSL writes with write(2): a server that went away raises SIGPIPE
+    httplib::SSLClient client(host_, port_);
+    if (!client.is_valid() || client.ssl_context() == nullptr) {
+      return fail(Status::internal("httplib could not create a TLS client context"));
     }
-    return fail(received.status());
+    if (Status applied = tls_->apply(client.ssl_context(), &tls, host_); !applied.isOk()) {
+      return fail(applied);
+    }
+    // Verification is the context's (SSL_VERIFY_PEER, during the handshake): httplib's own
+    // would set SSL_VERIFY_NONE on each connection and check only afterwards (tls_policy.h).
+    client.enable_server_certificate_verification(false);
+    client.set_connection_timeout(config_.connect_timeout);  // TCP connect, and the handshake
+    client.set_read_timeout(config_.io_timeout);
+    client.set_write_timeout(config_.io_timeout);
+    client.set_keep_alive(false);  // "Connection: close"
+    client.set_follow_location(false);
+    client.set_decompress(false);  // no Accept-Encoding: the answer is taken as sent
+    client.set_url_encode(false);  // the path as configured
+    httplib::Request request;
+    request.method = "POST";
+    request.path = path_;
+    request.headers.emplace("User-Agent", "iwmo-gateway");
+    request.headers.emplace("Content-Type", config_.content_type);
+    for (const auto& [name, value] : extra_headers) request.headers.emplace(name, value);
+    request.body.assign(body.data(), body.size());
+    request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t /*offset*/,
+                                   std::uint64_t /*total*/) {
+      if (answer.size() + length > config_.max_response_bytes) {
+        too_large = true;
+        return false;
+      }
+      answer.append(data, length);
+      return true;
+    };
+    answered = client.send(request, response, error);
+  } catch (const std::exception& e) {
+    ERR_clear_error();
+    return fail(Status::internal(std::string("the HTTPS client failed: ") + e.what()));
   }
-  http::ResponseHead& head = received->head;
-  std::string& answer = received->body;
-  const std::string peer = connection.peerSubject();
-  const std::string version = connection.protocolVersion();
-  connection.close();
+  ERR_clear_error();  // httplib leaves OpenSSL's queue on this thread as it is
 
-  if (head.status >= 200 && head.status < 300) {
-    return HttpsReply{head.status, std::move(answer), peer, version};
+  const TlsSession& session = tls.session();
+  if (!answered) {
+    if (tls.seen() && !session.failure.empty()) {
+      return fail(session.certificate_problem ? Status::failedPrecondition(session.failure)
+                                              : Status::unavailable(session.failure));
+    }
+    if (tls.seen() && !session.peer_alert.empty()) {
+      // TLS 1.3: the server judges our certificate after our side of the handshake is done.
+      return fail(Status::failedPrecondition(
+          "the server refused the TLS session with the alert '" + session.peer_alert +
+          "': it does not accept our client certificate (check that it is valid and issued by a "
+          "CA the server trusts) or the connection"));
+    }
+    if (too_large) {
+      return fail(Status::unavailable("the answer is larger than " +
+                                      std::to_string(config_.max_response_bytes) + " bytes"));
+    }
+    switch (error) {
+      case httplib::Error::Connection:
+      case httplib::Error::ConnectionTimeout:
+        return fail(Status::unavailable(
+            "cannot connect: the host name does not resolve, the connection was refused or the "
+            "host is unreachable, or there was no answer within " +
+            std::to_string(config_.connect_timeout.count()) +
+            " ms; check that the receiver runs and that the URL's host and port are right"));
+      case httplib::Error::SSLConnection:
+        return fail(
+            Status::unavailable("TLS handshake with the server failed: it did not finish "
+                                "within " +
+                                std::to_string(config_.connect_timeout.count()) +
+                                " ms, or the server closed the connection"));
+      case httplib::Error::Write:
+        return fail(Status::unavailable(
+            "the connection broke while the envelope (" + std::to_string(body.size()) +
+            " bytes) was being sent; if this persists for this envelope, the receiver may have "
+            "refused it as too large without reading it (its limit, e.g. 25 MB)"));
+      case httplib::Error::Read:
+        return fail(Status::unavailable("the connection broke, or no whole answer arrived within " +
+                                        std::to_string(config_.io_timeout.count()) + " ms"));
+      default:
+        return fail(Status::unavailable("the request failed: " + httplib::to_string(error)));
+    }
   }
-  std::string text = "the server answered " + std::to_string(head.status) + " " + head.reason;
+
+  const int status = response.status;
+  if (status >= 200 && status < 300) {
+    return HttpsReply{status, std::move(answer), session.peer_subject, session.protocol};
+  }
+  std::string text = "the server answered " + std::to_string(status) + " " +
+                     (response.reason.empty() ? reasonPhrase(status) : response.reason);
   if (!answer.empty()) text += ": " + answer.substr(0, 300);
-  if (head.status >= 400 && head.status < 500) {
+  if (status >= 400 && status < 500) {
     return fail(Status::invalid(text + " (refused; do not resend this envelope unchanged)"));
   }
   return fail(Status::unavailable(text));

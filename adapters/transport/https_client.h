@@ -1,13 +1,15 @@
 // HttpsClient: posts one envelope (bytes) to a configured https:// URL over mutual TLS
 // (DESIGN §5.1 step 6; issue 6 §4b): for deployments where a Digikoppeling adapter speaks HTTPS
-// to the gateway. Policy in https_tls.h: TLS 1.2 minimum, 1.3 preferred, our certificate and key
-// from files, the server verified against the configured CA bundle and the URL's host (its
+// to the gateway. cpp-httplib's SSLClient under the policy of tls_policy.h: TLS 1.2 minimum, 1.3
+// preferred, our certificate and key from files, the server verified during the handshake
+// against the configured CA bundle (never the system store) and the URL's host (its
 // subjectAltName), optionally pinned by subject. There is no plain-HTTP mode: an http:// URL is
-// refused at create(), and a server that does not speak TLS fails the handshake.
+// refused at create(), and a server that does not speak TLS fails the handshake; no request
+// byte is sent before the server's certificate has passed.
 //
 // One connection per post() ("Connection: close"): no pooling, so every post verifies the server
-// afresh. Thread-safety: post() may be called from several threads at once (the TLS context is
-// shared read-only; each call has its own connection).
+// afresh. Thread-safety: post() may be called from several threads at once (the loaded TLS
+// material is shared read-only; each call has its own httplib client, context and connection).
 #pragma once
 
 #include <chrono>
@@ -23,15 +25,14 @@
 
 namespace iwmo::transport {
 
-struct TlsIdentity;
-class TlsContext;
+class TlsPolicy;
 
 struct HttpsClientConfig {
   std::string url;  // "https://host[:port]/path"; host = DNS name or IP literal ([::1] for IPv6)
-  std::string certificate_file;  // PEM: our client certificate (chain allowed)
-  std::string private_key_file;  // PEM, unencrypted
-  std::string ca_file;           // PEM bundle the server's certificate must chain to
-  std::string expected_server_subject;  // optional pin, RFC 2253 (see TlsIdentity)
+  std::string certificate_file;         // PEM: our client certificate (chain allowed)
+  std::string private_key_file;         // PEM, unencrypted
+  std::string ca_file;                  // PEM bundle the server's certificate must chain to
+  std::string expected_server_subject;  // optional pin, RFC 2253 (see TlsIdentity in tls_policy.h)
   std::string content_type = "application/xml; charset=utf-8";
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds io_timeout{30000};
@@ -56,7 +57,11 @@ class HttpsClient {
 
   // POSTs `body`. Success only for a 2xx answer. Errors, each naming the reason:
   //   kUnavailable        connect failed or timed out, TLS broke off, 5xx or other non-2xx/4xx
-  //                       answer, malformed answer: retry later with backoff;
+  //                       answer (redirects are not followed), malformed answer, an answer
+  //                       over max_response_bytes: retry later with backoff. Also when the
+  //                       connection broke while the body was still being sent, even if the
+  //                       server had answered first (a 413 after it stopped reading): httplib
+  //                       reads no answer after a failed write;
   //   kFailedPrecondition the server's certificate was refused (CA, expiry, host name, pin), or
   //                       the server refused ours (TLS alert): fix the configuration first;
   //   kInvalid            a 4xx answer: the server refused this envelope; do not resend it.
@@ -77,7 +82,7 @@ class HttpsClient {
   std::string host_;
   std::uint16_t port_ = 443;
   std::string path_;
-  std::shared_ptr<const TlsContext> tls_;
+  std::shared_ptr<const TlsPolicy> tls_;
 };
 
 }  // namespace iwmo::transport

@@ -1,23 +1,27 @@
 // HttpsListener: accepts inbound envelopes over mutual TLS only (issue 6 §4b), for deployments
-// where a Digikoppeling adapter speaks HTTPS to the gateway. A connection must complete a TLS
-// handshake (TLS 1.2 minimum, 1.3 preferred) with a client certificate that chains to the
-// configured CA bundle (and, when pinned, has the configured subject) before a single byte of HTTP
-// is read; anything else, a plain-HTTP request included, is dropped without an answer. Then one
-// POST per connection, its body (at most max_body_bytes, framed by Content-Length) handed to the
-// handler, whose verdict becomes the HTTP status: Accepted -> 200, Refused -> 400 (do not resend),
-// RetryLater -> 503 (resend later). Policy details: https_tls.h; HTTP subset: https_http.h.
+// where a Digikoppeling adapter speaks HTTPS to the gateway; cpp-httplib's SSLServer under the
+// TLS policy of tls_policy.h. A connection must complete a TLS handshake (TLS 1.2 minimum, 1.3
+// preferred) with a client certificate that chains to the configured CA bundle (and, when
+// pinned, has the configured subject: checked during the handshake) before a single byte of
+// HTTP is read; anything else, a plain-HTTP request included, is dropped without an answer. Then
+// one POST per connection ("Connection: close"). Its head is checked before its body is read:
+// other methods get 405, other paths 404, no Content-Length or a Transfer-Encoding 411, a
+// malformed Content-Length 400, a body over max_body_bytes 413 (each answered after reading and
+// dropping at most 1 MiB of the body, so the client sees the answer rather than a reset); a head
+// httplib cannot parse gets 400, a request line over 8 KiB 414. The body is handed to the handler,
+// whose verdict becomes the HTTP status: Accepted -> 200, Refused -> 400 (do not resend),
+// RetryLater -> 503 (resend later).
 //
 // Threads: one accept thread and `workers` connection threads, all the listener's own; the
-// handler and the observer are called on connection threads, concurrently when workers > 1.
-// SIGPIPE is blocked on those threads. start()/stop() from one controlling thread.
+// handler and the observer are called on connection threads (a connection refused because the
+// queue is full: on the accept thread), concurrently when workers > 1. SIGPIPE is blocked on
+// those threads. start()/stop() from one controlling thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -29,30 +33,39 @@
 
 #include "gateway/base/result.h"
 
+namespace httplib {
+class SSLServer;
+}
+
 namespace iwmo::transport {
 
-class TlsContext;
+class TlsPolicy;
 
 struct HttpsListenerConfig {
   std::string bind_address = "127.0.0.1";  // IPv4 or IPv6 literal
-  std::uint16_t port = 0;                   // 0: any free port (tests); see HttpsListener::port()
-  std::string path = "/";                   // the only target accepted (others get 404)
-  std::string certificate_file;             // PEM: our server certificate (chain allowed)
-  std::string private_key_file;             // PEM, unencrypted
-  std::string ca_file;                      // PEM bundle client certificates must chain to
-  std::string expected_client_subject;      // optional pin, RFC 2253 (see TlsIdentity)
+  std::uint16_t port = 0;                  // 0: any free port (tests); see HttpsListener::port()
+  std::string path = "/";                  // the only target accepted (others get 404)
+  std::string certificate_file;            // PEM: our server certificate (chain allowed)
+  std::string private_key_file;            // PEM, unencrypted
+  std::string ca_file;                     // PEM bundle client certificates must chain to
+  std::string expected_client_subject;  // optional pin, RFC 2253 (see TlsIdentity in tls_policy.h)
   std::size_t max_body_bytes = 25u * 1024u * 1024u;  // the GGk's 25 MB for a whole envelope
-  std::chrono::milliseconds io_timeout{30000};       // per read/write, handshake included
+  // Per read/write, handshake included, and the longest wait for the request after the
+  // handshake (httplib counts that one in whole seconds, at least 1).
+  std::chrono::milliseconds io_timeout{30000};
   std::size_t workers = 4;
-  std::size_t max_queued_connections = 64;  // beyond this, new connections are closed at once
+  // Beyond this, a new connection's handshake is broken off at once and reported as refused.
+  std::size_t max_queued_connections = 64;
 };
 
 struct InboundEnvelope {
-  std::string bytes;           // the POST body: one envelope, unchecked
-  std::string peer_subject;    // the client certificate's subject (RFC 2253)
-  std::string peer_address;    // "127.0.0.1:51234"
-  std::string content_type;    // as sent, "" when absent
-  std::vector<std::pair<std::string, std::string>> headers;  // every request header, as sent
+  std::string bytes;         // the POST body: one envelope, unchecked
+  std::string peer_subject;  // the client certificate's subject (RFC 2253)
+  std::string peer_address;  // "127.0.0.1:51234"
+  std::string content_type;  // as sent, "" when absent
+  // Every request header as sent, in case-insensitive name order (httplib keeps them in a
+  // multimap); httplib's own REMOTE_ADDR/REMOTE_PORT/LOCAL_ADDR/LOCAL_PORT are left out.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 enum class InboundVerdict {
@@ -69,13 +82,16 @@ struct InboundAnswer {
 // REQUIRES: does not throw. Called on a connection thread.
 using InboundHandler = std::function<InboundAnswer(InboundEnvelope envelope)>;
 // Told about every connection that ends without reaching the handler (TLS refused, plain HTTP,
-// bad request, too large ...), with the peer's address and the reason. REQUIRES: does not throw.
-using RefusalObserver = std::function<void(const std::string& peer_address, const std::string& reason)>;
+// handshake timed out, bad request, too large, closed before a request ...), once, with the
+// peer's address and the reason. REQUIRES: does not throw.
+using RefusalObserver =
+    std::function<void(const std::string& peer_address, const std::string& reason)>;
 
 struct HttpsListenerStats {
-  std::uint64_t handshakes_refused = 0;  // TLS never established (no/expired/unknown cert, not TLS)
-  std::uint64_t requests_refused = 0;    // TLS fine, HTTP request refused before the handler
-  std::uint64_t envelopes_handled = 0;   // handler called
+  std::uint64_t handshakes_refused =
+      0;  // TLS never established (no/expired/unknown cert, pin, not TLS)
+  std::uint64_t requests_refused = 0;   // TLS fine, HTTP request refused before the handler
+  std::uint64_t envelopes_handled = 0;  // handler called
 };
 
 class HttpsListener {
@@ -90,8 +106,8 @@ class HttpsListener {
 
   // Starts accepting. Errors: kFailedPrecondition (already started).
   Status start(InboundHandler handler, RefusalObserver observer = {});
-  // Stops accepting, breaks open connections, and returns when every thread has ended.
-  // Idempotent.
+  // Stops accepting, breaks open connections, and returns when every thread has ended. A
+  // listener that was never started closes its socket here. Idempotent; no restart.
   void stop();
 
   std::uint16_t port() const { return port_; }
@@ -99,32 +115,33 @@ class HttpsListener {
   HttpsListenerStats stats() const;
 
  private:
-  HttpsListener() = default;
-  void acceptLoop();
-  void workerLoop();
-  void serve(int fd, const std::string& peer_address);
+  class Events;
+  class Pool;
+  HttpsListener();
+  void listen();  // the accept thread: httplib's accept loop until stop()
   void refuse(const std::string& peer_address, const std::string& reason, bool handshake);
 
   HttpsListenerConfig config_;
-  std::shared_ptr<const TlsContext> tls_;
-  int listen_fd_ = -1;
-  int wake_fd_ = -1;  // eventfd: wakes the accept thread on stop()
+  std::shared_ptr<const TlsPolicy> tls_;
+  std::unique_ptr<Events> events_;  // TLS sessions: refusals, open sockets
   std::uint16_t port_ = 0;
   InboundHandler handler_;
   RefusalObserver observer_;
 
-  std::thread acceptor_;
-  std::vector<std::thread> workers_;
-  std::mutex mutex_;  // guards queue_, active_, stopping_
-  std::condition_variable queued_;
-  std::deque<std::pair<int, std::string>> queue_;  // accepted sockets with their peer address
-  std::set<int> active_;                           // sockets being served
+  std::mutex mutex_;    // guards open_, stopping_
+  std::set<int> open_;  // sockets with a TLS session (broken open by stop())
   bool stopping_ = false;
   bool started_ = false;
+  bool stopped_ = false;
+  std::atomic<bool> listen_returned_{false};
 
   std::atomic<std::uint64_t> handshakes_refused_{0};
   std::atomic<std::uint64_t> requests_refused_{0};
   std::atomic<std::uint64_t> envelopes_handled_{0};
+
+  // Declared last so it is destroyed first: its threads use everything above.
+  std::unique_ptr<httplib::SSLServer> server_;
+  std::thread acceptor_;  // runs listen()
 };
 
 }  // namespace iwmo::transport

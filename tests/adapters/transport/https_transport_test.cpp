@@ -1,7 +1,8 @@
 // HttpsClient and HttpsListener against each other on 127.0.0.1, with certificates this test
 // generates at run time (tests/support/test_certs.h): real handshakes, and every refusal the
 // mutual-TLS policy promises (no client certificate, expired, wrong CA both ways, host name,
-// subject pin, plain HTTP either way, TLS below 1.2).
+// subject pin, plain HTTP either way, TLS below 1.2 either way, the system CA store never
+// trusted).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
@@ -11,7 +12,9 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "adapters/transport/https_client.h"
@@ -188,6 +191,137 @@ RawTlsResult rawTlsPost(std::uint16_t port, const iwmo::test::TestPki& pki, bool
   ::close(fd);
   return result;
 }
+
+// A raw mutual-TLS connection (the client certificate from `pki`) to send hand-made HTTP.
+class RawTlsConnection {
+ public:
+  RawTlsConnection(std::uint16_t port, const iwmo::test::TestPki& pki) {
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    REQUIRE(ctx_ != nullptr);
+    REQUIRE(SSL_CTX_load_verify_locations(ctx_, pki.ca.cert.c_str(), nullptr) == 1);
+    REQUIRE(SSL_CTX_use_certificate_file(ctx_, pki.client.cert.c_str(), SSL_FILETYPE_PEM) == 1);
+    REQUIRE(SSL_CTX_use_PrivateKey_file(ctx_, pki.client.key.c_str(), SSL_FILETYPE_PEM) == 1);
+    ssl_ = SSL_new(ctx_);
+    fd_ = connectLoopback(port);
+    SSL_set_fd(ssl_, fd_);
+    REQUIRE(SSL_connect(ssl_) == 1);
+  }
+  ~RawTlsConnection() {
+    ERR_clear_error();
+    SSL_free(ssl_);
+    SSL_CTX_free(ctx_);
+    ::close(fd_);
+  }
+  void send(const std::string& bytes) {
+    REQUIRE(SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) ==
+            static_cast<int>(bytes.size()));
+  }
+  // Reads until the bytes read end with `until` ("" = until the server closes, or 5 s pass).
+  std::string read(const std::string& until = {}) {
+    std::string out;
+    char buffer[4096];
+    while (until.empty() || out.size() < until.size() ||
+           out.compare(out.size() - until.size(), until.size(), until) != 0) {
+      const int got = SSL_read(ssl_, buffer, until.empty() ? sizeof buffer : 1);
+      if (got <= 0) break;
+      out.append(buffer, static_cast<std::size_t>(got));
+    }
+    return out;
+  }
+
+ private:
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
+  int fd_ = -1;
+};
+
+// Points OpenSSL's default CA locations (what SSL_CTX_set_default_verify_paths would load) at
+// `ca_file` and an empty directory for the guard's lifetime, so a test can tell whether anything
+// trusts "the system store".
+class DefaultCaPaths {
+ public:
+  DefaultCaPaths(const std::filesystem::path& ca_file, const std::filesystem::path& empty_dir) {
+    for (const char* name : {"SSL_CERT_FILE", "SSL_CERT_DIR"}) {
+      const char* value = std::getenv(name);
+      saved_.emplace_back(name,
+                          value != nullptr ? std::optional<std::string>(value) : std::nullopt);
+    }
+    setenv("SSL_CERT_FILE", ca_file.c_str(), 1);
+    setenv("SSL_CERT_DIR", empty_dir.c_str(), 1);
+  }
+  ~DefaultCaPaths() {
+    for (const auto& [name, value] : saved_) {
+      if (value) {
+        setenv(name, value->c_str(), 1);
+      } else {
+        unsetenv(name);
+      }
+    }
+  }
+
+ private:
+  std::vector<std::pair<const char*, std::optional<std::string>>> saved_;
+};
+
+// A hand-made OpenSSL server that speaks at most `max_version`, for one connection; records what
+// the client sent after the handshake (nothing, when it failed).
+class RawTlsServer {
+ public:
+  RawTlsServer(const iwmo::test::TestCert& as, int max_version) {
+    ctx_ = SSL_CTX_new(TLS_server_method());
+    REQUIRE(ctx_ != nullptr);
+    SSL_CTX_set_security_level(ctx_, 0);  // allow offering TLS 1.1 at all
+    SSL_CTX_set_min_proto_version(ctx_, max_version);
+    SSL_CTX_set_max_proto_version(ctx_, max_version);
+    REQUIRE(SSL_CTX_use_certificate_file(ctx_, as.cert.c_str(), SSL_FILETYPE_PEM) == 1);
+    REQUIRE(SSL_CTX_use_PrivateKey_file(ctx_, as.key.c_str(), SSL_FILETYPE_PEM) == 1);
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(listen(fd_, 1) == 0);
+    socklen_t length = sizeof address;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serveOne(); });
+  }
+  ~RawTlsServer() {
+    if (thread_.joinable()) thread_.join();
+    ::close(fd_);
+    SSL_CTX_free(ctx_);
+  }
+  std::uint16_t port() const { return port_; }
+  // Waits for the one connection to end.
+  std::string seen() {
+    if (thread_.joinable()) thread_.join();
+    return seen_;
+  }
+
+ private:
+  void serveOne() {
+    const int fd = accept(fd_, nullptr, nullptr);
+    if (fd < 0) return;
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    SSL* ssl = SSL_new(ctx_);
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) == 1) {
+      char buffer[4096];
+      const int got = SSL_read(ssl, buffer, sizeof buffer);
+      if (got > 0) seen_.assign(buffer, static_cast<std::size_t>(got));
+    }
+    ERR_clear_error();
+    SSL_free(ssl);
+    ::close(fd);
+  }
+
+  SSL_CTX* ctx_ = nullptr;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::thread thread_;
+  std::string seen_;
+};
 
 }  // namespace
 
@@ -456,4 +590,130 @@ TEST_CASE("the listener refuses to start without usable certificates", "[tls]") 
   listener = HttpsListener::create(config);
   REQUIRE_FALSE(listener);
   CHECK_THAT(listener.status().message(), Catch::Contains("/nonexistent/ca.pem does not exist"));
+}
+
+TEST_CASE("only the configured CA bundle is trusted and never OpenSSL's default CA locations",
+          "[tls]") {
+  // The default locations hold the other CA: whatever loaded them would accept its certificates.
+  iwmo::test::TempDir empty;
+  Harness h;
+  const DefaultCaPaths defaults(h.pki().wrong_ca.cert, empty.path());
+
+  HttpsListenerConfig config = h.listenerConfig();
+  config.certificate_file = h.pki().rogue_server.cert.string();
+  config.private_key_file = h.pki().rogue_server.key.string();
+  h.start(config);
+  auto reply = h.post(h.clientConfig(h.pki().client), "<x/>");
+  REQUIRE_FALSE(reply);
+  CHECK(reply.status().code() == StatusCode::kFailedPrecondition);
+  CHECK_THAT(reply.status().message(),
+             Catch::Contains("server certificate refused: unable to get local issuer certificate"));
+  CHECK(h.received().empty());
+
+  Harness listener_side;
+  const DefaultCaPaths again(listener_side.pki().wrong_ca.cert, empty.path());
+  listener_side.start();
+  auto rogue =
+      listener_side.post(listener_side.clientConfig(listener_side.pki().rogue_client), "<y/>");
+  REQUIRE_FALSE(rogue);
+  CHECK(listener_side.received().empty());
+  const auto refusals = listener_side.refusals();
+  REQUIRE(refusals.size() == 1);
+  CHECK_THAT(refusals[0],
+             Catch::Contains("client certificate refused: unable to get local issuer certificate"));
+}
+
+TEST_CASE("the client refuses a server that speaks nothing newer than TLS 1.1", "[tls]") {
+  Harness h;
+  RawTlsServer old_server(h.pki().server, TLS1_1_VERSION);
+  HttpsClientConfig config;
+  config.url = "https://127.0.0.1:" + std::to_string(old_server.port()) + "/ggk";
+  config.certificate_file = h.pki().client.cert.string();
+  config.private_key_file = h.pki().client.key.string();
+  config.ca_file = h.pki().ca.cert.string();
+  config.connect_timeout = std::chrono::milliseconds(5000);
+  config.io_timeout = std::chrono::milliseconds(5000);
+  auto client = HttpsClient::create(config);
+  REQUIRE(client);
+  auto reply = (*client)->post("<secret/>");
+  REQUIRE_FALSE(reply);
+  CHECK(reply.status().code() == StatusCode::kFailedPrecondition);
+  CHECK_THAT(reply.status().message(), Catch::Contains("protocol version"));
+  CHECK(old_server.seen().empty());  // the handshake failed: no request went out
+
+  // The same server at TLS 1.2 is fine (the certificate and the rest of the setup are sound).
+  RawTlsServer tls12_server(h.pki().server, TLS1_2_VERSION);
+  config.url = "https://127.0.0.1:" + std::to_string(tls12_server.port()) + "/ggk";
+  client = HttpsClient::create(config);
+  REQUIRE(client);
+  std::thread post([&] { (void)(*client)->post("<fine/>"); });  // the raw server never answers
+  const std::string seen = tls12_server.seen();
+  post.join();
+  CHECK_THAT(seen, Catch::StartsWith("POST /ggk HTTP/1.1"));
+}
+
+TEST_CASE("the listener judges a request by its head before reading the body",
+          "[tls]") {
+  Harness h;
+  HttpsListenerConfig config = h.listenerConfig();
+  config.max_body_bytes = 1000;
+  h.start(config);
+  {  // over the limit: 413 at once, the client never needs to send the body
+    RawTlsConnection c(h.port(), h.pki());
+    c.send("POST /ggk HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
+    CHECK_THAT(c.read(), Catch::StartsWith("HTTP/1.1 413"));
+  }
+  {  // within the limit: 100 Continue, then the body, then 200
+    RawTlsConnection c(h.port(), h.pki());
+    c.send("POST /ggk HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+    CHECK(c.read("\r\n\r\n") == "HTTP/1.1 100 Continue\r\n\r\n");
+    c.send("hello");
+    CHECK_THAT(c.read(), Catch::StartsWith("HTTP/1.1 200"));
+  }
+  {
+    RawTlsConnection c(h.port(), h.pki());
+    c.send("POST /ggk HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+    CHECK_THAT(c.read(), Catch::StartsWith("HTTP/1.1 411"));
+  }
+  {
+    RawTlsConnection c(h.port(), h.pki());
+    c.send("GET /ggk HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK_THAT(c.read(), Catch::StartsWith("HTTP/1.1 405"));
+  }
+  {
+    RawTlsConnection c(h.port(), h.pki());
+    c.send("POST /ggk HTTP/1.1\r\nHost: x\r\nContent-Length: 5x\r\n\r\nhello");
+    CHECK_THAT(c.read(), Catch::StartsWith("HTTP/1.1 400"));
+  }
+  REQUIRE(h.received().size() == 1);
+  CHECK(h.received()[0].bytes == "hello");
+  const auto refusals = h.refusals(4);
+  REQUIRE(refusals.size() == 4);
+  CHECK_THAT(refusals[0], Catch::Contains("HTTP 413: the envelope is 5000 bytes"));
+  CHECK_THAT(refusals[1], Catch::Contains("HTTP 411: send the envelope with Content-Length"));
+  CHECK_THAT(refusals[2], Catch::Contains("HTTP 405: only POST is accepted, not GET"));
+  CHECK_THAT(refusals[3], Catch::Contains("HTTP 400: Content-Length '5x' is not a number"));
+  CHECK(h.listener().stats().requests_refused == 4);
+}
+
+TEST_CASE("a connection beyond max_queued_connections is refused at once", "[tls]") {
+  Harness h;
+  HttpsListenerConfig config = h.listenerConfig();
+  config.workers = 1;
+  config.max_queued_connections = 1;
+  h.start(config);
+  const int busy = connectLoopback(h.port());  // holds the one worker in its handshake
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int queued = connectLoopback(h.port());  // waits in the queue
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int extra = connectLoopback(h.port());
+  CHECK(readAll(extra).empty());  // closed without a byte, long before io_timeout
+  const auto refusals = h.refusals();
+  REQUIRE(refusals.size() == 1);
+  CHECK_THAT(refusals[0], Catch::Contains("too many connections waiting (max_queued_connections)"));
+  CHECK(h.listener().stats().handshakes_refused == 1);
+  CHECK(h.received().empty());
+  ::close(extra);
+  ::close(queued);
+  ::close(busy);
 }
