@@ -9,6 +9,8 @@
 //   kUnavailable        transient (I/O, peer); retry with backoff
 //   kFailedPrecondition config or state must be fixed first
 //   kDataLoss           stored data damaged; alert and stop
+//   kAborted            not done because something it depended on failed; redo the whole unit
+//                       of work it belongs to (Abseil's kAborted)
 //   kInternal           a bug of ours
 //
 // Thread-safety: a Status is a value; distinct objects may be used from distinct threads.
@@ -28,6 +30,7 @@ enum class StatusCode {
   kUnavailable,
   kFailedPrecondition,
   kDataLoss,
+  kAborted,
   kInternal,
 };
 
@@ -49,6 +52,7 @@ class [[nodiscard]] Status {
     return {StatusCode::kFailedPrecondition, std::move(message)};
   }
   static Status dataLoss(std::string message) { return {StatusCode::kDataLoss, std::move(message)}; }
+  static Status aborted(std::string message) { return {StatusCode::kAborted, std::move(message)}; }
   static Status internal(std::string message) { return {StatusCode::kInternal, std::move(message)}; }
 
   bool isOk() const { return code_ == StatusCode::kOk; }

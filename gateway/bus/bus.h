@@ -12,9 +12,11 @@
 // Guarantees:
 // - Per-client order: items with the same key (the client's pseudonymised BSN) go to the same
 //   worker (rendezvous hashing over the live workers) and at most one item per key is out at a
-//   time: the next is sent only after complete() for the previous one, i.e. after its result
-//   was committed. So effects for one client commit in journal order. When a worker joins or
-//   leaves, some keys move to another worker; their order is still kept.
+//   time: the next is sent only after complete() for the previous one (the pipeline calls it
+//   once the commit of its result is requested; the journal keeps that order). So effects for
+//   one client commit in journal order. When a worker joins or leaves, some keys move to another
+//   worker; their order is still kept. Items without a key (no client) keep no order: each goes
+//   to the least loaded worker as soon as one has room.
 // - No lost work: an item stays the dispatcher's until complete(). A worker silent for three
 //   heartbeat intervals is declared dead and its items go to another worker (attempt + 1).
 //   A late result from the "dead" worker may still arrive; the journal's idempotent commit makes
@@ -60,10 +62,6 @@ struct DispatcherOptions {
   std::vector<std::string> curve_endpoints;  // need keys.server_* and authorized_workers
   CurveKeys keys;
   std::uint32_t heartbeat_ms = 1000;
-  // Called on the dispatcher thread just before an item is first sent to a worker: by then
-  // every earlier item of the same key has completed (committed), so it may attach state the
-  // journal holds about the key (the client context). Optional; must be quick.
-  std::function<void(proto::WorkItem&)> prepare;
 };
 
 struct DispatcherCounters {

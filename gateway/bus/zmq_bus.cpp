@@ -411,10 +411,7 @@ class ZmqDispatcher final : public Dispatcher {
       }
       proto::WorkItem item = std::move(state->second.waiting.front());
       state->second.waiting.pop_front();
-      if (item.attempt() == 0) {
-        item.set_attempt(1);
-        if (options_.prepare) options_.prepare(item);
-      }
+      if (item.attempt() == 0) item.set_attempt(1);
       std::string bytes;
       item.SerializeToString(&bytes);
       try {
@@ -432,8 +429,16 @@ class ZmqDispatcher final : public Dispatcher {
       }
       const std::uint64_t id = item.message_id();
       worker.in_flight.insert(id);
-      state->second.busy = true;
       flights_[id] = Flight{key, *owner, std::move(item)};
+      if (key.empty()) {
+        // No client, no order: the next keyless item may go at once, to whichever worker.
+        if (!state->second.waiting.empty()) {
+          ready_.push_back(std::move(key));
+          continue;
+        }
+      } else {
+        state->second.busy = true;
+      }
       ready_set_.erase(key);
     }
     ready_.swap(still_ready);

@@ -21,7 +21,6 @@
 #include "gateway/cli/wiring.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "gateway/pipeline/pipeline.h"
-#include "gateway/pipeline/preparer.h"
 
 namespace iwmo::cli {
 namespace {
@@ -130,28 +129,22 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
               << ": BW responsibility is decided without BRP history or regions (import them with "
                  "`iwmo-gateway import`)\n";
   }
-  const pipeline::Preparer preparer(**journal, chain);
-
-  pipeline::PipelineOptions pipeline_options;
-  pipeline_options.limits = parseLimits(config);
-  auto ggk_schemas = adapters::xml::SchemaSet::load(config.ggk_schema_dir);
-  if (!ggk_schemas) return fail(ggk_schemas.status().message());
-  pipeline_options.ggk_schemas = *ggk_schemas;
-  pipeline_options.max_envelope_bytes = config.max_message_bytes;
-  pipeline_options.inprocess_workers = std::max(1u, config.bus.workers);
-  pipeline_options.max_in_flight = config.bus.max_in_flight;
-  pipeline_options.retry_initial_ms = config.delivery.retry_initial_ms;
-  pipeline_options.retry_max_ms = config.delivery.retry_max_ms;
-  pipeline_options.logical_time = true;
-  pipeline_options.logical_start = *clock_start;
-  pipeline_options.logical_from_dagtekening = options.clock == "dagtekening";
-  pipeline_options.log_deliveries = false;
-  pipeline_options.dispatcher.heartbeat_ms = config.bus.heartbeat_ms;
-  pipeline_options.dispatcher.prepare = preparer.hook();
+  // The daemon's pipeline, with the bus on inproc only and logical time.
+  config::Config replay_config = config;
+  replay_config.bus.listen.clear();
+  replay_config.bus.workers = std::max(1u, config.bus.workers);
+  auto pipeline_options = pipelineOptions(replay_config);
+  if (!pipeline_options) return fail(pipeline_options.status().message());
+  pipeline_options->logical_time = true;
+  pipeline_options->intake.logical_time = true;
+  pipeline_options->intake.logical_start = *clock_start;
+  pipeline_options->intake.logical_from_dagtekening = options.clock == "dagtekening";
+  pipeline_options->dispatch.logical_time = true;
+  pipeline_options->delivery.logical_time = true;
+  pipeline_options->delivery.log_deliveries = false;
   SystemClock clock;
   pipeline::Metrics metrics;
-  pipeline::Pipeline pipeline(pipeline_options, (*journal)->queue(), *schemas, *hasher, sinks, context,
-                              [&chain](const proto::WorkItem& item) { return chain.run(item); }, clock, metrics);
+  pipeline::Pipeline pipeline(*pipeline_options, **journal, chain, *schemas, *hasher, sinks, context, clock, metrics);
   log::LogProjector* projector_ptr = projector->get();
   pipeline.onLogLines([projector_ptr] { projector_ptr->wake(); });
   if (Status started = pipeline.start(); !started.isOk()) return fail(started.message());

@@ -24,7 +24,6 @@
 #include "gateway/cli/wiring.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "gateway/pipeline/pipeline.h"
-#include "gateway/pipeline/preparer.h"
 
 namespace iwmo::cli {
 namespace {
@@ -175,26 +174,11 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
   auto handler_chain = makeHandlerChain(config, *schemas);
   if (!handler_chain) return fail(handler_chain.status().message());
   handlers::HandlerChainHolder chain(std::move(*handler_chain));
-  auto bus_options = dispatcherOptions(config);
-  if (!bus_options) return fail(bus_options.status().message());
-  const pipeline::Preparer preparer(**journal, chain);
-  bus_options->prepare = preparer.hook();
-
-  pipeline::PipelineOptions options;
-  options.limits = parseLimits(config);
-  auto ggk_schemas = adapters::xml::SchemaSet::load(config.ggk_schema_dir);
-  if (!ggk_schemas) return fail(ggk_schemas.status().message());
-  options.ggk_schemas = *ggk_schemas;
-  options.max_envelope_bytes = config.max_message_bytes;
-  options.dispatcher = *bus_options;
-  options.inprocess_workers = config.bus.workers;
-  options.max_in_flight = config.bus.max_in_flight;
-  options.retry_initial_ms = config.delivery.retry_initial_ms;
-  options.retry_max_ms = config.delivery.retry_max_ms;
+  auto options = pipelineOptions(config);
+  if (!options) return fail(options.status().message());
   SystemClock clock;
   pipeline::Metrics metrics;
-  pipeline::Pipeline pipeline(options, (*journal)->queue(), *schemas, *hasher, sinks, context,
-                              [&chain](const proto::WorkItem& item) { return chain.run(item); }, clock, metrics);
+  pipeline::Pipeline pipeline(*options, **journal, chain, *schemas, *hasher, sinks, context, clock, metrics);
   log::LogProjector* projector_ptr = projector->get();
   pipeline.onLogLines([projector_ptr] { projector_ptr->wake(); });
   if (Status started = pipeline.start(); !started.isOk()) return fail(started.message());

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 #include <zmq.hpp>
 
 #include "adapters/ieb/eb001.h"
@@ -235,6 +236,25 @@ Result<bus::DispatcherOptions> dispatcherOptions(const config::Config& config) {
       options.keys.authorized_workers.push_back(line);
     }
   }
+  return options;
+}
+
+Result<pipeline::PipelineOptions> pipelineOptions(const config::Config& config) {
+  pipeline::PipelineOptions options;
+  options.intake.limits = parseLimits(config);
+  auto ggk_schemas = adapters::xml::SchemaSet::load(config.ggk_schema_dir);
+  if (!ggk_schemas) return ggk_schemas.status();
+  options.intake.ggk_schemas = std::move(*ggk_schemas);
+  options.intake.max_envelope_bytes = config.max_message_bytes;
+  options.intake.validators = std::max(1u, std::thread::hardware_concurrency());
+  options.intake.max_backlog = 4ull * config.bus.max_in_flight;
+  auto bus = dispatcherOptions(config);
+  if (!bus) return bus.status();
+  options.dispatch.bus = std::move(*bus);
+  options.dispatch.inprocess_workers = config.bus.workers;
+  options.dispatch.max_in_flight = config.bus.max_in_flight;
+  options.delivery.retry_initial_ms = config.delivery.retry_initial_ms;
+  options.delivery.retry_max_ms = config.delivery.retry_max_ms;
   return options;
 }
 

@@ -20,6 +20,7 @@
 #include "gateway/handlers/responsibility_handler.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "gateway/log/log_projector.h"
+#include "gateway/pipeline/pipeline.h"
 #include "gateway/rules/gemeente_table.h"
 
 namespace zmq {
@@ -79,6 +80,9 @@ Result<std::pair<std::string, std::string>> readKeyFile(const std::filesystem::p
                                                         bool need_secret);
 // The bus options of the daemon from config.bus (loopback/ipc plain, the rest CURVE).
 Result<bus::DispatcherOptions> dispatcherOptions(const config::Config& config);
+// The pipeline's options from the config (limits, StUF-GGk schemas, bus, workers, retries; one
+// validator per core). Errors: the StUF-GGk schemas or the CURVE keys cannot be read.
+Result<pipeline::PipelineOptions> pipelineOptions(const config::Config& config);
 
 // True when stdout (or stderr) is a terminal and NO_COLOR is unset.
 bool colourOn(int fd);

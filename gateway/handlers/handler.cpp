@@ -5,6 +5,7 @@ namespace iwmo::handlers {
 proto::HandlerResult HandlerChain::run(const proto::WorkItem& item) const {
   proto::HandlerResult result;
   result.set_message_id(item.message_id());
+  result.set_dispatch_generation(item.dispatch_generation());
   for (const auto& handler : handlers_) handler->handle(item, result);
   bool rejected = false;
   for (const auto& decision : result.decisions()) {

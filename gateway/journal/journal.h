@@ -13,6 +13,8 @@
 // part may be used from any thread.
 #pragma once
 
+#include <functional>
+
 #include "gateway/journal/eb_store.h"
 #include "gateway/journal/ggk_store.h"
 #include "gateway/journal/message_queue.h"
@@ -29,6 +31,22 @@ class Journal {
   virtual ReviewStore& reviews() = 0;
   virtual EbStore& eb() = 0;
   virtual GgkStore& ggk() = 0;
+
+  // Runs `read` on the thread that writes the journal, after every commitResult() requested
+  // before this call and before every one requested after it. The reads that say so
+  // (EbStore::clientState and sentIn, ReferenceStore::clientContext, GgkStore::sent,
+  // MessageQueue::findOriginal), called from inside `read`, see those commits even before they
+  // are durable: so a client's next message can be prepared as soon as the commit of its
+  // previous one is requested, not after its fsync (issue 13). `read` must only read, be short,
+  // and not wait for the journal. Exactly one of `read` and `refused` runs: `refused` (may be
+  // empty) gets the reason (kAborted, or the transaction's error) when `read` was not run.
+  //
+  // When a transaction holding commits fails after all, everything that read them saw state that
+  // does not exist: from then on the journal refuses every commitResult and readAfterWrites with
+  // kAborted until resumeOrdered(). The caller redoes its undecided work from the queue
+  // (MessageQueue::pending), then resumes.
+  virtual void readAfterWrites(std::function<void()> read, std::function<void(Status)> refused) = 0;
+  virtual void resumeOrdered() = 0;
 };
 
 }  // namespace iwmo::journal

@@ -22,4 +22,14 @@ GgkStore& MemoryJournal::ggk() { return *ggk_; }
 
 void MemoryJournal::failNextWrites(int count) { queue_->failNextWrites(count); }
 
+void MemoryJournal::readAfterWrites(std::function<void()> read, std::function<void(Status)> refused) {
+  if (queue_->refusingOrdered()) {
+    if (refused) refused(Status::aborted("memory journal: an earlier commit failed; this read depended on it"));
+    return;
+  }
+  read();
+}
+
+void MemoryJournal::resumeOrdered() { queue_->resumeOrdered(); }
+
 }  // namespace iwmo::journal

@@ -38,6 +38,10 @@ class MemoryJournal final : public Journal {
   ReviewStore& reviews() override;
   EbStore& eb() override;
   GgkStore& ggk() override;
+  // Runs `read` at once (every write before it is done already), unless a failed commit made
+  // the journal refuse ordered work.
+  void readAfterWrites(std::function<void()> read, std::function<void(Status)> refused) override;
+  void resumeOrdered() override;
 
   // The next `count` writes of the queue (append, commitResult, recordDelivery, quarantine) fail
   // with kUnavailable and write nothing.

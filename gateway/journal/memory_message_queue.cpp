@@ -25,6 +25,16 @@ void MemoryMessageQueue::failNextWrites(int count) {
   fail_writes_ = count;
 }
 
+bool MemoryMessageQueue::refusingOrdered() {
+  std::lock_guard lock(mutex_);
+  return refuse_ordered_;
+}
+
+void MemoryMessageQueue::resumeOrdered() {
+  std::lock_guard lock(mutex_);
+  refuse_ordered_ = false;
+}
+
 bool MemoryMessageQueue::failWrite() {
   if (fail_writes_ <= 0) return false;
   --fail_writes_;
@@ -127,7 +137,14 @@ void MemoryMessageQueue::commitResult(proto::HandlerResult result, std::vector<s
   Result<bool> committed = Status::internal("commitResult not executed");
   {
     std::lock_guard lock(mutex_);
-    committed = failWrite() ? Result<bool>(unavailable()) : commitLocked(result, log_lines, at);
+    if (refuse_ordered_) {
+      committed = Status::aborted("memory journal: an earlier commit failed; this one depended on it and is not run");
+    } else if (failWrite()) {
+      committed = unavailable();
+      refuse_ordered_ = true;  // as a failed SQLite transaction holding commits does
+    } else {
+      committed = commitLocked(result, log_lines, at);
+    }
   }
   if (done) done(std::move(committed));
 }

@@ -37,6 +37,10 @@ class MemoryMessageQueue final : public MessageQueue {
   Result<std::vector<QuarantineItem>> quarantined(bool include_closed) override;
 
   void failNextWrites(int count);
+  // Journal::readAfterWrites / resumeOrdered (memory_journal.h): a commit that failed makes the
+  // queue refuse later commits and ordered reads until resumed.
+  bool refusingOrdered();
+  void resumeOrdered();
 
  private:
   struct Row {
@@ -61,6 +65,7 @@ class MemoryMessageQueue final : public MessageQueue {
   MemoryEbStore& eb_;
   MemoryGgkStore& ggk_;
   int fail_writes_ = 0;                              // guarded by mutex_
+  bool refuse_ordered_ = false;                      // guarded by mutex_
   std::vector<Row> messages_;                        // id = index + 1
   std::vector<OutboxItem> outbox_;                   // id = index + 1
   std::map<OutboxId, std::vector<DeliveryAttempt>> deliveries_;

@@ -28,66 +28,68 @@ void readRecordRow(const Query& q, EbRecordRow& row) {
 }  // namespace
 
 Result<proto::EbClientState> SqliteEbStore::clientState(const std::string& bsn) {
-  std::lock_guard lock(reader_.mutex);
-  proto::EbClientState state;
-  Status read = reader_.snapshot([&]() -> Status {
-    Result<sqlite3_stmt*> stmt = reader_.statements.get("SELECT state FROM eb_clients WHERE bsn = ?1");
-    if (!stmt) return stmt.status();
-    {
-      Query q(reader_.connection, *stmt, "reading a client's eigen-bijdrage state");
-      Result<bool> row = q.bindText(1, bsn).step();
-      if (!row) return row.status();
-      if (*row && !state.ParseFromString(q.bytes(0))) {
-        return Status::dataLoss("the eigen-bijdrage state of a client does not parse (eb_clients)");
+  return readInOrder(writer_, write_, reader_, [&](ReadSession& session) -> Result<proto::EbClientState> {
+    proto::EbClientState state;
+    Status read = session.snapshot(&reader_, [&]() -> Status {
+      Result<sqlite3_stmt*> stmt = session.statements.get("SELECT state FROM eb_clients WHERE bsn = ?1");
+      if (!stmt) return stmt.status();
+      {
+        Query q(session.connection, *stmt, "reading a client's eigen-bijdrage state");
+        Result<bool> row = q.bindText(1, bsn).step();
+        if (!row) return row.status();
+        if (*row && !state.ParseFromString(q.bytes(0))) {
+          return Status::dataLoss("the eigen-bijdrage state of a client does not parse (eb_clients)");
+        }
       }
-    }
-    Result<sqlite3_stmt*> answer = reader_.statements.get(
-        "SELECT state FROM eb_records WHERE bsn = ?1 AND afzender = ?2 AND identificatie = ?3 AND start_nummer = ?4 "
-        "ORDER BY id DESC LIMIT 1");
-    if (!answer) return answer.status();
-    for (proto::EbPeriodState& period : *state.mutable_periods()) {
-      if (!period.sent() || period.last_identificatie().empty()) continue;
-      Query q(reader_.connection, *answer, "reading the CAK's answer to a period");
-      Result<bool> row = q.bindText(1, bsn)
-                             .bindText(2, period.afzender())
-                             .bindText(3, period.last_identificatie())
-                             .bind(4, period.start_nummer())
-                             .step();
-      if (!row) return row.status();
-      period.set_last_answer(*row ? q.bytes(0) : "pending");
-    }
-    return Status::ok();
+      Result<sqlite3_stmt*> answer = session.statements.get(
+          "SELECT state FROM eb_records WHERE bsn = ?1 AND afzender = ?2 AND identificatie = ?3 AND start_nummer = ?4 "
+          "ORDER BY id DESC LIMIT 1");
+      if (!answer) return answer.status();
+      for (proto::EbPeriodState& period : *state.mutable_periods()) {
+        if (!period.sent() || period.last_identificatie().empty()) continue;
+        Query q(session.connection, *answer, "reading the CAK's answer to a period");
+        Result<bool> row = q.bindText(1, bsn)
+                               .bindText(2, period.afzender())
+                               .bindText(3, period.last_identificatie())
+                               .bind(4, period.start_nummer())
+                               .step();
+        if (!row) return row.status();
+        period.set_last_answer(*row ? q.bytes(0) : "pending");
+      }
+      return Status::ok();
+    });
+    if (!read.isOk()) return read;
+    state.set_looked_up(true);
+    state.set_bsn(bsn);
+    return state;
   });
-  if (!read.isOk()) return read;
-  state.set_looked_up(true);
-  state.set_bsn(bsn);
-  return state;
 }
 
 Result<std::vector<proto::EbSentRecord>> SqliteEbStore::sentIn(const std::string& message_type,
                                                                const std::string& identificatie) {
-  std::lock_guard lock(reader_.mutex);
-  Result<sqlite3_stmt*> stmt =
-      reader_.statements.get(std::string(kRecordColumns) + "WHERE message_type = ?1 AND identificatie = ?2 ORDER BY id");
-  if (!stmt) return stmt.status();
-  std::vector<proto::EbSentRecord> out;
-  Query q(reader_.connection, *stmt, "reading the records of an iEb message");
-  q.bindText(1, message_type).bindText(2, identificatie);
-  while (true) {
-    Result<bool> row = q.step();
-    if (!row) return row.status();
-    if (!*row) break;
-    EbRecordRow r;
-    readRecordRow(q, r);
-    proto::EbSentRecord& sent = out.emplace_back();
-    sent.set_message_type(r.message_type);
-    sent.set_identificatie(r.identificatie);
-    sent.set_afzender(r.afzender);
-    *sent.mutable_record() = r.record;
-    sent.set_message_id(r.message_id);
-    sent.set_state(r.state);
-  }
-  return out;
+  return readInOrder(writer_, write_, reader_, [&](ReadSession& session) -> Result<std::vector<proto::EbSentRecord>> {
+    Result<sqlite3_stmt*> stmt =
+        session.statements.get(std::string(kRecordColumns) + "WHERE message_type = ?1 AND identificatie = ?2 ORDER BY id");
+    if (!stmt) return stmt.status();
+    std::vector<proto::EbSentRecord> out;
+    Query q(session.connection, *stmt, "reading the records of an iEb message");
+    q.bindText(1, message_type).bindText(2, identificatie);
+    while (true) {
+      Result<bool> row = q.step();
+      if (!row) return row.status();
+      if (!*row) break;
+      EbRecordRow r;
+      readRecordRow(q, r);
+      proto::EbSentRecord& sent = out.emplace_back();
+      sent.set_message_type(r.message_type);
+      sent.set_identificatie(r.identificatie);
+      sent.set_afzender(r.afzender);
+      *sent.mutable_record() = r.record;
+      sent.set_message_id(r.message_id);
+      sent.set_state(r.state);
+    }
+    return out;
+  });
 }
 
 Result<std::vector<EbRecordRow>> SqliteEbStore::records(const std::string& state) {

@@ -26,17 +26,18 @@ void readSentRow(const Query& q, int first, proto::GgkSentRecord& sent) {
 }  // namespace
 
 Result<std::optional<proto::GgkSentRecord>> SqliteGgkStore::sent(const std::string& referentienummer) {
-  std::lock_guard lock(reader_.mutex);
-  Result<sqlite3_stmt*> stmt = reader_.statements.get(std::string(kSentColumns) + "WHERE referentienummer = ?1");
-  if (!stmt) return stmt.status();
-  Query q(reader_.connection, *stmt, "looking up a StUF-GGk document sent");
-  q.bindText(1, referentienummer);
-  Result<bool> row = q.step();
-  if (!row) return row.status();
-  if (!*row) return std::optional<proto::GgkSentRecord>();
-  proto::GgkSentRecord sent;
-  readSentRow(q, 0, sent);
-  return std::optional<proto::GgkSentRecord>(std::move(sent));
+  return readInOrder(writer_, write_, reader_, [&](ReadSession& session) -> Result<std::optional<proto::GgkSentRecord>> {
+    Result<sqlite3_stmt*> stmt = session.statements.get(std::string(kSentColumns) + "WHERE referentienummer = ?1");
+    if (!stmt) return stmt.status();
+    Query q(session.connection, *stmt, "looking up a StUF-GGk document sent");
+    q.bindText(1, referentienummer);
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    if (!*row) return std::optional<proto::GgkSentRecord>();
+    proto::GgkSentRecord sent;
+    readSentRow(q, 0, sent);
+    return std::optional<proto::GgkSentRecord>(std::move(sent));
+  });
 }
 
 Result<std::vector<GgkErrorRow>> SqliteGgkStore::errors(bool include_done) {

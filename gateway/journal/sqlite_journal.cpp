@@ -173,6 +173,23 @@ ReviewStore& SqliteJournal::reviews() { return *reviews_; }
 EbStore& SqliteJournal::eb() { return *eb_; }
 GgkStore& SqliteJournal::ggk() { return *ggk_; }
 
+void SqliteJournal::readAfterWrites(std::function<void()> read, std::function<void(Status)> refused) {
+  auto ran = std::make_shared<bool>(false);  // the writer thread sets it, then calls done
+  SqliteWriter::Job job;
+  job.ordered = true;
+  job.run = [read = std::move(read), ran] {
+    *ran = true;
+    read();
+    return Status::ok();
+  };
+  job.done = [refused = std::move(refused), ran](Status status) {
+    if (!*ran && refused) refused(status.isOk() ? Status::aborted("the read was not run") : std::move(status));
+  };
+  writer_->enqueue(std::move(job));
+}
+
+void SqliteJournal::resumeOrdered() { writer_->resumeOrdered(); }
+
 SqliteJournal::Stats SqliteJournal::stats() const {
   const SqliteWriter::Stats stats = writer_->stats();
   return {stats.transactions, stats.requests};

@@ -70,6 +70,8 @@ class SqliteJournal final : public Journal {
   ReviewStore& reviews() override;
   EbStore& eb() override;
   GgkStore& ggk() override;
+  void readAfterWrites(std::function<void()> read, std::function<void(Status)> refused) override;
+  void resumeOrdered() override;
 
   Stats stats() const;
   const std::filesystem::path& file() const { return file_; }

@@ -124,7 +124,7 @@ QuarantineItem readQuarantineItem(const Query& q) {
 struct SqliteMessageQueue::WriteStatements {
   StmtPtr find_by_sha, find_by_key, insert_message, insert_log, message_state, insert_decision,
       insert_outbox, mark_handled, outbox_state, insert_delivery, outbox_delivered, outbox_retry,
-      outbox_failed, insert_quarantine, close_quarantine;
+      outbox_failed, insert_quarantine, close_quarantine, original;
 };
 
 struct SqliteMessageQueue::ReadStatements {
@@ -179,7 +179,10 @@ Result<std::unique_ptr<SqliteMessageQueue>> SqliteMessageQueue::create(SqliteWri
        {&w.outbox_failed, "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?2 WHERE id = ?1"},
        {&w.insert_quarantine, "INSERT INTO quarantine (message_id, at, reason) VALUES (?1, ?2, ?3)"},
        {&w.close_quarantine,
-        "UPDATE quarantine SET state = 'closed', resolved_at = ?2, note = ?3 WHERE message_id = ?1 AND state = 'open'"}}));
+        "UPDATE quarantine SET state = 'closed', resolved_at = ?2, note = ?3 WHERE message_id = ?1 AND state = 'open'"},
+       {&w.original,
+        "SELECT id, envelope FROM messages WHERE duplicate_key = ?1 AND valid = 1 AND duplicate_of IS NULL "
+        "AND disposition <> 'quarantined' ORDER BY id LIMIT 1"}}));
   ReadStatements& r = *queue->read_;
   const std::string message_columns = kMessageColumns;
   const std::string outbox_columns = kOutboxColumns;
@@ -243,17 +246,20 @@ void SqliteMessageQueue::commitResult(proto::HandlerResult result, std::vector<s
   auto outcome = std::make_shared<Result<bool>>(Status::internal("commitResult not executed"));
   auto owned = std::make_shared<std::pair<proto::HandlerResult, std::vector<std::string>>>(std::move(result),
                                                                                             std::move(log_lines));
-  writer_.enqueue({[this, owned, outcome, at] {
-                     *outcome = executeCommit(owned->first, owned->second, at);
-                     return outcome->status();
-                   },
-                   [outcome, done = std::move(done)](Status status) {
-                     if (!status.isOk()) {
-                       done(std::move(status));
-                     } else {
-                       done(std::move(*outcome));
-                     }
-                   }});
+  SqliteWriter::Job job;
+  job.ordered = true;  // a later readAfterWrites may build on it (journal.h)
+  job.run = [this, owned, outcome, at] {
+    *outcome = executeCommit(owned->first, owned->second, at);
+    return outcome->status();
+  };
+  job.done = [outcome, done = std::move(done)](Status status) {
+    if (!status.isOk()) {
+      done(std::move(status));
+    } else {
+      done(std::move(*outcome));
+    }
+  };
+  writer_.enqueue(std::move(job));
 }
 
 Status SqliteMessageQueue::recordDelivery(DeliveryRecord record) {
@@ -675,8 +681,12 @@ Result<MessageStory> SqliteMessageQueue::story(MessageId id) {
 }
 
 Result<std::optional<OriginalMessage>> SqliteMessageQueue::findOriginal(const std::string& duplicate_key) {
-  std::lock_guard lock(read_mutex_);
-  Query q(reader_, read_->original.get(), "looking up the heen message of a retour");
+  // Inside Journal::readAfterWrites: on the writer's connection (journal.h).
+  const bool on_writer = writer_.onWriterThread();
+  std::unique_lock<std::mutex> lock;
+  if (!on_writer) lock = std::unique_lock(read_mutex_);
+  Query q(on_writer ? writer_.connection() : reader_, on_writer ? write_->original.get() : read_->original.get(),
+          "looking up the heen message of a retour");
   q.bindText(1, duplicate_key);
   Result<bool> row = q.step();
   if (!row) return row.status();

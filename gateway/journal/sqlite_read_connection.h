@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "gateway/journal/sqlite_handle.h"
+#include "gateway/journal/sqlite_writer.h"
 
 namespace iwmo::journal {
 
@@ -46,5 +47,36 @@ struct SqliteReadConnection {
   sqlite::Connection connection;  // before statements: they are finalized first
   sqlite::Statements statements;
 };
+
+// The connection a read runs on. On the writer thread (inside Journal::readAfterWrites) it is the
+// writer's own, inside the current transaction, so it sees the writes queued before it even
+// before their COMMIT; elsewhere the shared read connection.
+struct ReadSession {
+  const sqlite::Connection& connection;
+  sqlite::Statements& statements;
+  bool in_writer_transaction;
+
+  // `body` as one snapshot: a read transaction of its own, or the writer's open one.
+  template <typename Body>
+  Status snapshot(SqliteReadConnection* reader, Body&& body) {
+    if (in_writer_transaction) return body();
+    return reader->snapshot(std::forward<Body>(body));
+  }
+};
+
+// Runs `body(session)` on the writer's connection when called on the writer thread, else on
+// `reader` under its mutex. `writer_statements` are the caller's statements on the writer's
+// connection.
+template <typename Body>
+auto readInOrder(SqliteWriter& writer, sqlite::Statements& writer_statements, SqliteReadConnection& reader,
+                 Body&& body) {
+  if (writer.onWriterThread()) {
+    ReadSession session{writer.connection(), writer_statements, true};
+    return body(session);
+  }
+  std::lock_guard lock(reader.mutex);
+  ReadSession session{reader.connection, reader.statements, false};
+  return body(session);
+}
 
 }  // namespace iwmo::journal

@@ -197,7 +197,8 @@ Result<ImportedReferenceData> SqliteReferenceStore::imported() {
         r.episode.set_origin("import");
       }
     }
-    auto regions = readRegions();
+    ReadSession session{reader_.connection, reader_.statements, false};
+    auto regions = readRegions(session);
     if (!regions) return regions.status();
     data.regions = std::move(*regions);
     return Status::ok();
@@ -206,12 +207,12 @@ Result<ImportedReferenceData> SqliteReferenceStore::imported() {
   return data;
 }
 
-Result<std::vector<proto::RegionRecord>> SqliteReferenceStore::readRegions() {
+Result<std::vector<proto::RegionRecord>> SqliteReferenceStore::readRegions(ReadSession& session) {
   Result<sqlite3_stmt*> stmt =
-      reader_.statements.get("SELECT centrumgemeente, member, mandate FROM regions ORDER BY centrumgemeente, member");
+      session.statements.get("SELECT centrumgemeente, member, mandate FROM regions ORDER BY centrumgemeente, member");
   if (!stmt) return stmt.status();
   std::map<std::string, proto::RegionRecord> by_centrum;
-  Query q(reader_.connection, *stmt, "reading the region table");
+  Query q(session.connection, *stmt, "reading the region table");
   while (true) {
     Result<bool> row = q.step();
     if (!row) return row.status();
@@ -227,20 +228,19 @@ Result<std::vector<proto::RegionRecord>> SqliteReferenceStore::readRegions() {
 }
 
 Result<std::vector<proto::RegionRecord>> SqliteReferenceStore::regions() {
-  std::lock_guard lock(reader_.mutex);
-  return readRegions();
+  return readInOrder(writer_, write_, reader_, [&](ReadSession& session) { return readRegions(session); });
 }
 
 Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::string& bsn) {
+  return readInOrder(writer_, write_, reader_, [&](ReadSession& session) -> Result<proto::ClientContext> {
   proto::ClientContext context;
-  std::lock_guard lock(reader_.mutex);
-  Status read = reader_.snapshot([&]() -> Status {
+  Status read = session.snapshot(&reader_, [&]() -> Status {
     std::set<std::string> addresses;
     {
-      Result<sqlite3_stmt*> stmt = reader_.statements.get(
+      Result<sqlite3_stmt*> stmt = session.statements.get(
           "SELECT gemeente, begin, end, kind, address FROM brp_periods WHERE bsn = ?1 ORDER BY begin, rowid");
       if (!stmt) return stmt.status();
-      Query q(reader_.connection, *stmt, "reading a BRP history");
+      Query q(session.connection, *stmt, "reading a BRP history");
       q.bindText(1, bsn);
       while (true) {
         Result<bool> row = q.step();
@@ -256,11 +256,11 @@ Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::stri
       }
     }
     {
-      Result<sqlite3_stmt*> stmt = reader_.statements.get(
+      Result<sqlite3_stmt*> stmt = session.statements.get(
           "SELECT address, type, valid_from, valid_to FROM institutions WHERE address = ?1 ORDER BY rowid");
       if (!stmt) return stmt.status();
       for (const std::string& address : addresses) {
-        Query q(reader_.connection, *stmt, "reading the institution register");
+        Query q(session.connection, *stmt, "reading the institution register");
         q.bindText(1, address);
         while (true) {
           Result<bool> row = q.step();
@@ -275,10 +275,10 @@ Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::stri
       }
     }
     {
-      Result<sqlite3_stmt*> stmt = reader_.statements.get(
+      Result<sqlite3_stmt*> stmt = session.statements.get(
           "SELECT gemeente, begin, end, origin FROM bw_episodes WHERE bsn = ?1 AND begin <> '' ORDER BY begin, id");
       if (!stmt) return stmt.status();
-      Query q(reader_.connection, *stmt, "reading BW episodes");
+      Query q(session.connection, *stmt, "reading BW episodes");
       q.bindText(1, bsn);
       while (true) {
         Result<bool> row = q.step();
@@ -291,7 +291,7 @@ Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::stri
         episode->set_origin(q.bytes(3));
       }
     }
-    auto regions = readRegions();
+    auto regions = readRegions(session);
     if (!regions) return regions.status();
     for (auto& region : *regions) *context.add_regions() = std::move(region);
     return Status::ok();
@@ -299,6 +299,7 @@ Result<proto::ClientContext> SqliteReferenceStore::clientContext(const std::stri
   if (!read.isOk()) return read;
   context.set_looked_up(true);
   return context;
+  });
 }
 
 Result<ReferenceCounts> SqliteReferenceStore::counts() {

@@ -38,8 +38,7 @@ class SqliteReferenceStore final : public ReferenceStore, public StateEffects {
   Status writeRegions(const std::vector<proto::RegionRecord>& regions);
   Status writeBrp(const std::vector<BrpRow>& rows);
   Status exec(std::string_view sql, std::string_view doing);
-  // REQUIRES: reader_.mutex held.
-  Result<std::vector<proto::RegionRecord>> readRegions();
+  Result<std::vector<proto::RegionRecord>> readRegions(ReadSession& session);
 
   SqliteWriter& writer_;
   SqliteReadConnection& reader_;

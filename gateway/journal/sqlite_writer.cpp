@@ -92,10 +92,17 @@ void SqliteWriter::run() {
 
 void SqliteWriter::executeBatch(std::vector<Job>& batch) {
   std::vector<Status> results(batch.size(), Status::ok());
+  bool has_ordered = false;
   sqlite::Transaction txn(connection_, begin_.get(), commit_.get(), rollback_.get());
   Status batch_status = txn.begin();
   if (batch_status.isOk()) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].ordered && refuse_ordered_.load()) {
+        results[i] = Status::aborted("journal " + file().string() +
+                                     ": an earlier commit failed; this request depended on it and is not run");
+        continue;
+      }
+      has_ordered = has_ordered || batch[i].ordered;
       sqlite::Savepoint savepoint(connection_, savepoint_.get(), release_.get(), rollback_to_.get());
       Status status = savepoint.begin();
       if (status.isOk()) status = batch[i].run();
@@ -117,6 +124,7 @@ void SqliteWriter::executeBatch(std::vector<Job>& batch) {
     transactions_.fetch_add(1, std::memory_order_relaxed);
   } else {
     std::fill(results.begin(), results.end(), batch_status);
+    if (has_ordered) refuse_ordered_.store(true);  // later ordered jobs may have built on these
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].done) batch[i].done(std::move(results[i]));

@@ -8,6 +8,12 @@
 // itself cannot be committed (disk full, I/O error), every job of the batch gets that error and
 // nothing of it is written.
 //
+// Ordered jobs (commits, and the reads that must see them: Journal::readAfterWrites) depend on
+// every ordered job before them. When a transaction that held ordered jobs fails, the writer
+// refuses every later ordered job with kAborted (without running it) until resumeOrdered():
+// the caller redoes what depended on the lost writes. Other jobs (appends, deliveries, operator
+// writes) go on.
+//
 // Thread-safety: enqueue() from any thread. `run` and `done` run on the writer thread; `done`
 // must be short and must not wait for another job. connection() belongs to the writer thread once
 // start() was called (the parts of the journal prepare their statements on it before).
@@ -36,6 +42,7 @@ class SqliteWriter {
   struct Job {
     std::function<Status()> run;       // in its savepoint; an error undoes only this job
     std::function<void(Status)> done;  // after the COMMIT: run's status, or the COMMIT's error
+    bool ordered = false;              // see above
   };
   struct Stats {
     std::uint64_t transactions = 0;  // group-commit transactions committed
@@ -60,6 +67,9 @@ class SqliteWriter {
   // writer thread (it would wait for itself), else those of `body` and of the COMMIT.
   Status runAndWait(std::function<Status()> body);
 
+  // Ordered jobs run again (after a failed transaction refused them).
+  void resumeOrdered() { refuse_ordered_.store(false); }
+
   sqlite::Connection& connection() { return connection_; }
   const std::filesystem::path& file() const { return connection_.file(); }
   bool onWriterThread() const { return std::this_thread::get_id() == thread_id_; }
@@ -81,6 +91,7 @@ class SqliteWriter {
   std::deque<Job> queue_;  // guarded by mutex_
   bool stopping_ = false;  // guarded by mutex_
 
+  std::atomic<bool> refuse_ordered_{false};  // set by the writer thread, cleared by resumeOrdered()
   std::atomic<std::uint64_t> transactions_{0};
   std::atomic<std::uint64_t> requests_{0};
   std::thread thread_;

@@ -22,9 +22,9 @@ using iwmo::Timestamp;
 using namespace iwmo::journal;
 
 // A real journal's queue whose pending() can be made to fail, as a damaged database would.
-class FlakyJournal final : public MessageQueue {
+class FlakyQueue final : public MessageQueue {
  public:
-  explicit FlakyJournal(MessageQueue& real) : real_(real) {}
+  explicit FlakyQueue(MessageQueue& real) : real_(real) {}
   std::atomic<bool> fail_pending{false};
 
   void append(AppendRequest request, std::function<void(Result<AppendOutcome>)> done) override {
@@ -67,15 +67,41 @@ class FlakyJournal final : public MessageQueue {
   MessageQueue& real_;
 };
 
-iwmo::proto::HandlerResult routed(const iwmo::proto::WorkItem& item) {
-  iwmo::proto::HandlerResult result;
-  result.set_message_id(item.message_id());
-  result.set_disposition("routed");
-  result.set_worker("test");
-  auto* decision = result.add_decisions();
-  decision->set_handler("routing");
-  decision->set_outcome("routed");
-  return result;
+// The real journal, with the flaky queue in front of its own.
+class FlakyJournal final : public Journal {
+ public:
+  explicit FlakyJournal(Journal& real) : real_(real), queue_(real.queue()) {}
+  std::atomic<bool>& fail_pending = queue_.fail_pending;
+  MessageQueue& queue() override { return queue_; }
+  ReferenceStore& reference() override { return real_.reference(); }
+  ReviewStore& reviews() override { return real_.reviews(); }
+  EbStore& eb() override { return real_.eb(); }
+  GgkStore& ggk() override { return real_.ggk(); }
+  void readAfterWrites(std::function<void()> read, std::function<void(Status)> refused) override {
+    real_.readAfterWrites(std::move(read), std::move(refused));
+  }
+  void resumeOrdered() override { real_.resumeOrdered(); }
+
+ private:
+  Journal& real_;
+  FlakyQueue queue_;
+};
+
+// A handler that routes every message and sends nothing.
+class RouteAll final : public iwmo::handlers::Handler {
+ public:
+  std::string_view name() const override { return "routing"; }
+  void handle(const iwmo::proto::WorkItem&, iwmo::proto::HandlerResult& result) const override {
+    auto* decision = result.add_decisions();
+    decision->set_handler("routing");
+    decision->set_outcome("routed");
+  }
+};
+
+std::shared_ptr<const iwmo::handlers::HandlerChain> routingOnly() {
+  std::vector<std::unique_ptr<const iwmo::handlers::Handler>> handlers;
+  handlers.push_back(std::make_unique<RouteAll>());
+  return std::make_shared<const iwmo::handlers::HandlerChain>(std::move(handlers));
 }
 
 std::unique_ptr<SqliteJournal> openJournal(const fs::path& file) {
@@ -87,14 +113,15 @@ std::unique_ptr<SqliteJournal> openJournal(const fs::path& file) {
 struct Fixture {
   iwmo::test::TempDir dir;
   std::unique_ptr<SqliteJournal> sqlite = openJournal(dir.path() / "journal.sqlite");
-  FlakyJournal journal{sqlite->queue()};
+  FlakyJournal journal{*sqlite};
+  iwmo::handlers::HandlerChainHolder chain{routingOnly()};
   zmq::context_t context;
   iwmo::SystemClock clock;
   iwmo::pipeline::Metrics metrics;
-  iwmo::pipeline::Pipeline pipeline{iwmo::pipeline::PipelineOptions{}, journal,
+  iwmo::pipeline::Pipeline pipeline{iwmo::pipeline::PipelineOptions{}, journal, chain,
                                     iwmo::test::schemaSet(iwmo::test::projectSchemaDir()),
                                     iwmo::log::BsnHasher::fromKey(std::string(32, 'k')),
-                                    {}, context, routed, clock, metrics};
+                                    {}, context, clock, metrics};
 
   MessageId append(const std::string& name) {
     AppendRequest request;

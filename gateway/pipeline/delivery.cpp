@@ -1,0 +1,135 @@
+#include "gateway/pipeline/delivery.h"
+
+#include <algorithm>
+#include <iostream>
+#include <vector>
+
+#include "gateway/pipeline/log_lines.h"
+
+namespace iwmo::pipeline {
+
+Delivery::Delivery(DeliveryOptions options, journal::MessageQueue& queue, std::map<std::string, transport::Sink*> sinks,
+                   Clock& clock, Metrics& metrics)
+    : options_(options), queue_(queue), sinks_(std::move(sinks)), clock_(clock), metrics_(metrics) {}
+
+Delivery::~Delivery() { stop(); }
+
+void Delivery::start() {
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Delivery::stop() {
+  stopping_ = true;
+  wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Delivery::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_one();
+}
+
+std::chrono::milliseconds Delivery::backoff(std::uint32_t attempts) const {
+  std::uint64_t delay = options_.retry_initial_ms;
+  for (std::uint32_t i = 1; i < attempts && delay < options_.retry_max_ms; ++i) delay *= 2;
+  return std::chrono::milliseconds(std::min<std::uint64_t>(delay, options_.retry_max_ms));
+}
+
+void Delivery::loop() {
+  while (!stopping_) {
+    if (deliverDue()) continue;
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(200), [&] { return woken_ || stopping_.load(); });
+    woken_ = false;
+  }
+}
+
+bool Delivery::deliverDue() {
+  // Replay stamps items with logical times; what is due is still decided by the wall clock.
+  const Timestamp real_now = SystemClock().now();
+  auto due = queue_.dueOutbox(options_.logical_time ? real_now : clock_.now(), options_.batch);
+  if (!due) {
+    std::cerr << "iwmo-gateway: cannot read the outbox: " << due.status().message() << "\n";
+    return false;
+  }
+  if (due->empty()) return false;
+  std::vector<journal::DeliveryRecord> records(due->size());
+  std::map<transport::Sink*, std::vector<std::size_t>> by_sink;
+  for (std::size_t i = 0; i < due->size(); ++i) {
+    const journal::OutboxItem& item = (*due)[i];
+    journal::DeliveryRecord& record = records[i];
+    record.outbox_id = item.id;
+    const auto sink = sinks_.find(item.peer);
+    if (sink == sinks_.end() || sink->second == nullptr) {
+      record.detail = "no transport is configured for peer \"" + item.peer + "\"";
+      continue;
+    }
+    std::string where;
+    const Status delivered = sink->second->deliver(item.file_name, item.payload, where);
+    record.ok = delivered.isOk();
+    record.detail = delivered.isOk() ? where : delivered.message();
+    if (record.ok) by_sink[sink->second].push_back(i);
+  }
+  // One sync per sink makes the whole batch durable.
+  for (auto& [sink, indexes] : by_sink) {
+    const Status synced = sink->sync();
+    if (synced.isOk()) continue;
+    for (std::size_t i : indexes) {
+      records[i].ok = false;
+      records[i].detail = synced.message();
+    }
+  }
+  std::uint64_t delivered = 0;
+  std::uint64_t failed = 0;
+  for (std::size_t i = 0; i < due->size(); ++i) {
+    const journal::OutboxItem& item = (*due)[i];
+    journal::DeliveryRecord& record = records[i];
+    record.at = options_.logical_time ? item.created_at.plusMillis(1) : real_now;
+    if (!record.ok) {
+      record.next_attempt_at = real_now.plusMillis(backoff(item.attempts + 1).count());
+      metrics_.deliveryFailed(item.peer);
+      ++failed;
+    } else {
+      metrics_.delivered(item.peer, item.message_type);
+      ++delivered;
+    }
+    if (options_.log_deliveries || !record.ok) {
+      record.log_lines.push_back(deliveryLine(item.message_id, item.message_type, item.peer, item.receiver, record.ok,
+                                              record.detail, item.attempts + 1, record.at));
+    }
+  }
+  const Status recorded = queue_.recordDeliveries(std::move(records));
+  if (!recorded.isOk()) {
+    // The files are in place; the next round delivers them again under the same names.
+    std::cerr << "iwmo-gateway: cannot record deliveries: " << recorded.message() << "\n";
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    return false;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    totals_.delivered += delivered;
+    totals_.failures += failed;
+    consecutive_failures_ = failed > 0 && delivered == 0 ? consecutive_failures_ + failed : 0;
+  }
+  if (log_lines_) log_lines_();
+  return true;
+}
+
+DeliveryTotals Delivery::totals() const {
+  std::lock_guard lock(mutex_);
+  return totals_;
+}
+
+Status Delivery::health() const {
+  std::lock_guard lock(mutex_);
+  if (consecutive_failures_ >= 10) {
+    return Status::unavailable("deliveries are failing (" + std::to_string(consecutive_failures_) +
+                               " in a row); see the routing log for the reason");
+  }
+  return Status::ok();
+}
+
+}  // namespace iwmo::pipeline

@@ -1,0 +1,82 @@
+// Delivery: the pipeline's last stage (DESIGN §5.1 step 6). It takes the due outbox items in
+// batches, writes each to its peer's sink (write-then-rename), makes a batch durable with one
+// sync per sink, and records the batch's attempts in one journal transaction; a failed attempt
+// is retried with exponential backoff (retry_initial_ms … retry_max_ms, forever). A delivery is
+// idempotent (the same name is written again), so a crash between writing and recording only
+// repeats it.
+//
+// Health: unhealthy after 10 failed attempts in a row, until one succeeds.
+//
+// Thread-safety: wake() from any thread; the rest from the thread that owns the stage, which
+// runs one thread of its own. The sinks must outlive the stage; each is used from that thread only.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "adapters/transport/transport.h"
+#include "gateway/base/clock.h"
+#include "gateway/journal/message_queue.h"
+#include "gateway/pipeline/metrics.h"
+
+namespace iwmo::pipeline {
+
+struct DeliveryOptions {
+  std::uint32_t retry_initial_ms = 1000;
+  std::uint32_t retry_max_ms = 300000;
+  std::size_t batch = 256;       // outbox items per round
+  bool logical_time = false;     // replay: attempts stamped created + 1 ms
+  bool log_deliveries = true;    // replay: false (delivery lines would race with decisions)
+};
+
+struct DeliveryTotals {
+  std::uint64_t delivered = 0;
+  std::uint64_t failures = 0;
+};
+
+class Delivery {
+ public:
+  // `sinks` maps peer names ("backoffice", "ggk", "cak", "rejected") to their sinks.
+  Delivery(DeliveryOptions options, journal::MessageQueue& queue, std::map<std::string, transport::Sink*> sinks,
+           Clock& clock, Metrics& metrics);
+  ~Delivery();
+  Delivery(const Delivery&) = delete;
+  Delivery& operator=(const Delivery&) = delete;
+
+  void onLogLines(std::function<void()> callback) { log_lines_ = std::move(callback); }  // REQUIRES: before start()
+  void start();
+  void stop();
+  void wake();
+
+  DeliveryTotals totals() const;
+  Status health() const;
+
+ private:
+  void loop();
+  // One round: false when nothing was due.
+  bool deliverDue();
+  std::chrono::milliseconds backoff(std::uint32_t attempts) const;
+
+  const DeliveryOptions options_;
+  journal::MessageQueue& queue_;
+  std::map<std::string, transport::Sink*> sinks_;
+  Clock& clock_;
+  Metrics& metrics_;
+  std::function<void()> log_lines_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+
+  mutable std::mutex mutex_;  // guards everything below
+  std::condition_variable wake_;
+  bool woken_ = false;
+  DeliveryTotals totals_;
+  std::uint64_t consecutive_failures_ = 0;
+};
+
+}  // namespace iwmo::pipeline
