@@ -206,7 +206,19 @@ class ZmqDispatcher final : public Dispatcher {
     stop_ = true;
     wake();
     thread_.join();
+    // Unbind first: closing is asynchronous (the reaper thread), and a new dispatcher of the same
+    // process (the pipeline's next round) must be able to bind the same endpoints at once.
+    for (std::size_t i = 0; i < sockets_.size() && i < bound_.size(); ++i) {
+      for (const std::string& endpoint : bound_[i]) {
+        try {
+          sockets_[i].unbind(endpoint);
+        } catch (const zmq::error_t&) {
+          // Already gone (e.g. the ipc file was removed): nothing to release.
+        }
+      }
+    }
     sockets_.clear();
+    bound_.clear();
     zap_.reset();
     ::close(wake_fd_);
     wake_fd_ = -1;
@@ -222,8 +234,11 @@ class ZmqDispatcher final : public Dispatcher {
 
   void bindOne(zmq::socket_t& socket, const std::string& endpoint) {
     binding_ = endpoint;
+    const auto index = static_cast<std::size_t>(&socket - sockets_.data());
+    if (bound_.size() <= index) bound_.resize(index + 1);
     if (endpoint.rfind("ipc://", 0) == 0) ::unlink(endpoint.substr(6).c_str());  // stale socket
     socket.bind(endpoint);
+    bound_[index].push_back(endpoint);
   }
 
   void wake() {
@@ -461,6 +476,7 @@ class ZmqDispatcher final : public Dispatcher {
   std::vector<zmq::socket_t> sockets_;
   std::unique_ptr<ZapAuthenticator> zap_;
   std::string binding_;
+  std::vector<std::vector<std::string>> bound_;  // per socket in sockets_, the endpoints bound
   int wake_fd_ = -1;
   std::atomic<bool> stop_{false};
   std::thread thread_;

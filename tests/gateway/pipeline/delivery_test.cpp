@@ -1,0 +1,121 @@
+// The delivery stage on its own (issue 13): committed outbox items are written to their peer's
+// directory in batches and recorded as delivered; a sink that fails is retried with backoff until
+// it works again, and health says so meanwhile. Against the in-memory journal twin and real
+// directory sinks.
+#include "gateway/pipeline/delivery.h"
+
+#include <fstream>
+
+#include "adapters/transport/directory_sink.h"
+#include "stage_support.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using iwmo::journal::MemoryJournal;
+using iwmo::pipeline::Delivery;
+using iwmo::pipeline::DeliveryOptions;
+using namespace iwmo::test::stages;
+
+// Commits `count` outgoing files for `peer` as the result of one journaled message.
+void commitOutgoing(MemoryJournal& journal, int count, const std::string& peer, const std::string& prefix) {
+  const auto id = journalMessage(journal.queue(), wmo305For(kClientBsns[0], prefix), "in/" + prefix + ".xml");
+  iwmo::proto::HandlerResult result;
+  result.set_message_id(id);
+  result.set_disposition("routed");
+  for (int i = 0; i < count; ++i) {
+    auto* out = result.add_outgoing();
+    out->set_peer(peer);
+    out->set_file_name(prefix + "-" + std::to_string(i) + ".xml");
+    out->set_payload("<payload n=\"" + std::to_string(i) + "\"/>");
+    out->set_message_type("WMO305");
+  }
+  auto committed = journal.queue().commitResultSync(std::move(result), {}, iwmo::Timestamp::fromSeconds(1767225600));
+  REQUIRE(committed);
+  REQUIRE(*committed);
+}
+
+std::uint64_t outboxPending(MemoryJournal& journal) {
+  auto counts = journal.queue().counts();
+  REQUIRE(counts);
+  return counts->outbox_pending;
+}
+
+DeliveryOptions fastRetries() {
+  DeliveryOptions options;
+  options.retry_initial_ms = 5;
+  options.retry_max_ms = 20;
+  options.batch = 16;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("delivery: committed outbox items reach their peer's directory in batches and are recorded",
+          "[pipeline][delivery]") {
+  iwmo::test::TempDir dir;
+  MemoryJournal journal;
+  commitOutgoing(journal, 40, "backoffice", "a");  // more than two batches of 16
+  commitOutgoing(journal, 3, "ggk", "b");
+  iwmo::transport::DirectorySink backoffice(dir.path() / "backoffice");
+  iwmo::transport::DirectorySink ggk(dir.path() / "ggk");
+  iwmo::SystemClock clock;
+  iwmo::pipeline::Metrics metrics;
+  Delivery delivery(fastRetries(), journal.queue(), {{"backoffice", &backoffice}, {"ggk", &ggk}}, clock, metrics);
+  delivery.start();
+  delivery.wake();
+  REQUIRE(eventually([&] { return outboxPending(journal) == 0; }));
+  delivery.stop();
+  CHECK(delivery.totals().delivered == 43);
+  CHECK(delivery.totals().failures == 0);
+  CHECK(iwmo::test::readFile(dir.path() / "backoffice/a-39.xml") == "<payload n=\"39\"/>");
+  CHECK(iwmo::test::readFile(dir.path() / "ggk/b-0.xml") == "<payload n=\"0\"/>");
+  CHECK(std::distance(fs::directory_iterator(dir.path() / "backoffice"), fs::directory_iterator()) == 40);
+  auto counts = journal.queue().counts();
+  REQUIRE(counts);
+  CHECK(counts->outbox_delivered == 43);
+  CHECK(delivery.health().isOk());
+}
+
+TEST_CASE("delivery: a sink that fails is retried with backoff until it works, and health says why meanwhile",
+          "[pipeline][delivery]") {
+  iwmo::test::TempDir dir;
+  MemoryJournal journal;
+  commitOutgoing(journal, 2, "backoffice", "r");
+  // The sink's directory cannot be made: a file stands where it should be.
+  const fs::path target = dir.path() / "backoffice";
+  iwmo::test::writeFile(target, "not a directory");
+  iwmo::transport::DirectorySink sink(target);
+  iwmo::SystemClock clock;
+  iwmo::pipeline::Metrics metrics;
+  Delivery delivery(fastRetries(), journal.queue(), {{"backoffice", &sink}}, clock, metrics);
+  delivery.start();
+  delivery.wake();
+  REQUIRE(eventually([&] { return delivery.totals().failures >= 20; }));  // ten per item at least
+  CHECK_FALSE(delivery.health().isOk());
+  CHECK(outboxPending(journal) == 2);
+
+  fs::remove(target);  // the operator clears the way
+  REQUIRE(eventually([&] { return outboxPending(journal) == 0; }));
+  CHECK(delivery.health().isOk());
+  delivery.stop();
+  CHECK(iwmo::test::readFile(target / "r-1.xml") == "<payload n=\"1\"/>");
+}
+
+TEST_CASE("delivery: an item for a peer without a sink is not dropped: it stays pending and fails loudly",
+          "[pipeline][delivery]") {
+  MemoryJournal journal;
+  commitOutgoing(journal, 1, "cak", "n");
+  iwmo::SystemClock clock;
+  iwmo::pipeline::Metrics metrics;
+  Delivery delivery(fastRetries(), journal.queue(), {}, clock, metrics);
+  delivery.start();
+  delivery.wake();
+  REQUIRE(eventually([&] { return delivery.totals().failures >= 1; }));
+  delivery.stop();
+  CHECK(outboxPending(journal) == 1);
+  auto due = journal.queue().dueOutbox(iwmo::Timestamp::fromSeconds(4102444800), 10);  // 2100
+  REQUIRE(due);
+  REQUIRE(due->size() == 1);
+  CHECK(due->front().last_error.find("cak") != std::string::npos);
+}
