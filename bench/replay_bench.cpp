@@ -5,9 +5,9 @@
 // replay's own summary and the replay process's peak RSS for each batch size, so one sees that
 // memory stays flat as the batch grows (10k vs 300k by default; issue 13 asks <= 64 MiB). Peak
 // RSS is the replay's own VmHWM (it prints it in its --json summary): wait4's ru_maxrss would be
-// wrong here, because
-// Linux carries the spawning process's high-water mark over the exec of a posix_spawn child, and
-// this benchmark holds the whole batch in memory for its validation baseline.
+// wrong here, because Linux carries the spawning process's high-water mark over the exec of a
+// posix_spawn child, and this benchmark holds the whole batch in memory for its validation
+// baseline.
 //
 // The batch: valid WMO301 (back office → GGk) and WMO305 (GGk → back office) messages from the
 // demo batch, each with its own Identificatie, for 2 000 clients, written once per size into a scratch directory.
