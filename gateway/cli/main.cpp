@@ -3,6 +3,7 @@
 // negative outcome (e.g. invalid messages, unknown id, invalid config), 2 usage, configuration or
 // I/O errors.
 #include <CLI/CLI.hpp>
+#include <malloc.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -40,6 +41,10 @@ iwmo::Result<iwmo::config::Config> loadConfig(const std::string& config_file) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Two malloc arenas instead of eight per core: the pipeline's threads hand messages to each
+  // other, and with an arena per thread every arena keeps its own freed memory (issue 13: the
+  // replay's peak RSS fell by about 10 MB at no measurable cost in speed).
+  mallopt(M_ARENA_MAX, 2);
   CLI::App app{"iwmo-gateway: validates, journals and routes iWmo 3.2 and iEb messages between a "
                "municipality's back office and the GGk."};
   app.set_version_flag("--version", std::string("iwmo-gateway ") + IWMO_VERSION);

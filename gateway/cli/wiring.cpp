@@ -247,7 +247,12 @@ Result<pipeline::PipelineOptions> pipelineOptions(const config::Config& config) 
   options.intake.ggk_schemas = std::move(*ggk_schemas);
   options.intake.max_envelope_bytes = config.max_message_bytes;
   options.intake.validators = std::max(1u, std::thread::hardware_concurrency());
-  options.intake.max_backlog = 4ull * config.bus.max_in_flight;
+  // Memory stays flat (issue 13): at most max_in_flight messages are decided at once, twice that
+  // journaled ahead of them, and only max_in_flight of those held in memory for the hand-off
+  // (the rest is read back from the journal).
+  options.intake.max_backlog = 2ull * config.bus.max_in_flight;
+  options.intake.max_outstanding = 256;
+  options.dispatch.handoff_capacity = config.bus.max_in_flight;
   auto bus = dispatcherOptions(config);
   if (!bus) return bus.status();
   options.dispatch.bus = std::move(*bus);

@@ -36,7 +36,7 @@ struct BusConfig {
   std::filesystem::path curve_public_key_file;  // Z85 server public key (.pub, for the workers)
   std::filesystem::path curve_authorized_keys_file;  // Z85 worker public keys, one per line
   std::uint32_t heartbeat_ms = 1000;   // worker silence of 3 heartbeats = dead, work redelivered
-  std::uint32_t max_in_flight = 2000;  // work items held by the dispatcher at once
+  std::uint32_t max_in_flight = 512;  // work items held by the dispatcher at once
 };
 
 struct LogConfig {

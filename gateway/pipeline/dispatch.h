@@ -56,8 +56,8 @@ namespace iwmo::pipeline {
 struct DispatchOptions {
   bus::DispatcherOptions bus;
   unsigned inprocess_workers = 2;
-  std::uint32_t max_in_flight = 2000;   // admitted, not yet durably committed
-  std::size_t handoff_capacity = 4096;  // from intake; beyond it the journal is read instead
+  std::uint32_t max_in_flight = 512;   // admitted, not yet durably committed
+  std::size_t handoff_capacity = 512;  // from intake; beyond it the journal is read instead
   bool logical_time = false;            // replay: quarantine times follow the batch
 };
 

@@ -55,8 +55,8 @@ struct IntakeOptions {
   std::shared_ptr<const adapters::xml::SchemaSet> ggk_schemas;
   std::size_t max_envelope_bytes = 25u * 1024u * 1024u;
   unsigned validators = 2;               // threads; 0 counts as 1
-  std::size_t max_outstanding = 1024;    // received, Ack not yet given
-  std::uint64_t max_backlog = 8000;      // journaled, not yet handled
+  std::size_t max_outstanding = 256;    // received, Ack not yet given
+  std::uint64_t max_backlog = 1024;      // journaled, not yet handled
   bool logical_time = false;             // replay
   Timestamp logical_start;               // replay: the first message's received time
   bool logical_from_dagtekening = false; // replay --clock dagtekening
