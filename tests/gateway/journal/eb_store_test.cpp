@@ -404,6 +404,23 @@ TEMPLATE_TEST_CASE("eb store: a failed commit leaves no state, record or operato
   CHECK(f.attention(false).size() == 1);
 }
 
+TEMPLATE_TEST_CASE("eb store: an operator item of a kind the store does not know fails the commit", "[journal][ieb]",
+                   SqliteBackend, MemoryBackend) {
+  Fixture<TestType> f;
+  const std::uint64_t id = iwmo::test::journalMessage(f.journal, "WMO305", kT0);
+  auto result = startResult(id, 11, "EB1-1");
+  auto* attention = result.add_eb_attention();
+  attention->set_kind("later");  // eb_store.h: held, manual, rejected or unmatched
+  attention->set_rule("EB-X");
+  attention->set_summary("x");
+  const auto committed = iwmo::test::commit(f.journal, result, kT0);
+  REQUIRE_FALSE(committed);
+  CHECK(committed.status().code() == iwmo::StatusCode::kInternal);
+  CHECK(f.state().periods_size() == 0);
+  CHECK(f.records().empty());
+  CHECK(f.attention(true).empty());
+}
+
 TEMPLATE_TEST_CASE("eb store: overdue counts pending records sent before the given time", "[journal][ieb]",
                    SqliteBackend, MemoryBackend) {
   Fixture<TestType> f;
