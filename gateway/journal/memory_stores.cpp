@@ -393,6 +393,12 @@ Status MemoryEbStore::apply(const proto::HandlerResult& result, const CommitCont
     }
   }
   for (const proto::EbAttention& item : result.eb_attention()) {
+    // eb_attention.kind CHECK of the SQLite store (eb_schema.h): an unknown kind fails the commit.
+    if (item.kind() != "held" && item.kind() != "manual" && item.kind() != "rejected" && item.kind() != "unmatched") {
+      return Status::internal("memory journal: message #" + std::to_string(context.message_id) +
+                              ": an eigen-bijdrage item of kind '" + item.kind() +
+                              "' (held, manual, rejected or unmatched)");
+    }
     EbAttentionRow& r = data_.attention.emplace_back();
     r.id = data_.attention.size();
     r.message_id = context.message_id;

@@ -46,6 +46,7 @@ namespace {
 // Objects cached for the whole run; released by releaseCaches() before Xerces terminates.
 struct Caches {
   std::map<std::string, std::shared_ptr<const adapters::xml::SchemaSet>> schema_sets;
+  std::shared_ptr<const adapters::xml::SchemaSet> project_schemas;
   std::unique_ptr<adapters::iwmo::IwmoAdapter> project_adapter;
 };
 
@@ -58,6 +59,7 @@ Caches& caches() {
 
 void releaseCaches() {
   caches().project_adapter.reset();
+  caches().project_schemas.reset();
   caches().schema_sets.clear();
 }
 
@@ -78,14 +80,21 @@ std::unique_ptr<adapters::iwmo::IwmoAdapter> adapterFor(const fs::path& schema_d
   return std::move(*adapter);
 }
 
-proto::Envelope validateWithProjectSchemas(const std::string& bytes) {
-  auto& adapter = caches().project_adapter;
-  if (!adapter) {
-    // The project's whole schema set: iWmo 3.2 and the (provisional) iEb 4.0 schemas.
+std::shared_ptr<const adapters::xml::SchemaSet> projectSchemaSet() {
+  auto& schemas = caches().project_schemas;
+  if (!schemas) {
     auto loaded = adapters::xml::SchemaSet::load(
         std::vector<fs::path>{projectSchemaDir(), sourceDir() / "schemas/ieb"});
     if (!loaded) FAIL("project schema set: " << loaded.status().toString());
-    auto created = adapters::iwmo::IwmoAdapter::create(*loaded);
+    schemas = std::move(*loaded);
+  }
+  return schemas;
+}
+
+proto::Envelope validateWithProjectSchemas(const std::string& bytes) {
+  auto& adapter = caches().project_adapter;
+  if (!adapter) {
+    auto created = adapters::iwmo::IwmoAdapter::create(projectSchemaSet());
     if (!created) FAIL(created.status().toString());
     adapter = std::move(*created);
   }

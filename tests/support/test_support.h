@@ -29,6 +29,9 @@ std::unique_ptr<adapters::iwmo::IwmoAdapter> adapterFor(const std::filesystem::p
 // Drops the cached schema sets and adapters; called by the test main before Xerces terminates.
 void releaseCaches();
 
+// The project's whole schema set, iWmo 3.2 and the (provisional) iEb 4.0 schemas, as the
+// daemon loads it (Config::schemaDirs()); loaded once for the run.
+std::shared_ptr<const adapters::xml::SchemaSet> projectSchemaSet();
 // Validates `bytes` with the project's schemas (iWmo and iEb) and returns the envelope.
 proto::Envelope validateWithProjectSchemas(const std::string& bytes);
 // The codes of all findings, in order.

@@ -4,11 +4,19 @@
 // iEb messages leaves, the client's state stays as it was, and an operator item says so, while
 // what was passed on to the provider still leaves. The emitter is the handler's seam for the
 // envelope writer (tests/adapters/stuf and the daemon tests cover the writer itself).
+// Then in the daemon's chain against a MemoryJournal (tests/support/handler_harness.h): a Fo01
+// from the chain is matched, through the GgkLink the Preparer reads from the GgkStore, to the
+// Di01 the gateway sent, and kept for operators once committed.
 #include "gateway/handlers/ggk_handler.h"
 
 #include <catch2/catch.hpp>
 
 #include <vector>
+
+#include "adapters/stuf/envelope_writer.h"
+#include "support/handler_harness.h"
+#include "support/stuf_support.h"
+#include "support/test_support.h"
 
 using iwmo::Result;
 using iwmo::Status;
@@ -129,4 +137,75 @@ TEST_CASE("ggk handler: an iEb envelope that cannot be written withdraws the res
     if (out.peer() == "rejected" && out.message_type() == "REPORT") reported = true;
   }
   CHECK(reported);
+}
+
+namespace {
+
+// A Fo01 StUF055 of the GGk about the document sent under `cross_refnummer` to municipality 0599.
+std::string chainFo01(const std::string& cross_refnummer, const std::string& referentienummer) {
+  auto writer = iwmo::adapters::stuf::EnvelopeWriter::create(iwmo::test::schemaSet(iwmo::test::stufSchemaDir()));
+  REQUIRE(writer);
+  iwmo::adapters::stuf::Fo01Request request;
+  request.zender = {"RINIS", "GGk", "", ""};  // the chain
+  request.ontvanger = {"0599", "iwmo-gateway", "", ""};
+  request.cross_refnummer = cross_refnummer;
+  request.code = iwmo::adapters::stuf::Fo01Code::StUF055;
+  request.detail = "xmlBestand is niet schemavalide";
+  request.details = "WMO301-00030002";
+  request.tijdstip = iwmo::Timestamp::fromSeconds(1772712000);
+  request.referentienummer = referentienummer;
+  auto written = (*writer)->fo01(request);
+  INFO(written.status().toString());
+  REQUIRE(written);
+  return written->bytes;
+}
+
+}  // namespace
+
+TEST_CASE("ggk handler: a Fo01 from the chain is matched to the Di01 the gateway sent and kept for operators",
+          "[handlers][ggk]") {
+  iwmo::test::HandlerHarness h(iwmo::test::daemonChain(iwmo::test::defaultConfig()));
+  const iwmo::Timestamp at = iwmo::Timestamp::fromSeconds(1772712000);
+  const auto sent = h.process(
+      iwmo::test::readFile(iwmo::test::sourceDir() / "demo/messages/valid/01-WMO301-toewijzing-hh-de-graaf.xml"),
+      "backoffice", at);
+  std::string referentienummer;
+  for (const auto& out : sent.outgoing()) {
+    if (out.peer() == "ggk") referentienummer = out.ggk().referentienummer();
+  }
+  REQUIRE_FALSE(referentienummer.empty());
+
+  const auto received = h.receive(chainFo01(referentienummer, "9d2b6a1c-3e4f-4a5b-8c6d-7e8f9a0b1c2d"), "ggk",
+                                  at.plusMillis(1000));
+  const auto item = h.prepared(received.id);
+  REQUIRE(item.envelope().ggk().kind() == "Fo01");
+  // The Preparer found what the crossRefnummer names in the GgkStore.
+  REQUIRE(item.ggk().looked_up());
+  REQUIRE(item.ggk().sent_found());
+  CHECK(item.ggk().sent().message_id() == sent.message_id());
+  const auto result = h.run(item);
+  REQUIRE(result.ggk_fo01_size() == 1);
+  CHECK(result.ggk_fo01(0).matched());
+  CHECK(result.ggk_fo01(0).code() == "StUF055");
+  h.commit(result, at.plusMillis(1000));
+
+  const auto errors = h.journal().ggk().errors(false);
+  REQUIRE(errors);
+  REQUIRE(errors->size() == 1);
+  const auto& row = (*errors)[0];
+  CHECK(row.message_id == received.id);
+  CHECK(row.error.code() == "StUF055");
+  CHECK(row.error.cross_refnummer() == referentienummer);
+  REQUIRE(row.error.matched());
+  CHECK(row.error.concerns().message_id() == sent.message_id());
+  CHECK(row.error.concerns().functie() == "WMO301");
+
+  // A Fo01 about nothing the gateway sent is kept too, unmatched.
+  const auto stray = h.process(chainFo01("00000000-0000-4000-8000-000000000000", "9d2b6a1c-3e4f-4a5b-8c6d-7e8f9a0b1c2e"),
+                               "ggk", at.plusMillis(2000));
+  REQUIRE(stray.ggk_fo01_size() == 1);
+  CHECK_FALSE(stray.ggk_fo01(0).matched());
+  const auto open = h.journal().ggk().errorsOpen();
+  REQUIRE(open);
+  CHECK(*open == 2);
 }
