@@ -23,6 +23,18 @@ bool needsAnything(const handlers::ContextNeeds& needs) {
 
 }  // namespace
 
+proto::WorkItem workItemOf(journal::PendingMessage message) {
+  proto::WorkItem item;
+  item.set_message_id(message.id);
+  item.set_peer(message.peer);
+  item.set_received_at_micros(message.received_at.micros);
+  item.set_duplicate_of(message.duplicate_of);
+  item.set_duplicate_reason(message.duplicate_reason);
+  item.set_duplicate_same_content(message.duplicate_of != 0 && journal::isSameContentDuplicate(message.duplicate_reason));
+  *item.mutable_envelope() = std::move(message.envelope);
+  return item;
+}
+
 Dispatch::Dispatch(DispatchOptions options, journal::Journal& journal, const handlers::HandlerChainHolder& chain,
                    log::BsnHasher hasher, zmq::context_t& context, Clock& clock)
     : options_(std::move(options)),
@@ -214,14 +226,7 @@ bool Dispatch::quarantine(const journal::PendingMessage& message) {
 }
 
 void Dispatch::admit(journal::PendingMessage message, std::optional<std::chrono::steady_clock::time_point> received) {
-  auto item = std::make_shared<proto::WorkItem>();
-  item->set_message_id(message.id);
-  item->set_peer(message.peer);
-  item->set_received_at_micros(message.received_at.micros);
-  item->set_duplicate_of(message.duplicate_of);
-  item->set_duplicate_reason(message.duplicate_reason);
-  item->set_duplicate_same_content(message.duplicate_of != 0 && journal::isSameContentDuplicate(message.duplicate_reason));
-  *item->mutable_envelope() = std::move(message.envelope);
+  auto item = std::make_shared<proto::WorkItem>(workItemOf(std::move(message)));
   const std::uint64_t generation = generation_.load();
   item->set_dispatch_generation(generation);
   Admitted admitted;

@@ -70,6 +70,9 @@ struct Admitted {
   std::optional<std::chrono::steady_clock::time_point> received;  // for the latency histogram
 };
 
+// The work item for a journaled message, as it goes to a worker (before its prepare).
+proto::WorkItem workItemOf(journal::PendingMessage message);
+
 class Dispatch {
  public:
   struct Callbacks {

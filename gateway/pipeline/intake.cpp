@@ -11,12 +11,6 @@
 #include "gateway/pipeline/log_lines.h"
 
 namespace iwmo::pipeline {
-namespace {
-
-using SteadyClock = std::chrono::steady_clock;
-
-// TR056 key: the physical sender, the type and the message's own Identificatie (retours:
-// IdentificatieRetour). Empty when any part is missing (e.g. the message failed level 1 early).
 std::string duplicateKey(const proto::Envelope& envelope) {
   const proto::Routing& routing = envelope.summary().routing();
   const std::string& type = envelope.summary().message_type();
@@ -26,6 +20,10 @@ std::string duplicateKey(const proto::Envelope& envelope) {
   }
   return routing.physical_sender() + "|" + type + "|" + routing.own_identificatie();
 }
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
 
 // The GGk is one channel for the providers and the CAK; an envelope's zender says which.
 std::string ggkSidePeer(const proto::Envelope& envelope) {

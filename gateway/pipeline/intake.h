@@ -69,6 +69,11 @@ struct IntakeTotals {
   std::uint64_t journal_errors = 0;  // not journaled; left at their source
 };
 
+// The TR056 key intake journals a message under: the physical sender, the type and the message's
+// own Identificatie (retours: IdentificatieRetour). Empty when any part is missing (e.g. the
+// message failed level 1 early).
+std::string duplicateKey(const proto::Envelope& envelope);
+
 // A message intake journaled, for the dispatch stage.
 struct JournaledMessage {
   journal::PendingMessage message;

@@ -6,7 +6,9 @@
 #include "adapters/stuf/envelope_reader.h"
 #include "gateway/base/date.h"
 #include "gateway/cli/wiring.h"
+#include "gateway/pipeline/dispatch.h"
 #include "gateway/pipeline/ggk_intake.h"
+#include "gateway/pipeline/intake.h"
 #include "support/stuf_support.h"
 #include "support/test_support.h"
 
@@ -64,13 +66,7 @@ journal::AppendOutcome HandlerHarness::receive(const std::string& bytes, const s
   request.envelope.set_source(peer + "/" + std::to_string(at.micros) + ".xml");
   request.peer = peer;
   request.received_at = at;
-  // The intake's TR056 key: physical sender, message type, own Identificatie.
-  const proto::Routing& routing = request.envelope.summary().routing();
-  const std::string& type = request.envelope.summary().message_type();
-  if (request.envelope.verdict().valid() && !routing.physical_sender().empty() && !type.empty() &&
-      !routing.own_identificatie().empty()) {
-    request.duplicate_key = routing.physical_sender() + "|" + type + "|" + routing.own_identificatie();
-  }
+  request.duplicate_key = pipeline::duplicateKey(request.envelope);
   auto outcome = journal_.queue().appendSync(std::move(request));
   INFO(outcome.status().toString());
   REQUIRE(outcome);
@@ -83,16 +79,7 @@ proto::WorkItem HandlerHarness::prepared(std::uint64_t id) {
   REQUIRE(pending->size() == 1);
   journal::PendingMessage& message = pending->front();
   REQUIRE(message.id == id);
-  // As gateway/pipeline/dispatch.cpp admits a pending message.
-  proto::WorkItem item;
-  item.set_message_id(message.id);
-  item.set_peer(message.peer);
-  item.set_received_at_micros(message.received_at.micros);
-  item.set_duplicate_of(message.duplicate_of);
-  item.set_duplicate_reason(message.duplicate_reason);
-  item.set_duplicate_same_content(message.duplicate_of != 0 &&
-                                  journal::isSameContentDuplicate(message.duplicate_reason));
-  *item.mutable_envelope() = std::move(message.envelope);
+  proto::WorkItem item = pipeline::workItemOf(std::move(message));
   preparer_.prepare(item);
   return item;
 }

@@ -43,14 +43,10 @@ struct CommitFixture {
   iwmo::proto::HandlerResult admit(int client, std::uint64_t generation = 0) {
     const std::string n = std::to_string(++count);
     const auto id = journalMessage(journal.queue(), wmo305For(kClientBsns[client], "C" + n), "in/" + n + ".xml");
-    iwmo::proto::WorkItem item;
-    item.set_message_id(id);
-    item.set_peer("ggk");
     auto pending = journal.queue().pending(id - 1, 1);
     REQUIRE(pending);
     REQUIRE(pending->size() == 1);
-    *item.mutable_envelope() = pending->front().envelope;
-    item.set_received_at_micros(pending->front().received_at.micros);
+    iwmo::proto::WorkItem item = iwmo::pipeline::workItemOf(std::move(pending->front()));
     item.set_dispatch_generation(generation);
     Admitted admitted;
     admitted.id = id;
