@@ -5,6 +5,8 @@
 #include <ctime>
 #include <map>
 
+#include "gateway/base/peer.h"
+
 namespace iwmo::handlers {
 
 std::string fileStem(const proto::WorkItem& item);  // routing_handler.cpp
@@ -71,13 +73,13 @@ Date receiptDay(const proto::WorkItem& item) {
 
 proto::Decision& addDecision(proto::HandlerResult& result) {
   proto::Decision& decision = *result.add_decisions();
-  decision.set_handler("eigen-bijdrage");
+  decision.set_handler(std::string(nameOf(HandlerKind::kEigenBijdrage)));
   return decision;
 }
 
 bool earlierRejected(const proto::HandlerResult& result) {
   return std::any_of(result.decisions().begin(), result.decisions().end(),
-                     [](const proto::Decision& d) { return d.outcome() == "rejected"; });
+                     [](const proto::Decision& d) { return rejects(d); });
 }
 
 }  // namespace
@@ -173,15 +175,15 @@ bool EigenBijdrageHandler::needsState(const proto::WorkItem& item) const {
   if (!envelope.verdict().valid() || item.duplicate_of() != 0) return false;
   const std::string& type = envelope.summary().message_type();
   if (envelope.summary().client().bsn().empty()) return false;
-  return (type == "WMO301" && item.peer() == "backoffice") ||
-         ((type == "WMO305" || type == "WMO307") && item.peer() == "ggk");
+  return (type == "WMO301" && peerNamed(item.peer()) == Peer::kBackoffice) ||
+         ((type == "WMO305" || type == "WMO307") && peerNamed(item.peer()) == Peer::kGgk);
 }
 
 bool EigenBijdrageHandler::needsSentRecords(const proto::WorkItem& item) const {
   const proto::Envelope& envelope = item.envelope();
   if (!envelope.verdict().valid() || item.duplicate_of() != 0) return false;
   const std::string& type = envelope.summary().message_type();
-  return (type == "WMO406" || type == "WMO408") && item.peer() == "cak";
+  return (type == "WMO406" || type == "WMO408") && peerNamed(item.peer()) == Peer::kCak;
 }
 
 void EigenBijdrageHandler::handle(const proto::WorkItem& item, proto::HandlerResult& result) const {
@@ -227,7 +229,7 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
     line.reden_wijziging = product.reden_wijziging();
   }
   for (const proto::Decision& earlier : result.decisions()) {
-    if (earlier.handler() == "responsibility" && !earlier.responsible_gemeente().empty()) {
+    if (handlerKindOf(earlier) == HandlerKind::kResponsibility && !earlier.responsible_gemeente().empty()) {
       event.bw_responsible = earlier.responsible_gemeente();
     }
   }
@@ -278,7 +280,7 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
       // provider) is not the CAK's and still leaves.
       auto& outgoing = *result.mutable_outgoing();
       outgoing.erase(std::remove_if(outgoing.begin(), outgoing.end(),
-                                    [](const proto::Outgoing& out) { return out.peer() == "cak"; }),
+                                    [](const proto::Outgoing& out) { return peerNamed(out.peer()) == Peer::kCak; }),
                      outgoing.end());
       result.clear_eb_sent();
       proto::EbAttention& attention = *result.add_eb_attention();
@@ -289,7 +291,7 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
       return;
     }
     proto::Outgoing& outgoing = *result.add_outgoing();
-    outgoing.set_peer("cak");
+    outgoing.set_peer(peerName(Peer::kCak));
     outgoing.set_file_name(stem + "-eb" + std::to_string(i + 1) + "-" + message.message_type + ".xml");
     outgoing.set_payload(std::move(*xml));
     outgoing.set_message_type(message.message_type);

@@ -46,7 +46,7 @@ class EigenBijdrageHandler final : public Handler {
  public:
   EigenBijdrageHandler(rules::EbParams params, IebWriteFunction write, Eb001DescribeFunction describe)
       : params_(std::move(params)), write_(std::move(write)), describe_(std::move(describe)) {}
-  std::string_view name() const override { return "eigen-bijdrage"; }
+  HandlerKind kind() const override { return HandlerKind::kEigenBijdrage; }
   void handle(const proto::WorkItem& item, proto::HandlerResult& result) const override;
 
   // The client's eigen-bijdrage state for WMO301/305/307; the records of the heen message a CAK

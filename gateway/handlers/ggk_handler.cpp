@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "gateway/base/peer.h"
 #include "gateway/handlers/routing_handler.h"
 #include "gateway/rules/technical_answer.h"
 
@@ -11,9 +12,6 @@ namespace {
 
 bool isIwmo(const proto::Envelope& envelope) { return envelope.standard() == "iwmo"; }
 
-// The peers behind the GGk: the providers ("ggk") and the CAK ("cak", iEb), both spoken to in
-// StUF-GGk envelopes.
-bool behindGgk(const std::string& peer) { return peer == "ggk" || peer == "cak"; }
 
 // "<tijdstip>_<functie>_<referentienummer>.xml": one file per envelope, sorting by time.
 std::string envelopeFileName(const GgkWritten& written, const std::string& functie) {
@@ -23,7 +21,7 @@ std::string envelopeFileName(const GgkWritten& written, const std::string& funct
 proto::Decision& addDecision(proto::HandlerResult& result, std::string outcome, std::string rule_id,
                              std::string summary, const std::vector<std::string>& trail) {
   proto::Decision& decision = *result.add_decisions();
-  decision.set_handler("ggk");
+  decision.set_handler(std::string(nameOf(HandlerKind::kGgk)));
   decision.set_outcome(std::move(outcome));
   decision.add_rule_ids(std::move(rule_id));
   decision.set_summary(std::move(summary));
@@ -42,7 +40,7 @@ std::string firstFinding(const proto::Verdict& verdict) {
 
 std::string routingRule(const proto::HandlerResult& result) {
   for (const proto::Decision& decision : result.decisions()) {
-    if (decision.handler() == "routing" && decision.rule_ids_size() > 0) return decision.rule_ids(0);
+    if (handlerKindOf(decision) == HandlerKind::kRouting && decision.rule_ids_size() > 0) return decision.rule_ids(0);
   }
   return "";
 }
@@ -69,13 +67,13 @@ void addEmitFailure(const proto::WorkItem& item, proto::HandlerResult& result, c
   addDecision(result, "emit-failed", "GGK-EMIT-FAILED", what + " could not be written; see the report", trail);
   if (!payload.empty()) {
     proto::Outgoing& copy = *result.add_outgoing();
-    copy.set_peer("rejected");
+    copy.set_peer(peerName(Peer::kRejected));
     copy.set_file_name(stem + ".unsent.xml");
     copy.set_payload(payload);
     copy.set_message_type(item.envelope().summary().message_type());
   }
   proto::Outgoing& report = *result.add_outgoing();
-  report.set_peer("rejected");
+  report.set_peer(peerName(Peer::kRejected));
   report.set_file_name(stem + ".unsent.report.txt");
   report.set_payload("iwmo-gateway: " + what + " for message #" + std::to_string(item.message_id()) +
                      " could not be written.\n\nreason: " + status.message() +
@@ -93,7 +91,7 @@ int withdrawIeb(const proto::WorkItem& item, proto::HandlerResult& result, const
   auto& outgoing = *result.mutable_outgoing();
   const auto before = outgoing.size();
   outgoing.erase(std::remove_if(outgoing.begin(), outgoing.end(),
-                                [](const proto::Outgoing& out) { return out.peer() == "cak"; }),
+                                [](const proto::Outgoing& out) { return peerNamed(out.peer()) == Peer::kCak; }),
                  outgoing.end());
   result.clear_eb_sent();
   result.clear_eb_state();
@@ -129,15 +127,15 @@ void GgkHandler::addNeeds(const proto::WorkItem& item, ContextNeeds& needs) cons
 
 bool GgkHandler::needsLink(const proto::WorkItem& item) const {
   const proto::Envelope& envelope = item.envelope();
-  if (behindGgk(item.peer())) {
+  if (behindGgk(peerNamed(item.peer()))) {
     return envelope.ggk().kind() == "Fo01" || envelope.ggk().kind() == "Du01";
   }
-  return params_.envelopes && item.peer() == "backoffice" && isIwmo(envelope) &&
+  return params_.envelopes && peerNamed(item.peer()) == Peer::kBackoffice && isIwmo(envelope) &&
          envelope.summary().routing().is_retour();
 }
 
 void GgkHandler::handle(const proto::WorkItem& item, proto::HandlerResult& result) const {
-  if (behindGgk(item.peer())) {
+  if (behindGgk(peerNamed(item.peer()))) {
     if (item.envelope().ggk().kind() == "Fo01") {
       recordFo01(item, result);
     } else {
@@ -151,7 +149,7 @@ void GgkHandler::answer(const proto::WorkItem& item, proto::HandlerResult& resul
   const proto::Envelope& envelope = item.envelope();
   const proto::MessageSummary& summary = envelope.summary();
   rules::AnswerFacts facts;
-  facts.from_peer = item.peer();
+  facts.from_peer = peerNamed(item.peer());
   facts.envelope_kind = envelope.ggk().kind();
   facts.message_type = summary.message_type();
   facts.is_retour = summary.routing().is_retour();
@@ -284,7 +282,7 @@ void GgkHandler::recordFo01(const proto::WorkItem& item, proto::HandlerResult& r
               summary, trail);
 
   proto::Outgoing& report = *result.add_outgoing();
-  report.set_peer("rejected");
+  report.set_peer(peerName(Peer::kRejected));
   report.set_file_name(fileStem(item) + ".fo01.report.txt");
   std::string text = "iwmo-gateway: a Fo01 error message from the chain\n\n";
   text += "message:      #" + std::to_string(item.message_id()) + " (iwmo-gateway explain " +
@@ -315,9 +313,9 @@ void GgkHandler::wrapOutgoing(const proto::WorkItem& item, proto::HandlerResult&
   int count = result.outgoing_size();
   for (int i = 0; i < count; ++i) {
     proto::Outgoing& out = *result.mutable_outgoing(i);
-    if (!behindGgk(out.peer()) || !out.ggk().referentienummer().empty()) continue;  // answers are wrapped already
+    if (!behindGgk(peerNamed(out.peer())) || !out.ggk().referentienummer().empty()) continue;  // answers are wrapped already
     // A back-office retour passed on; what the gateway writes itself (iEb to the CAK) is heen.
-    const bool retour = out.peer() == "ggk" && envelope.summary().routing().is_retour() && item.peer() == "backoffice";
+    const bool retour = peerNamed(out.peer()) == Peer::kGgk && envelope.summary().routing().is_retour() && peerNamed(item.peer()) == Peer::kBackoffice;
     GgkWrapRequest wrap;
     wrap.retour = retour;
     wrap.functie = out.message_type();
@@ -355,7 +353,7 @@ void GgkHandler::wrapOutgoing(const proto::WorkItem& item, proto::HandlerResult&
     Result<GgkWritten> written = emitter_.wrap(wrap);
     if (!written) {
       const std::string payload = out.payload();
-      const bool ieb = out.peer() == "cak";
+      const bool ieb = peerNamed(out.peer()) == Peer::kCak;
       result.mutable_outgoing()->DeleteSubrange(i, 1);
       --i;
       --count;

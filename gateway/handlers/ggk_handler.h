@@ -85,7 +85,7 @@ class GgkHandler final : public Handler {
  public:
   GgkHandler(GgkHandlerParams params, GgkEmitter emitter)
       : params_(params), emitter_(std::move(emitter)) {}
-  std::string_view name() const override { return "ggk"; }
+  HandlerKind kind() const override { return HandlerKind::kGgk; }
   void handle(const proto::WorkItem& item, proto::HandlerResult& result) const override;
 
   // The GgkLink: for a retour from the back office (its heen message's envelope), or a Du01 /

@@ -1,5 +1,7 @@
 #include "gateway/handlers/handler.h"
 
+#include <algorithm>
+
 namespace iwmo::handlers {
 
 proto::HandlerResult HandlerChain::run(const proto::WorkItem& item) const {
@@ -7,11 +9,9 @@ proto::HandlerResult HandlerChain::run(const proto::WorkItem& item) const {
   result.set_message_id(item.message_id());
   result.set_dispatch_generation(item.dispatch_generation());
   for (const auto& handler : handlers_) handler->handle(item, result);
-  bool rejected = false;
-  for (const auto& decision : result.decisions()) {
-    if (decision.outcome() == "rejected") rejected = true;
-  }
-  result.set_disposition(rejected ? "rejected" : "routed");
+  const bool rejected = std::any_of(result.decisions().begin(), result.decisions().end(),
+                                    [](const proto::Decision& decision) { return rejects(decision); });
+  result.set_disposition(std::string(nameOf(rejected ? Disposition::kRejected : Disposition::kRouted)));
   return result;
 }
 

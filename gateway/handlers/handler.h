@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/handlers/vocabulary.h"
 #include "pipeline.pb.h"
 
 namespace iwmo::handlers {
@@ -31,7 +32,8 @@ struct ContextNeeds {
 class Handler {
  public:
   virtual ~Handler() = default;
-  virtual std::string_view name() const = 0;
+  virtual HandlerKind kind() const = 0;
+  std::string_view name() const { return nameOf(kind()); }
   // Adds this handler's decisions and outgoing messages to `result` (message_id already set).
   virtual void handle(const proto::WorkItem& item, proto::HandlerResult& result) const = 0;
   // Sets what this handler needs attached to `item` (nothing, by default).

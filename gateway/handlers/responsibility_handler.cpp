@@ -76,7 +76,7 @@ bool ResponsibilityHandler::concerns(const proto::Envelope& envelope) const {
 void ResponsibilityHandler::handle(const proto::WorkItem& item, proto::HandlerResult& result) const {
   if (item.duplicate_of() != 0 || !concerns(item.envelope())) return;
   for (const proto::Decision& earlier : result.decisions()) {
-    if (earlier.outcome() == "rejected") return;  // never forwarded: nothing to be responsible for
+    if (rejects(earlier)) return;  // never forwarded: nothing to be responsible for
   }
   const proto::MessageSummary& summary = item.envelope().summary();
   const std::string& type = summary.message_type();
@@ -110,7 +110,7 @@ void ResponsibilityHandler::handle(const proto::WorkItem& item, proto::HandlerRe
   const std::string addressed = summary.routing().gemeente();
 
   proto::Decision* decision = result.add_decisions();
-  decision->set_handler("responsibility");
+  decision->set_handler(std::string(nameOf(HandlerKind::kResponsibility)));
   if (!reference) {
     decision->set_outcome("review");
     decision->add_rule_ids("RESPONSIBILITY-NO-DATE");

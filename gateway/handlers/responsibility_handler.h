@@ -30,7 +30,7 @@ class ResponsibilityHandler final : public Handler {
   ResponsibilityHandler(rules::ResponsibilityParams params, std::vector<rules::BwProduct> bw_products,
                         std::shared_ptr<const rules::GemeenteTable> gemeenten)
       : params_(std::move(params)), bw_products_(std::move(bw_products)), gemeenten_(std::move(gemeenten)) {}
-  std::string_view name() const override { return "responsibility"; }
+  HandlerKind kind() const override { return HandlerKind::kResponsibility; }
   void handle(const proto::WorkItem& item, proto::HandlerResult& result) const override;
 
   // Whether the handler decides anything for this envelope; then it needs the client context.

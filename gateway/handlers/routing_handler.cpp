@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "gateway/base/peer.h"
+
 namespace iwmo::handlers {
 
 std::string fileStem(const proto::WorkItem& item) {
@@ -52,7 +54,7 @@ void RoutingHandler::handle(const proto::WorkItem& item, proto::HandlerResult& r
   const proto::Envelope& envelope = item.envelope();
   const proto::MessageSummary& summary = envelope.summary();
   rules::RoutingFacts facts;
-  facts.from_peer = item.peer();
+  facts.from_peer = peerNamed(item.peer());
   facts.message_type = summary.message_type();
   facts.valid = envelope.verdict().valid();
   facts.level = envelope.verdict().level();
@@ -69,28 +71,28 @@ void RoutingHandler::handle(const proto::WorkItem& item, proto::HandlerResult& r
   const proto::GgkLink& link = item.ggk();
   if (link.looked_up() && facts.is_retour) {
     facts.heen_checked = true;
-    facts.heen_known = item.peer() == "ggk" || item.peer() == "cak"
+    facts.heen_known = peerNamed(item.peer()) == Peer::kGgk || peerNamed(item.peer()) == Peer::kCak
                            ? link.sent_found() && link.sent().kind() == "Di01" &&
                                  link.sent().functie() == summary.routing().pair_type() &&
                                  // the CAK's answer is read by the Identificatie it repeats: it must be the
                                  // one of the Di01 it names
-                                 (item.peer() != "cak" || link.sent().identificatie() == summary.header().identificatie())
+                                 (peerNamed(item.peer()) != Peer::kCak || link.sent().identificatie() == summary.header().identificatie())
                            : link.heen_found();
   }
   const rules::RoutingDecision route = rules::decideRoute(facts, params_);
 
   proto::Decision& decision = *result.add_decisions();
   decision.set_handler(std::string(name()));
-  decision.set_outcome(route.routed ? "routed" : "rejected");
+  decision.set_outcome(std::string(nameOf(route.routed ? Disposition::kRouted : Disposition::kRejected)));
   decision.add_rule_ids(route.rule_id);
   decision.set_summary(route.summary);
   for (const auto& step : route.trail) decision.add_trail(step);
 
   const std::string stem = fileStem(item);
   if (route.routed) {
-    if (route.to_peer.empty()) return;  // consumed by a later handler (iEb retours)
+    if (route.to_peer == Peer::kNone) return;  // consumed by a later handler (iEb retours)
     proto::Outgoing& out = *result.add_outgoing();
-    out.set_peer(route.to_peer);
+    out.set_peer(peerName(route.to_peer));
     out.set_file_name(stem + ".xml");
     out.set_payload(envelope.payload());
     out.set_message_type(summary.message_type());
@@ -99,13 +101,13 @@ void RoutingHandler::handle(const proto::WorkItem& item, proto::HandlerResult& r
   }
   if (!envelope.payload().empty()) {
     proto::Outgoing& copy = *result.add_outgoing();
-    copy.set_peer("rejected");
+    copy.set_peer(peerName(Peer::kRejected));
     copy.set_file_name(stem + ".xml");
     copy.set_payload(envelope.payload());
     copy.set_message_type(summary.message_type());
   }
   proto::Outgoing& report = *result.add_outgoing();
-  report.set_peer("rejected");
+  report.set_peer(peerName(Peer::kRejected));
   report.set_file_name(stem + ".report.txt");
   report.set_payload(rejectionReport(item, route));
   report.set_message_type("REPORT");

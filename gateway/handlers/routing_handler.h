@@ -15,7 +15,7 @@ namespace iwmo::handlers {
 class RoutingHandler final : public Handler {
  public:
   explicit RoutingHandler(rules::RoutingParams params) : params_(std::move(params)) {}
-  std::string_view name() const override { return "routing"; }
+  HandlerKind kind() const override { return HandlerKind::kRouting; }
   void handle(const proto::WorkItem& item, proto::HandlerResult& result) const override;
 
  private:

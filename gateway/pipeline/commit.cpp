@@ -1,7 +1,6 @@
 #include "gateway/pipeline/commit.h"
 
 #include <iostream>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -54,9 +53,10 @@ void Commit::result(proto::HandlerResult result) {
 void Commit::request(proto::HandlerResult result, const Admitted& admitted) {
   const Timestamp at = logical_time_ ? admitted.facts.received_at.plusMillis(1) : clock_.now();
   std::vector<std::string> lines = decisionLines(admitted.facts, result, at);
-  std::vector<std::tuple<std::string, std::string, std::string>> decisions;
+  std::vector<DecisionCount> decisions;
   for (const auto& decision : result.decisions()) {
-    decisions.emplace_back(decision.handler(), decision.outcome(), decision.rule_ids_size() > 0 ? decision.rule_ids(0) : "");
+    decisions.push_back({handlers::handlerKindOf(decision), decision.outcome(),
+                         decision.rule_ids_size() > 0 ? decision.rule_ids(0) : ""});
   }
   const auto outgoing = static_cast<std::uint64_t>(result.outgoing_size());
   const std::uint64_t id = admitted.id;
@@ -71,7 +71,7 @@ void Commit::request(proto::HandlerResult result, const Admitted& admitted) {
 }
 
 void Commit::committed(const Admitted& admitted, const Result<bool>& outcome,
-                       const std::vector<std::tuple<std::string, std::string, std::string>>& decisions,
+                       const std::vector<DecisionCount>& decisions,
                        std::uint64_t outgoing) {
   const auto done = [this] {
     {
@@ -113,11 +113,11 @@ void Commit::committed(const Admitted& admitted, const Result<bool>& outcome,
     return;
   }
   if (*outcome) {
-    for (const auto& [handler, decided, rule] : decisions) {
-      if (handler == "responsibility") {
-        metrics_.responsibilityDecided(decided, rule);
+    for (const DecisionCount& decision : decisions) {
+      if (decision.handler == handlers::HandlerKind::kResponsibility) {
+        metrics_.responsibilityDecided(decision.outcome, decision.rule);
       } else {
-        metrics_.decided(admitted.facts.message_type, decided, rule);
+        metrics_.decided(admitted.facts.message_type, decision.outcome, decision.rule);
       }
     }
   }

@@ -24,9 +24,11 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "gateway/base/clock.h"
 #include "gateway/base/latency_histogram.h"
+#include "gateway/handlers/vocabulary.h"
 #include "gateway/journal/message_queue.h"
 #include "gateway/pipeline/dispatch.h"
 #include "gateway/pipeline/metrics.h"
@@ -38,6 +40,13 @@ struct CommitTotals {
   std::uint64_t committed = 0;    // results committed (a redelivered second result counts once)
   std::uint64_t outgoing = 0;     // outbox items they wrote
   std::uint64_t quarantined = 0;  // results that could not be committed on their own
+};
+
+// What the metrics count of one decision once its commit is durable.
+struct DecisionCount {
+  handlers::HandlerKind handler = handlers::HandlerKind::kUnknown;
+  std::string outcome;
+  std::string rule;  // the decision's first rule id
 };
 
 class Commit {
@@ -71,7 +80,7 @@ class Commit {
  private:
   void request(proto::HandlerResult result, const Admitted& admitted);
   void committed(const Admitted& admitted, const Result<bool>& outcome,
-                 const std::vector<std::tuple<std::string, std::string, std::string>>& decisions,
+                 const std::vector<DecisionCount>& decisions,
                  std::uint64_t outgoing);
 
   const bool logical_time_;

@@ -6,6 +6,7 @@
 #include "adapters/iwmo/iwmo_adapter.h"
 #include "adapters/stuf/envelope_reader.h"
 #include "gateway/base/date.h"
+#include "gateway/base/peer.h"
 #include "gateway/base/utf8.h"
 #include "gateway/pipeline/ggk_intake.h"
 #include "gateway/pipeline/log_lines.h"
@@ -26,23 +27,23 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 // The GGk is one channel for the providers and the CAK; an envelope's zender says which.
-std::string ggkSidePeer(const proto::Envelope& envelope) {
-  return envelope.ggk().zender_organisatie() == "CAK" ? "cak" : "ggk";
+Peer ggkSidePeer(const proto::Envelope& envelope) {
+  return envelope.ggk().zender_organisatie() == "CAK" ? Peer::kCak : Peer::kGgk;
 }
 
 // The peer a message came from: the source's, else (a replay batch that does not say) the
 // message type's sender. An envelope from zender CAK through the providers' channel (one
 // Digikoppeling adapter, or [ggk.https_in]) is the CAK peer's all the same.
-std::string peerOf(const std::string& source_peer, const proto::Envelope& envelope) {
+Peer peerOf(Peer source_peer, const proto::Envelope& envelope) {
   const bool envelope_kind = !envelope.ggk().kind().empty();
-  if (source_peer == "ggk" && envelope_kind) return ggkSidePeer(envelope);
-  if (!source_peer.empty()) return source_peer;
+  if (source_peer == Peer::kGgk && envelope_kind) return ggkSidePeer(envelope);
+  if (source_peer != Peer::kNone) return source_peer;
   if (envelope_kind) return ggkSidePeer(envelope);  // only the GGk side speaks StUF-GGk
   const std::string& sent_by = envelope.summary().routing().sent_by();
-  if (sent_by == "gemeente") return "backoffice";
-  if (sent_by == "aanbieder") return "ggk";
-  if (sent_by == "cak") return "cak";
-  return "unknown";
+  if (sent_by == "gemeente") return Peer::kBackoffice;
+  if (sent_by == "aanbieder") return Peer::kGgk;
+  if (sent_by == "cak") return Peer::kCak;
+  return Peer::kUnknown;
 }
 
 // The answer the source gets once the journal has spoken.
@@ -198,7 +199,7 @@ void Intake::validate(Job& job, Validated& out) {
   }
   if (!job.source_bytes.empty()) envelope.set_source_bytes(std::move(job.source_bytes));
   journal::AppendRequest& request = out.request;
-  request.peer = peerOf(message.peer, envelope);
+  request.peer = peerName(peerOf(peerNamed(message.peer), envelope));
   request.received_at = job.received_at;
   if (options_.logical_time && options_.logical_from_dagtekening) {
     // As if received at noon (UTC) on its Dagtekening (replays of historical batches: the

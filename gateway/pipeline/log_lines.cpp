@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/handlers/vocabulary.h"
+
 namespace iwmo::pipeline {
 namespace {
 
@@ -63,7 +65,7 @@ std::vector<std::string> decisionLines(const MessageFacts& facts, const proto::H
     putIfSet(line, "gemeente", facts.gemeente);
     putIfSet(line, "identificatie", facts.identificatie);
     putIfSet(line, "client", facts.client);
-    line["verdict"] = result.disposition() == "rejected" ? "rejected" : "accepted";
+    line["verdict"] = handlers::dispositionOf(result) == handlers::Disposition::kRejected ? "rejected" : "accepted";
     if (!facts.valid) {
       line["level"] = facts.level;
       line["codes"] = facts.codes;

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string>
 
+#include "gateway/base/peer.h"
 #include "gateway/handlers/ggk_handler.h"
 
 namespace iwmo::pipeline {
@@ -10,7 +11,7 @@ namespace iwmo::pipeline {
 void Preparer::attachGgkLink(proto::WorkItem& item) const {
   const proto::Envelope& envelope = item.envelope();
   proto::GgkLink& link = *item.mutable_ggk();
-  if (item.peer() == "ggk" || item.peer() == "cak") {  // a Du01 or Fo01: what we sent it answers
+  if (peerNamed(item.peer()) == Peer::kGgk || peerNamed(item.peer()) == Peer::kCak) {  // a Du01 or Fo01: what we sent it answers
     auto sent = journal_.ggk().sent(envelope.ggk().cross_refnummer());
     if (!sent) {
       std::cerr << "iwmo-gateway: cannot look up crossRefnummer " << envelope.ggk().cross_refnummer()

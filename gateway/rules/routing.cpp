@@ -20,7 +20,7 @@ std::string joined(const std::vector<std::string>& codes) {
 RoutingDecision reject(std::string rule_id, std::string summary, std::vector<std::string> trail) {
   RoutingDecision decision;
   decision.routed = false;
-  decision.to_peer = "rejected";
+  decision.to_peer = Peer::kRejected;
   decision.rule_id = std::move(rule_id);
   decision.summary = std::move(summary);
   decision.trail = std::move(trail);
@@ -33,7 +33,7 @@ RoutingDecision reject(std::string rule_id, std::string summary, std::vector<std
 RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& params) {
   const std::string type = facts.message_type.empty() ? "message" : facts.message_type;
   std::vector<std::string> trail;
-  trail.push_back("received from " + facts.from_peer);
+  trail.push_back("received from " + peerName(facts.from_peer));
 
   if (facts.envelope_kind == "refused") {
     trail.push_back("the StUF-GGk envelope was refused (" + joined(facts.codes) + ")");
@@ -76,15 +76,15 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
   }
 
   // Direction: the gemeente's messages come from the back office, a provider's from the GGk.
-  const std::string expected_peer = facts.sent_by == "gemeente" ? "backoffice"
-                                    : facts.sent_by == "cak"    ? "cak"
-                                                                : "ggk";
+  const Peer expected_peer = facts.sent_by == "gemeente" ? Peer::kBackoffice
+                             : facts.sent_by == "cak"    ? Peer::kCak
+                                                         : Peer::kGgk;
   if (facts.from_peer != expected_peer) {
     trail.push_back(type + " is sent by the " + facts.sent_by + ", so it must arrive from " +
-                    expected_peer);
+                    peerName(expected_peer));
     return reject("REJECT-DIRECTION",
-                  type + " arrived from " + facts.from_peer + " but is sent by the " +
-                      facts.sent_by + " (expected from " + expected_peer + ")",
+                  type + " arrived from " + peerName(facts.from_peer) + " but is sent by the " +
+                      facts.sent_by + " (expected from " + peerName(expected_peer) + ")",
                   std::move(trail));
   }
   const auto served = [&](const std::string& code) {
@@ -114,7 +114,7 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
   }
 
   if (facts.is_retour && facts.heen_checked && !facts.heen_known) {
-    if (facts.from_peer == "ggk" || facts.from_peer == "cak") {
+    if (behindGgk(facts.from_peer)) {
       trail.push_back("envelope crossRefnummer names no Di01 the gateway sent");
       return reject("REJECT-UNKNOWN-HEEN",
                     type + " answers a heen message the gateway never sent (its Du01 "
@@ -134,7 +134,7 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
   decision.routed = true;
   decision.rule_id = "ROUTE-PASS-THROUGH";
   const bool ieb = facts.message_type.rfind("WMO40", 0) == 0;
-  if (ieb && facts.from_peer == "cak") {
+  if (ieb && facts.from_peer == Peer::kCak) {
     decision.rule_id = "ROUTE-IEB-RETOUR";
     decision.summary = type + " from the CAK for gemeente " + facts.gemeente +
                        ": an answer to the gateway's own iEb message, matched by the eigen-bijdrage handler";
@@ -144,23 +144,23 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
     return decision;
   }
   if (ieb) {
-    decision.to_peer = "cak";
+    decision.to_peer = Peer::kCak;
     decision.receiver = "CAK";
     decision.summary = type + " from the back office of gemeente " + facts.gemeente + " to the CAK";
-  } else if (facts.from_peer == "backoffice") {
-    decision.to_peer = "ggk";
+  } else if (facts.from_peer == Peer::kBackoffice) {
+    decision.to_peer = Peer::kGgk;
     decision.receiver = facts.aanbieder;
     decision.summary = type + " from gemeente " + facts.gemeente + " to aanbieder " +
                        facts.aanbieder + " via the GGk";
   } else {
-    decision.to_peer = "backoffice";
+    decision.to_peer = Peer::kBackoffice;
     decision.receiver = facts.gemeente;
     decision.summary = type + " from aanbieder " + facts.aanbieder + " to the back office of gemeente " +
                        facts.gemeente;
   }
   trail.push_back("valid at levels 1 and 2; sent by the " + facts.sent_by + "; gemeente " +
                   facts.gemeente + " is ours");
-  trail.push_back("pass-through to " + decision.to_peer);
+  trail.push_back("pass-through to " + peerName(decision.to_peer));
   decision.trail = std::move(trail);
   return decision;
 }

@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "gateway/base/peer.h"
+
 namespace iwmo::rules {
 
 struct RoutingParams {
@@ -36,7 +38,7 @@ struct RoutingParams {
 };
 
 struct RoutingFacts {
-  std::string from_peer;      // "backoffice", "ggk" or "cak"
+  Peer from_peer = Peer::kUnknown;  // backoffice, ggk or cak
   std::string message_type;   // "WMO305"; empty when unknown
   bool valid = false;
   std::uint32_t level = 0;    // 1 or 2 when invalid
@@ -59,7 +61,7 @@ struct RoutingFacts {
 
 struct RoutingDecision {
   bool routed = false;
-  std::string to_peer;        // "backoffice", "ggk", "cak", "rejected"; empty = consumed
+  Peer to_peer = Peer::kNone;  // backoffice, ggk, cak, rejected; kNone = consumed
   std::string receiver;       // organisation it is for (routed only)
   std::string rule_id;
   std::string summary;        // one sentence for an operator

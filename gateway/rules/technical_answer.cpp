@@ -27,8 +27,8 @@ TechnicalAnswer none(std::string summary, std::vector<std::string> trail) {
 TechnicalAnswer decideTechnicalAnswer(const AnswerFacts& facts) {
   const std::string type = facts.message_type.empty() ? "the message" : facts.message_type;
   std::vector<std::string> trail;
-  if (facts.from_peer != "ggk" && facts.from_peer != "cak") {
-    trail.push_back("from " + facts.from_peer + ": the back office gets a rejection report, not a technical answer");
+  if (!behindGgk(facts.from_peer)) {
+    trail.push_back("from " + peerName(facts.from_peer) + ": the back office gets a rejection report, not a technical answer");
     return none("no technical answer: not from the GGk side", std::move(trail));
   }
   if (facts.envelope_kind == "refused") {

@@ -24,10 +24,12 @@
 #include <string>
 #include <vector>
 
+#include "gateway/base/peer.h"
+
 namespace iwmo::rules {
 
 struct AnswerFacts {
-  std::string from_peer;       // only messages from behind the GGk ("ggk", "cak") are answered
+  Peer from_peer = Peer::kUnknown;  // only messages from behind the GGk (ggk, cak) are answered
   std::string envelope_kind;   // "", "Di01", "Du01", "Fo01", "refused"
   std::string message_type;    // "" when not recognised
   bool is_retour = false;

@@ -26,7 +26,7 @@ using namespace iwmo::test::stages;
 // through the prepare step on the journal (Journal::readAfterWrites).
 class RoutingWithContext final : public iwmo::handlers::Handler {
  public:
-  std::string_view name() const override { return "routing"; }
+  iwmo::handlers::HandlerKind kind() const override { return iwmo::handlers::HandlerKind::kRouting; }
   void handle(const iwmo::proto::WorkItem& item, iwmo::proto::HandlerResult& result) const override {
     routing_.handle(item, result);
   }

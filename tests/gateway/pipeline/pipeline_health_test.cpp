@@ -90,7 +90,7 @@ class FlakyJournal final : public Journal {
 // A handler that routes every message and sends nothing.
 class RouteAll final : public iwmo::handlers::Handler {
  public:
-  std::string_view name() const override { return "routing"; }
+  iwmo::handlers::HandlerKind kind() const override { return iwmo::handlers::HandlerKind::kRouting; }
   void handle(const iwmo::proto::WorkItem&, iwmo::proto::HandlerResult& result) const override {
     auto* decision = result.add_decisions();
     decision->set_handler("routing");

@@ -11,7 +11,7 @@ namespace {
 
 RoutingFacts validStart() {
   RoutingFacts facts;
-  facts.from_peer = "ggk";
+  facts.from_peer = iwmo::Peer::kGgk;
   facts.message_type = "WMO305";
   facts.valid = true;
   facts.sent_by = "aanbieder";
@@ -28,19 +28,19 @@ TEST_CASE("ROUTE-PASS-THROUGH: a provider's valid message goes to the back offic
   const auto decision = decideRoute(validStart(), kParams);
   CHECK(decision.routed);
   CHECK(decision.rule_id == "ROUTE-PASS-THROUGH");
-  CHECK(decision.to_peer == "backoffice");
+  CHECK(decision.to_peer == iwmo::Peer::kBackoffice);
   CHECK(decision.receiver == "0599");
   CHECK_FALSE(decision.trail.empty());
 }
 
 TEST_CASE("ROUTE-PASS-THROUGH: the gemeente's valid message goes to the GGk for the aanbieder", "[rules]") {
   RoutingFacts facts = validStart();
-  facts.from_peer = "backoffice";
+  facts.from_peer = iwmo::Peer::kBackoffice;
   facts.message_type = "WMO301";
   facts.sent_by = "gemeente";
   const auto decision = decideRoute(facts, kParams);
   CHECK(decision.routed);
-  CHECK(decision.to_peer == "ggk");
+  CHECK(decision.to_peer == iwmo::Peer::kGgk);
   CHECK(decision.receiver == "65656055");
 }
 
@@ -51,7 +51,7 @@ TEST_CASE("REJECT-LEVEL-1 and REJECT-LEVEL-2 follow the verdict's level", "[rule
   facts.codes = {"XSD", "XSD"};
   auto decision = decideRoute(facts, kParams);
   CHECK_FALSE(decision.routed);
-  CHECK(decision.to_peer == "rejected");
+  CHECK(decision.to_peer == iwmo::Peer::kRejected);
   CHECK(decision.rule_id == "REJECT-LEVEL-1");
   CHECK(decision.summary.find("(XSD)") != std::string::npos);  // each code once
   facts.level = 2;
@@ -71,7 +71,7 @@ TEST_CASE("REJECT-DUPLICATE wins over everything else", "[rules]") {
 
 TEST_CASE("REJECT-DIRECTION: a provider's message from the back office", "[rules]") {
   RoutingFacts facts = validStart();
-  facts.from_peer = "backoffice";
+  facts.from_peer = iwmo::Peer::kBackoffice;
   const auto decision = decideRoute(facts, kParams);
   CHECK(decision.rule_id == "REJECT-DIRECTION");
   CHECK_FALSE(decision.routed);
@@ -106,12 +106,12 @@ TEST_CASE("routing of StUF-GGk documents: the envelope's ontvanger, refused enve
     facts.codes = {"PAYLOAD-BASE64"};
     const auto decision = decideRoute(facts, kParams);
     CHECK(decision.rule_id == "REJECT-ENVELOPE");
-    CHECK(decision.to_peer == "rejected");
+    CHECK(decision.to_peer == iwmo::Peer::kRejected);
     CHECK_THAT(decision.summary, Catch::Contains("PAYLOAD-BASE64"));
   }
   SECTION("a Fo01 is consumed (matched by the GGk handler)") {
     RoutingFacts facts;
-    facts.from_peer = "ggk";
+    facts.from_peer = iwmo::Peer::kGgk;
     facts.message_type = "Fo01";
     facts.valid = true;
     facts.envelope_kind = "Fo01";
@@ -119,7 +119,7 @@ TEST_CASE("routing of StUF-GGk documents: the envelope's ontvanger, refused enve
     const auto decision = decideRoute(facts, kParams);
     CHECK(decision.routed);
     CHECK(decision.rule_id == "ROUTE-GGK-FO01");
-    CHECK(decision.to_peer.empty());
+    CHECK(decision.to_peer == iwmo::Peer::kNone);
   }
   SECTION("a Du01 whose crossRefnummer names nothing we sent") {
     auto facts = validStart();
@@ -139,7 +139,7 @@ TEST_CASE("routing of StUF-GGk documents: the envelope's ontvanger, refused enve
   }
   SECTION("a Du01 from the CAK whose crossRefnummer names no Di01 we sent it") {
     RoutingFacts facts;
-    facts.from_peer = "cak";
+    facts.from_peer = iwmo::Peer::kCak;
     facts.message_type = "WMO406";
     facts.valid = true;
     facts.is_retour = true;
@@ -157,7 +157,7 @@ TEST_CASE("routing of StUF-GGk documents: the envelope's ontvanger, refused enve
   }
   SECTION("a back-office retour whose heen message the gateway never received") {
     RoutingFacts facts;
-    facts.from_peer = "backoffice";
+    facts.from_peer = iwmo::Peer::kBackoffice;
     facts.message_type = "WMO306";
     facts.valid = true;
     facts.is_retour = true;

@@ -12,7 +12,7 @@ namespace {
 
 AnswerFacts enveloped305() {
   AnswerFacts facts;
-  facts.from_peer = "ggk";
+  facts.from_peer = iwmo::Peer::kGgk;
   facts.envelope_kind = "Di01";
   facts.message_type = "WMO305";
   facts.has_retour_type = true;
@@ -105,7 +105,7 @@ TEST_CASE("technical answers: when the gateway answers nothing, and why", "[rule
   CHECK_THAT(none(refused), Catch::Contains("envelope was refused"));
 
   auto backoffice = enveloped305();
-  backoffice.from_peer = "backoffice";
+  backoffice.from_peer = iwmo::Peer::kBackoffice;
   backoffice.valid = false;
   backoffice.level = 1;
   CHECK_THAT(none(backoffice), Catch::Contains("not from the GGk side"));
@@ -114,7 +114,7 @@ TEST_CASE("technical answers: when the gateway answers nothing, and why", "[rule
 TEST_CASE("technical answers on the CAK's side: a Fo01 for a broken Du01, nothing for a valid one",
           "[rules][ggk][ieb]") {
   AnswerFacts facts;
-  facts.from_peer = "cak";
+  facts.from_peer = iwmo::Peer::kCak;
   facts.envelope_kind = "Du01";
   facts.message_type = "WMO406";
   facts.is_retour = true;
