@@ -72,6 +72,116 @@ class Progress {
   SteadyClock::time_point last_{};
 };
 
+
+// --out must be empty (or emptied with --force), so the output is exactly the batch's.
+Status emptyOutput(const fs::path& out, bool force) {
+  std::error_code ec;
+  if (fs::exists(out, ec) && !fs::is_empty(out, ec)) {
+    if (!force) {
+      return Status::failedPrecondition(
+          "--out " + out.string() +
+          " is not empty; a replay writes into an empty directory so its output is exactly "
+          "the batch's. Remove it, choose another --out, or add --force to empty it");
+    }
+    fs::remove_all(out, ec);
+    if (ec) return Status::unavailable("cannot empty " + out.string() + ": " + ec.message());
+  }
+  fs::create_directories(out, ec);
+  if (ec) return Status::unavailable("cannot create " + out.string() + ": " + ec.message());
+  return Status::ok();
+}
+
+// The daemon's pipeline, with the bus on inproc only and logical time.
+Result<pipeline::PipelineOptions> replayPipelineOptions(const config::Config& config, const ReplayOptions& options,
+                                                        Timestamp clock_start) {
+  config::Config replay_config = config;
+  replay_config.bus.listen.clear();
+  replay_config.bus.workers = std::max(1u, config.bus.workers);
+  auto pipeline_options = pipelineOptions(replay_config);
+  if (!pipeline_options) return pipeline_options.status();
+  pipeline_options->logical_time = true;
+  pipeline_options->intake.logical_time = true;
+  pipeline_options->intake.logical_start = clock_start;
+  pipeline_options->intake.logical_from_dagtekening = options.clock == "dagtekening";
+  pipeline_options->dispatch.logical_time = true;
+  pipeline_options->delivery.logical_time = true;
+  pipeline_options->delivery.log_deliveries = false;
+  return pipeline_options;
+}
+
+// summary.json: what the batch gave, in counts that are the same for the same batch.
+nlohmann::ordered_json replaySummary(const ReplayOptions& options, std::uint64_t offered,
+                                     const pipeline::PipelineTotals& totals, const pipeline::Metrics& metrics,
+                                     const journal::ReferenceCounts& reference, const journal::EbCounts& eb) {
+  nlohmann::ordered_json summary;
+  summary["batch"] = options.batch.filename().string();
+  summary["messages"] = offered;
+  summary["journaled"] = totals.journaled;
+  std::map<std::string, std::map<std::string, std::uint64_t>> by_type;
+  std::map<std::string, std::uint64_t> by_rule;
+  for (const auto& [key, n] : metrics.decisionCounts()) {
+    const auto& [type, disposition, rule] = key;
+    by_type[type.empty() ? "UNKNOWN" : type][disposition] += n;
+    by_rule[rule] += n;
+  }
+  summary["per_type"] = by_type;
+  summary["reference_data"] = {{"brp_clients", reference.brp_clients},
+                               {"brp_periods", reference.brp_periods},
+                               {"institutions", reference.institutions},
+                               {"bw_episodes", reference.episodes_imported},
+                               {"region_members", reference.region_members}};
+  summary["per_rule"] = by_rule;
+  std::map<std::string, std::map<std::string, std::uint64_t>> responsibility;
+  for (const auto& [key, n] : metrics.responsibilityCounts()) responsibility[key.first][key.second] += n;
+  summary["responsibility"] = responsibility;
+  std::map<std::string, std::uint64_t> delivered;
+  for (const auto& [key, n] : metrics.deliveryCounts()) delivered[std::get<0>(key)] += n;
+  summary["delivered_files"] = delivered;
+  summary["ieb"] = nlohmann::ordered_json::parse(iebSummaryJson(eb));
+  return summary;
+}
+
+// The human summary after the first line: per type, per rule, BW responsibility, iEb, files.
+void printSummary(const nlohmann::ordered_json& summary, const fs::path& out) {
+  std::printf("  %-8s %9s %9s\n", "type", "accepted", "rejected");
+  for (const auto& [type, dispositions] : summary["per_type"].items()) {
+    const auto get = [&](const char* key) {
+      return static_cast<unsigned long long>(dispositions.value(key, std::uint64_t{0}));
+    };
+    std::printf("  %-8s %9llu %9llu\n", type.c_str(), get("routed"), get("rejected"));
+  }
+  std::printf("\n  rules:");
+  for (const auto& [rule, n] : summary["per_rule"].items()) {
+    std::printf("  %s %llu", rule.c_str(), static_cast<unsigned long long>(n.get<std::uint64_t>()));
+  }
+  if (!summary["responsibility"].empty()) {
+    std::printf("\n  BW responsibility:");
+    for (const auto& [outcome, rules] : summary["responsibility"].items()) {
+      for (const auto& [rule, n] : rules.items()) {
+        std::printf("  %s %s %llu", outcome.c_str(), rule.c_str(), static_cast<unsigned long long>(n.get<std::uint64_t>()));
+      }
+    }
+  }
+  const auto& ieb = summary["ieb"];
+  const auto sent = [&](const char* type) { return ieb[type]["sent"].get<std::uint64_t>(); };
+  if (sent("WMO405") + sent("WMO407") > 0 || ieb["attention_open"].get<std::uint64_t>() > 0) {
+    std::printf("\n  to the CAK:");
+    for (const char* type : {"WMO405", "WMO407"}) {
+      std::printf("  %s sent %llu", type, static_cast<unsigned long long>(sent(type)));
+    }
+    std::printf("  (awaiting the CAK's retour; %llu item(s) for an operator: `ieb pending --journal`)",
+                static_cast<unsigned long long>(ieb["attention_open"].get<std::uint64_t>()));
+  }
+  std::uint64_t files = 0;
+  std::string per_peer;
+  for (const auto& [peer, n] : summary["delivered_files"].items()) {
+    files += n.get<std::uint64_t>();
+    per_peer += (per_peer.empty() ? "" : ", ") + peer + "/ " + std::to_string(n.get<std::uint64_t>());
+  }
+  std::printf("\n  files written: %llu (%s)\n  output: %s (routing.log, summary.json, journal.sqlite for `explain`)\n",
+              static_cast<unsigned long long>(files), per_peer.c_str(), out.string().c_str());
+}
+
 }  // namespace
 
 int runReplay(const config::Config& config, const ReplayOptions& options) {
@@ -81,18 +191,7 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   if (options.clock != "batch" && options.clock != "dagtekening") {
     return fail("--clock must be \"batch\" (--clock-start + n ms) or \"dagtekening\" (each message's own date)");
   }
-  std::error_code ec;
-  if (fs::exists(out, ec) && !fs::is_empty(out, ec)) {
-    if (!options.force) {
-      return fail("--out " + out.string() +
-                  " is not empty; a replay writes into an empty directory so its output is exactly "
-                  "the batch's. Remove it, choose another --out, or add --force to empty it");
-    }
-    fs::remove_all(out, ec);
-    if (ec) return fail("cannot empty " + out.string() + ": " + ec.message());
-  }
-  fs::create_directories(out, ec);
-  if (ec) return fail("cannot create " + out.string() + ": " + ec.message());
+  if (Status ready = emptyOutput(out, options.force); !ready.isOk()) return fail(ready.message());
 
   auto total = transport::countBatch(options.batch);
   if (!total) return fail(total.status().message());
@@ -129,19 +228,8 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
               << ": BW responsibility is decided without BRP history or regions (import them with "
                  "`iwmo-gateway import`)\n";
   }
-  // The daemon's pipeline, with the bus on inproc only and logical time.
-  config::Config replay_config = config;
-  replay_config.bus.listen.clear();
-  replay_config.bus.workers = std::max(1u, config.bus.workers);
-  auto pipeline_options = pipelineOptions(replay_config);
+  auto pipeline_options = replayPipelineOptions(config, options, *clock_start);
   if (!pipeline_options) return fail(pipeline_options.status().message());
-  pipeline_options->logical_time = true;
-  pipeline_options->intake.logical_time = true;
-  pipeline_options->intake.logical_start = *clock_start;
-  pipeline_options->intake.logical_from_dagtekening = options.clock == "dagtekening";
-  pipeline_options->dispatch.logical_time = true;
-  pipeline_options->delivery.logical_time = true;
-  pipeline_options->delivery.log_deliveries = false;
   SystemClock clock;
   pipeline::Metrics metrics;
   pipeline::Pipeline pipeline(*pipeline_options, **journal, chain, *schemas, *hasher, sinks, context, clock, metrics);
@@ -183,40 +271,10 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   if (refused > 0) return fail(std::to_string(refused.load()) + " messages could not be journaled");
 
   // summary.json: deterministic counts only.
-  nlohmann::ordered_json summary;
-  summary["batch"] = options.batch.filename().string();
-  summary["messages"] = offered;
-  const auto totals = pipeline.totals();
-  summary["journaled"] = totals.journaled;
-  std::map<std::string, std::map<std::string, std::uint64_t>> by_type;
-  std::map<std::string, std::uint64_t> by_rule;
-  for (const auto& [key, n] : metrics.decisionCounts()) {
-    const auto& [type, disposition, rule] = key;
-    by_type[type.empty() ? "UNKNOWN" : type][disposition] += n;
-    by_rule[rule] += n;
-  }
-  summary["per_type"] = by_type;
-  summary["reference_data"] = {{"brp_clients", reference_counts->brp_clients},
-                               {"brp_periods", reference_counts->brp_periods},
-                               {"institutions", reference_counts->institutions},
-                               {"bw_episodes", reference_counts->episodes_imported},
-                               {"region_members", reference_counts->region_members}};
-  summary["per_rule"] = by_rule;
-  std::map<std::string, std::map<std::string, std::uint64_t>> responsibility;
-  for (const auto& [key, n] : metrics.responsibilityCounts()) responsibility[key.first][key.second] += n;
-  summary["responsibility"] = responsibility;
-  std::map<std::string, std::uint64_t> derived;
-  std::uint64_t derived_total = 0;
-  for (const auto& [key, n] : metrics.deliveryCounts()) {
-    derived[std::get<0>(key)] += n;
-    derived_total += n;
-  }
-  summary["delivered_files"] = derived;
-  {
-    auto counts = (*journal)->eb().counts();
-    if (!counts) return fail(counts.status().message());
-    summary["ieb"] = nlohmann::ordered_json::parse(iebSummaryJson(*counts));
-  }
+  const auto eb_counts = (*journal)->eb().counts();
+  if (!eb_counts) return fail(eb_counts.status().message());
+  const nlohmann::ordered_json summary =
+      replaySummary(options, offered, pipeline.totals(), metrics, *reference_counts, *eb_counts);
   {
     std::ofstream file(out / "summary.json");
     file << summary.dump(2) << "\n";
@@ -239,40 +297,7 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   std::printf("\nreplay summary: %llu messages in %.2f s (%.0f msg/s), latency p50 %.1f ms, p99 %.1f ms, "
               "peak memory %ld MiB\n\n",
               static_cast<unsigned long long>(offered), seconds, rate, p50, p99, peak_rss_kib / 1024);
-  std::printf("  %-8s %9s %9s\n", "type", "accepted", "rejected");
-  for (const auto& [type, dispositions] : by_type) {
-    const auto get = [&](const char* key) {
-      const auto it = dispositions.find(key);
-      return it == dispositions.end() ? 0ull : static_cast<unsigned long long>(it->second);
-    };
-    std::printf("  %-8s %9llu %9llu\n", type.c_str(), get("routed"), get("rejected"));
-  }
-  std::printf("\n  rules:");
-  for (const auto& [rule, n] : by_rule) std::printf("  %s %llu", rule.c_str(), static_cast<unsigned long long>(n));
-  if (!responsibility.empty()) {
-    std::printf("\n  BW responsibility:");
-    for (const auto& [outcome, rules] : responsibility) {
-      for (const auto& [rule, n] : rules) {
-        std::printf("  %s %s %llu", outcome.c_str(), rule.c_str(), static_cast<unsigned long long>(n));
-      }
-    }
-  }
-  if (summary["ieb"]["WMO405"]["sent"].get<std::uint64_t>() + summary["ieb"]["WMO407"]["sent"].get<std::uint64_t>() > 0 ||
-      summary["ieb"]["attention_open"].get<std::uint64_t>() > 0) {
-    std::printf("\n  to the CAK:");
-    for (const char* type : {"WMO405", "WMO407"}) {
-      std::printf("  %s sent %llu", type, static_cast<unsigned long long>(summary["ieb"][type]["sent"].get<std::uint64_t>()));
-    }
-    std::printf("  (awaiting the CAK's retour; %llu item(s) for an operator: `ieb pending --journal`)",
-                static_cast<unsigned long long>(summary["ieb"]["attention_open"].get<std::uint64_t>()));
-  }
-  std::printf("\n  files written: %llu (", static_cast<unsigned long long>(derived_total));
-  bool first = true;
-  for (const auto& [peer, n] : derived) {
-    std::printf("%s%s/ %llu", first ? "" : ", ", peer.c_str(), static_cast<unsigned long long>(n));
-    first = false;
-  }
-  std::printf(")\n  output: %s (routing.log, summary.json, journal.sqlite for `explain`)\n", out.string().c_str());
+  printSummary(summary, out);
   return 0;
 }
 

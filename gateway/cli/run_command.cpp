@@ -21,6 +21,7 @@
 #include "adapters/transport/zmq_submit_source.h"
 #include "adapters/xml/schema_set.h"
 #include "gateway/cli/ieb_command.h"
+#include "gateway/base/peer.h"
 #include "gateway/cli/wiring.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "gateway/pipeline/pipeline.h"
@@ -82,68 +83,67 @@ std::vector<std::string> needsRestart(const config::Config& a, const config::Con
   return keys;
 }
 
-}  // namespace
-
-int runDaemon(const config::Config& initial_config, const std::filesystem::path& config_file) {
-  config::Config config = initial_config;
-  // Signals are taken by this thread only (sigtimedwait below); every thread started from here
-  // on inherits the blocked mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
-  // One daemon per state directory: a second one would share the journal and the receive
-  // directories (and take over the first one's ipc sockets).
-  if (Status writable = config::checkDirectoriesWritable(config); !writable.isOk()) return fail(writable.message());
+// One daemon per state directory: a second one would share the journal and the receive
+// directories (and take over the first one's ipc sockets). Returns the held lock's descriptor.
+Result<int> lockStateDirectory(const config::Config& config) {
+  if (Status writable = config::checkDirectoriesWritable(config); !writable.isOk()) return writable;
   std::error_code ec;
   std::filesystem::create_directories(config.state_dir, ec);
   if (ec) {
-    return fail("cannot create gateway.state_dir " + config.state_dir.string() + ": " + ec.message() +
-                "; create it for the user the gateway runs as, or point gateway.state_dir elsewhere");
+    return Status::unavailable("cannot create gateway.state_dir " + config.state_dir.string() + ": " + ec.message() +
+                               "; create it for the user the gateway runs as, or point gateway.state_dir elsewhere");
   }
   const std::filesystem::path lock_file = config.state_dir / "iwmo-gateway.lock";
   const int lock_fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   if (lock_fd < 0) {
-    return fail("cannot open the lock file " + lock_file.string() + ": " + std::strerror(errno) +
-                "; gateway.state_dir must be writable for the user the gateway runs as");
+    return Status::unavailable("cannot open the lock file " + lock_file.string() + ": " + std::strerror(errno) +
+                               "; gateway.state_dir must be writable for the user the gateway runs as");
   }
   if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
-    if (error != EWOULDBLOCK) {
-      return fail("cannot lock " + lock_file.string() + ": " + std::strerror(error));
-    }
+    if (error != EWOULDBLOCK) return Status::unavailable("cannot lock " + lock_file.string() + ": " + std::strerror(error));
     std::string holder;
     char buffer[32] = {};
     if (::pread(lock_fd, buffer, sizeof buffer - 1, 0) > 0) holder = std::string(buffer);
     while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
-    return fail("another `iwmo-gateway run`" + (holder.empty() ? std::string() : " (pid " + holder + ")") +
-                " is using " + config.state_dir.string() + " (lock " + lock_file.string() +
-                "); stop it first, or give this one its own gateway.state_dir");
+    return Status::unavailable("another `iwmo-gateway run`" + (holder.empty() ? std::string() : " (pid " + holder + ")") +
+                               " is using " + config.state_dir.string() + " (lock " + lock_file.string() +
+                               "); stop it first, or give this one its own gateway.state_dir");
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(lock_fd, 0) == 0) {
     [[maybe_unused]] const auto written = ::write(lock_fd, pid.data(), pid.size());
   }
+  return lock_fd;
+}
 
-  auto schemas = adapters::xml::SchemaSet::load(config.schemaDirs());
-  if (!schemas) return fail(schemas.status().message());
-  auto journal = journal::SqliteJournal::open(config.journalFile(), {});
-  if (!journal) return fail(journal.status().message());
-  auto hasher = log::BsnHasher::fromKeyFile(config.log.hmac_key_file);
-  if (!hasher) return fail(hasher.status().message());
+// Where each peer's messages are delivered.
+struct DaemonSinks {
+  explicit DaemonSinks(const config::Config& config)
+      : backoffice(config.backoffice.deliver_dir),
+        ggk_directory(config.ggk.deliver_dir),
+        cak_directory(config.cak.deliver_dir),
+        rejected(config.rejected_dir) {}
+  transport::DirectorySink backoffice;
+  transport::DirectorySink ggk_directory;
+  transport::DirectorySink cak_directory;
+  transport::DirectorySink rejected;
+  std::unique_ptr<transport::HttpsSink> ggk_https;  // [ggk.https_out]
+  transport::Sink* ggk = nullptr;
+  transport::Sink* cak = nullptr;
 
-  zmq::context_t context;
-  auto projector = startProjector((*journal)->queue(), config.log.file, config.log, config.log.feed, context);
-  if (!projector) return fail(projector.status().message());
+  std::map<std::string, transport::Sink*> byPeer() {
+    return {{peerName(Peer::kBackoffice), &backoffice},
+            {peerName(Peer::kGgk), ggk},
+            {peerName(Peer::kCak), cak},
+            {peerName(Peer::kRejected), &rejected}};
+  }
+};
 
-  transport::DirectorySink backoffice_sink(config.backoffice.deliver_dir);
-  transport::DirectorySink ggk_directory_sink(config.ggk.deliver_dir);
+Result<std::unique_ptr<DaemonSinks>> makeSinks(const config::Config& config) {
+  auto sinks = std::make_unique<DaemonSinks>(config);
   // [ggk.https_out]: envelopes for the GGk are POSTed over mutual TLS instead of written to
   // [peers.ggk] deliver_dir.
-  std::unique_ptr<transport::HttpsSink> ggk_https_sink;
   if (const config::GgkHttpsOut& out = config.ggk_envelope.https_out; out.enabled) {
     transport::HttpsSinkConfig https;
     https.client.url = out.url;
@@ -154,35 +154,20 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
     https.client.connect_timeout = std::chrono::milliseconds(out.connect_timeout_ms);
     https.client.io_timeout = std::chrono::milliseconds(out.io_timeout_ms);
     auto sink = transport::HttpsSink::create(https);
-    if (!sink) return fail("[ggk.https_out]: " + sink.status().message());
-    ggk_https_sink = std::move(*sink);
+    if (!sink) return Status::unavailable("[ggk.https_out]: " + sink.status().message());
+    sinks->ggk_https = std::move(*sink);
   }
-  transport::Sink& ggk_sink = ggk_https_sink ? static_cast<transport::Sink&>(*ggk_https_sink)
-                                             : static_cast<transport::Sink&>(ggk_directory_sink);
+  sinks->ggk = sinks->ggk_https ? static_cast<transport::Sink*>(sinks->ggk_https.get()) : &sinks->ggk_directory;
   // With [ggk.https_out] the CAK's envelopes go to the Digikoppeling adapter too: everything for
   // the GGk does. Bare iEb messages ([ggk] envelopes = false) stay in [peers.cak] deliver_dir.
-  transport::DirectorySink cak_directory_sink(config.cak.deliver_dir);
-  transport::Sink& cak_sink = ggk_https_sink && config.ggk_envelope.envelopes
-                                  ? static_cast<transport::Sink&>(*ggk_https_sink)
-                                  : static_cast<transport::Sink&>(cak_directory_sink);
-  transport::DirectorySink rejected_sink(config.rejected_dir);
-  std::map<std::string, transport::Sink*> sinks = {{"backoffice", &backoffice_sink},
-                                                   {"ggk", &ggk_sink},
-                                                   {"cak", &cak_sink},
-                                                   {"rejected", &rejected_sink}};
+  sinks->cak = sinks->ggk_https && config.ggk_envelope.envelopes ? static_cast<transport::Sink*>(sinks->ggk_https.get())
+                                                                 : &sinks->cak_directory;
+  return sinks;
+}
 
-  auto handler_chain = makeHandlerChain(config, *schemas);
-  if (!handler_chain) return fail(handler_chain.status().message());
-  handlers::HandlerChainHolder chain(std::move(*handler_chain));
-  auto options = pipelineOptions(config);
-  if (!options) return fail(options.status().message());
-  SystemClock clock;
-  pipeline::Metrics metrics;
-  pipeline::Pipeline pipeline(*options, **journal, chain, *schemas, *hasher, sinks, context, clock, metrics);
-  log::LogProjector* projector_ptr = projector->get();
-  pipeline.onLogLines([projector_ptr] { projector_ptr->wake(); });
-  if (Status started = pipeline.start(); !started.isOk()) return fail(started.message());
-
+// Every source of messages: the receive directories, the submit sockets, [ggk.https_in].
+Result<std::vector<std::unique_ptr<transport::Source>>> makeSources(const config::Config& config,
+                                                                      zmq::context_t& context) {
   std::vector<std::unique_ptr<transport::Source>> sources;
   for (const config::Peer* peer : {&config.backoffice, &config.ggk, &config.cak}) {
     transport::DirectorySource::Options source;
@@ -209,38 +194,29 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
     https.listener.max_body_bytes = config.max_message_bytes;
     https.listener.io_timeout = std::chrono::milliseconds(in.io_timeout_ms);
     https.listener.workers = in.workers;
-    https.peer = "ggk";
+    https.peer = peerName(Peer::kGgk);
     https.ack_timeout = std::chrono::milliseconds(in.ack_timeout_ms);
     auto source = transport::HttpsSource::create(https, [](const std::string& peer, const std::string& reason) {
       std::cerr << "iwmo-gateway: [ggk.https_in] refused a connection from " << peer << ": " << reason << "\n";
     });
-    if (!source) {
-      pipeline.stop();
-      return fail("[ggk.https_in]: " + source.status().message());
-    }
+    if (!source) return Status::unavailable("[ggk.https_in]: " + source.status().message());
     sources.push_back(std::move(*source));
   }
-  for (auto& source : sources) {
-    const Status started = source->start([&pipeline](transport::Received message, transport::Ack ack) {
-      pipeline.receive(std::move(message), std::move(ack));
-    });
-    if (!started.isOk()) {
-      for (auto& s : sources) s->stop();
-      pipeline.stop();
-      return fail(started.message());
-    }
-  }
+  return sources;
+}
 
-  // Operations endpoint: /healthz and /metrics on loopback (http.listen).
-  httplib::Server http;
-  std::thread http_thread;
-  if (!config.http_listen.empty()) {
+// The operations endpoint: /healthz and /metrics on loopback (http.listen), on a thread of its own.
+class OpsEndpoint {
+ public:
+  ~OpsEndpoint() { stop(); }
+  Status start(const config::Config& config, pipeline::Pipeline& pipeline, log::LogProjector& projector,
+               journal::Journal& journal, pipeline::Metrics& metrics, Clock& clock) {
     const auto colon = config.http_listen.rfind(':');
     const std::string host = config.http_listen.substr(0, colon);
     const int port = std::stoi(config.http_listen.substr(colon + 1));
-    http.Get("/healthz", [&](const httplib::Request&, httplib::Response& response) {
+    server_.Get("/healthz", [&pipeline, &projector](const httplib::Request&, httplib::Response& response) {
       Status health = pipeline.health();
-      if (health.isOk()) health = projector_ptr->health();
+      if (health.isOk()) health = projector.health();
       if (health.isOk()) {
         response.set_content("ok\n", "text/plain");
       } else {
@@ -248,29 +224,40 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
         response.set_content("unhealthy: " + health.message() + "\n", "text/plain");
       }
     });
-    http.Get("/metrics", [&](const httplib::Request&, httplib::Response& response) {
+    const std::int64_t retour_timeout =
+        static_cast<std::int64_t>(config.eigen_bijdrage.retour_timeout_hours) * 3600 * 1000000;
+    server_.Get("/metrics", [&, retour_timeout](const httplib::Request&, httplib::Response& response) {
       std::string text = metrics.render(pipeline.gauges());
       // iEb counts come from the journal, so they survive restarts.
-      const std::int64_t timeout =
-          static_cast<std::int64_t>(config.eigen_bijdrage.retour_timeout_hours) * 3600 * 1000000;
-      if (auto counts = (*journal)->eb().counts(Timestamp{clock.now().micros - timeout})) {
+      if (auto counts = journal.eb().counts(Timestamp{clock.now().micros - retour_timeout})) {
         text += renderIebMetrics(*counts);
       }
-      if (auto open = (*journal)->ggk().errorsOpen()) {
+      if (auto open = journal.ggk().errorsOpen()) {
         text += "# HELP iwmo_ggk_errors_open Fo01 error messages from the chain not closed by an operator.\n"
                 "# TYPE iwmo_ggk_errors_open gauge\niwmo_ggk_errors_open " + std::to_string(*open) + "\n";
       }
       response.set_content(text, "text/plain; version=0.0.4");
     });
-    if (!http.bind_to_port(host, port)) {
-      for (auto& s : sources) s->stop();
-      pipeline.stop();
-      return fail("cannot listen on http.listen = " + config.http_listen +
-                  " (port in use? set another, or \"\" to switch HTTP off)");
+    if (!server_.bind_to_port(host, port)) {
+      return Status::unavailable("cannot listen on http.listen = " + config.http_listen +
+                                 " (port in use? set another, or \"\" to switch HTTP off)");
     }
-    http_thread = std::thread([&http] { http.listen_after_bind(); });
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    return Status::ok();
+  }
+  void stop() {
+    if (!thread_.joinable()) return;
+    server_.stop();
+    thread_.join();
   }
 
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+};
+
+void printRunning(const config::Config& config, const DaemonSinks& sinks) {
+  const char* const form = config.ggk_envelope.envelopes ? " (StUF-GGk envelopes)" : " (bare messages)";
   std::cerr << "iwmo-gateway: running for gemeente";
   for (const auto& code : config.own_gemeente) std::cerr << " " << code;
   std::cerr << " (config: " << config.origin << ")\n"
@@ -281,10 +268,9 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
             << (config.ggk_envelope.https_in.enabled ? " and https://" + config.ggk_envelope.https_in.listen +
                                                            config.ggk_envelope.https_in.path + " (mutual TLS)"
                                                      : std::string())
-            << ", delivers to " << ggk_sink.describe()
-            << (config.ggk_envelope.envelopes ? " (StUF-GGk envelopes)" : " (bare messages)") << "\n"
-            << "  CAK         picks up " << config.cak.receive_dir.string() << ", delivers to " << cak_sink.describe()
-            << (config.ggk_envelope.envelopes ? " (StUF-GGk envelopes)" : " (bare messages)") << "\n"
+            << ", delivers to " << sinks.ggk->describe() << form << "\n"
+            << "  CAK         picks up " << config.cak.receive_dir.string() << ", delivers to "
+            << sinks.cak->describe() << form << "\n"
             << "  rejected    " << config.rejected_dir.string() << "\n"
             << "  routing log " << config.log.file.string()
             << (config.log.feed.empty() ? "" : ", live feed " + config.log.feed) << "\n";
@@ -293,58 +279,136 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
   }
   if (!config.http_listen.empty()) std::cerr << "  http        http://" << config.http_listen << "/healthz, /metrics\n";
   std::cerr.flush();
-  sd_notify(0, "READY=1\nSTATUS=running");
+}
 
+// SIGHUP: the config file again; what can change at run time (the handler chain, own_gemeente)
+// does, the rest is named as needing a restart. A broken file keeps the running config.
+void reload(config::Config& config, const std::filesystem::path& config_file,
+            const std::shared_ptr<const adapters::xml::SchemaSet>& schemas, handlers::HandlerChainHolder& chain) {
+  if (config_file.empty()) {
+    std::cerr << "iwmo-gateway: SIGHUP: running on the embedded default config; nothing to reload\n";
+    return;
+  }
+  auto reloaded = config::loadConfigFile(config_file);
+  if (!reloaded) {
+    std::cerr << "iwmo-gateway: SIGHUP: keeping the running config; " << reloaded.status().message() << "\n";
+    return;
+  }
+  for (const auto& key : needsRestart(config, *reloaded)) {
+    std::cerr << "iwmo-gateway: SIGHUP: " << key << " changed; that takes effect after a restart\n";
+  }
+  if (config.ggk_envelope.https_out.enabled) {
+    reloaded->ggk_envelope.envelopes = config.ggk_envelope.envelopes;  // see needsRestart
+  }
+  auto reloaded_chain = makeHandlerChain(*reloaded, schemas);
+  if (!reloaded_chain) {
+    std::cerr << "iwmo-gateway: SIGHUP: keeping the running config; " << reloaded_chain.status().message() << "\n";
+    return;
+  }
+  chain.swap(std::move(*reloaded_chain));  // the preparer asks the chain what to attach
+  config.own_gemeente = reloaded->own_gemeente;
+  std::cerr << "iwmo-gateway: SIGHUP: reloaded " << config_file.string() << "\n";
+}
+
+// Until SIGTERM / SIGINT: the systemd watchdog while healthy, a reload on SIGHUP.
+void serveUntilStopped(const sigset_t& signals, config::Config& config, const std::filesystem::path& config_file,
+                       const std::shared_ptr<const adapters::xml::SchemaSet>& schemas,
+                       handlers::HandlerChainHolder& chain, const pipeline::Pipeline& pipeline) {
   std::uint64_t watchdog_usec = 0;
   const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
   while (true) {
     timespec wait{0, 500 * 1000 * 1000};
     siginfo_t info{};
     const int signal = sigtimedwait(&signals, &info, &wait);
-    if (watchdog) {
-      if (pipeline.health().isOk()) sd_notify(0, "WATCHDOG=1");
-    }
+    if (watchdog && pipeline.health().isOk()) sd_notify(0, "WATCHDOG=1");
     if (signal == SIGHUP) {
       sd_notify(0, "RELOADING=1");
-      if (config_file.empty()) {
-        std::cerr << "iwmo-gateway: SIGHUP: running on the embedded default config; nothing to reload\n";
-      } else {
-        auto reloaded = config::loadConfigFile(config_file);
-        if (!reloaded) {
-          std::cerr << "iwmo-gateway: SIGHUP: keeping the running config; " << reloaded.status().message() << "\n";
-        } else {
-          for (const auto& key : needsRestart(config, *reloaded)) {
-            std::cerr << "iwmo-gateway: SIGHUP: " << key << " changed; that takes effect after a restart\n";
-          }
-          if (config.ggk_envelope.https_out.enabled) {
-            reloaded->ggk_envelope.envelopes = config.ggk_envelope.envelopes;  // see needsRestart
-          }
-          auto reloaded_chain = makeHandlerChain(*reloaded, *schemas);
-          if (!reloaded_chain) {
-            std::cerr << "iwmo-gateway: SIGHUP: keeping the running config; " << reloaded_chain.status().message() << "\n";
-          } else {
-            chain.swap(std::move(*reloaded_chain));  // the preparer asks the chain what to attach
-            config.own_gemeente = reloaded->own_gemeente;
-            std::cerr << "iwmo-gateway: SIGHUP: reloaded " << config_file.string() << "\n";
-          }
-        }
-      }
+      reload(config, config_file, schemas, chain);
       sd_notify(0, "READY=1\nSTATUS=running");
     } else if (signal == SIGTERM || signal == SIGINT) {
-      break;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+int runDaemon(const config::Config& initial_config, const std::filesystem::path& config_file) {
+  config::Config config = initial_config;
+  // Signals are taken by this thread only (sigtimedwait); every thread started from here on
+  // inherits the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  if (auto lock = lockStateDirectory(config); !lock) return fail(lock.status().message());
+  auto schemas = adapters::xml::SchemaSet::load(config.schemaDirs());
+  if (!schemas) return fail(schemas.status().message());
+  auto journal = journal::SqliteJournal::open(config.journalFile(), {});
+  if (!journal) return fail(journal.status().message());
+  auto hasher = log::BsnHasher::fromKeyFile(config.log.hmac_key_file);
+  if (!hasher) return fail(hasher.status().message());
+
+  zmq::context_t context;
+  auto projector = startProjector((*journal)->queue(), config.log.file, config.log, config.log.feed, context);
+  if (!projector) return fail(projector.status().message());
+  auto sinks = makeSinks(config);
+  if (!sinks) return fail(sinks.status().message());
+
+  auto handler_chain = makeHandlerChain(config, *schemas);
+  if (!handler_chain) return fail(handler_chain.status().message());
+  handlers::HandlerChainHolder chain(std::move(*handler_chain));
+  auto options = pipelineOptions(config);
+  if (!options) return fail(options.status().message());
+  SystemClock clock;
+  pipeline::Metrics metrics;
+  pipeline::Pipeline pipeline(*options, **journal, chain, *schemas, *hasher, (*sinks)->byPeer(), context, clock,
+                              metrics);
+  log::LogProjector* projector_ptr = projector->get();
+  pipeline.onLogLines([projector_ptr] { projector_ptr->wake(); });
+  if (Status started = pipeline.start(); !started.isOk()) return fail(started.message());
+
+  auto sources = makeSources(config, context);
+  if (!sources) {
+    pipeline.stop();
+    return fail(sources.status().message());
+  }
+  const auto stopSources = [&sources] {
+    for (auto& source : *sources) source->stop();
+  };
+  for (auto& source : *sources) {
+    const Status started = source->start([&pipeline](transport::Received message, transport::Ack ack) {
+      pipeline.receive(std::move(message), std::move(ack));
+    });
+    if (!started.isOk()) {
+      stopSources();
+      pipeline.stop();
+      return fail(started.message());
+    }
+  }
+  OpsEndpoint ops;
+  if (!config.http_listen.empty()) {
+    if (Status listening = ops.start(config, pipeline, *projector_ptr, **journal, metrics, clock); !listening.isOk()) {
+      stopSources();
+      pipeline.stop();
+      return fail(listening.message());
     }
   }
 
+  printRunning(config, **sinks);
+  sd_notify(0, "READY=1\nSTATUS=running");
+  serveUntilStopped(signals, config, config_file, *schemas, chain, pipeline);
+
   std::cerr << "iwmo-gateway: stopping: no new messages; finishing what is journaled\n";
   sd_notify(0, "STOPPING=1\nSTATUS=draining");
-  for (auto& source : sources) source->stop();
+  stopSources();
   const bool idle = pipeline.waitIdle(std::chrono::seconds(30));
   pipeline.stop();
   (void)(*projector)->flush();
-  if (http_thread.joinable()) {
-    http.stop();
-    http_thread.join();
-  }
+  ops.stop();
   const auto totals = pipeline.totals();
   std::cerr << "iwmo-gateway: stopped; " << totals.journaled << " journaled, " << totals.committed
             << " handled, " << totals.delivered << " delivered this run"
