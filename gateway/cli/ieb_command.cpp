@@ -126,43 +126,4 @@ int runIeb(const config::Config& config, const IebOptions& options) {
   return 0;
 }
 
-std::string renderIebMetrics(const journal::EbCounts& counts) {
-  std::string out;
-  out += "# HELP iwmo_ieb_records iEb records sent to the CAK, by message type and state (sent = all of them).\n";
-  out += "# TYPE iwmo_ieb_records gauge\n";
-  for (const char* type : {"WMO405", "WMO407"}) {
-    const auto it = counts.records.find(type);
-    std::uint64_t sent = 0;
-    for (const char* state : {"accepted", "rejected", "pending"}) {
-      const std::uint64_t n = it == counts.records.end() || it->second.count(state) == 0 ? 0 : it->second.at(state);
-      sent += n;
-      out += std::string("iwmo_ieb_records{type=\"") + type + "\",state=\"" + state + "\"} " + std::to_string(n) + "\n";
-    }
-    out += std::string("iwmo_ieb_records{type=\"") + type + "\",state=\"sent\"} " + std::to_string(sent) + "\n";
-  }
-  out += "# HELP iwmo_ieb_overdue iEb records whose WMO406/408 is later than retour_timeout_hours.\n";
-  out += "# TYPE iwmo_ieb_overdue gauge\niwmo_ieb_overdue " + std::to_string(counts.overdue) + "\n";
-  out += "# HELP iwmo_ieb_attention_open Eigen-bijdrage items waiting for an operator (iwmo-gateway ieb pending|rejected).\n";
-  out += "# TYPE iwmo_ieb_attention_open gauge\niwmo_ieb_attention_open " + std::to_string(counts.attention_open) + "\n";
-  return out;
-}
-
-std::string iebSummaryJson(const journal::EbCounts& counts) {
-  nlohmann::ordered_json out;
-  for (const char* type : {"WMO405", "WMO407"}) {
-    const auto it = counts.records.find(type);
-    std::uint64_t sent = 0;
-    nlohmann::ordered_json per_type;
-    for (const char* state : {"accepted", "rejected", "pending"}) {
-      const std::uint64_t n = it == counts.records.end() || it->second.count(state) == 0 ? 0 : it->second.at(state);
-      sent += n;
-      per_type[state] = n;
-    }
-    per_type["sent"] = sent;
-    out[type] = per_type;
-  }
-  out["attention_open"] = counts.attention_open;
-  return out.dump();
-}
-
 }  // namespace iwmo::cli

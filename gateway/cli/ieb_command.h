@@ -29,11 +29,4 @@ struct IebOptions {
 // Exit codes: 0 listed / closed; 1 no such open item; 2 the journal cannot be read.
 int runIeb(const config::Config& config, const IebOptions& options);
 
-// The iEb counts per message type for /metrics (Prometheus text): iwmo_ieb_records{type,state}
-// (sent = all; accepted, rejected, pending), iwmo_ieb_overdue, iwmo_ieb_attention_open.
-std::string renderIebMetrics(const journal::EbCounts& counts);
-// {"WMO405": {"sent": n, "accepted": n, "rejected": n, "pending": n}, ..., "attention_open": n}
-// for the replay summary.
-std::string iebSummaryJson(const journal::EbCounts& counts);
-
 }  // namespace iwmo::cli

@@ -137,7 +137,7 @@ nlohmann::ordered_json replaySummary(const ReplayOptions& options, std::uint64_t
   std::map<std::string, std::uint64_t> delivered;
   for (const auto& [key, n] : metrics.deliveryCounts()) delivered[std::get<0>(key)] += n;
   summary["delivered_files"] = delivered;
-  summary["ieb"] = nlohmann::ordered_json::parse(iebSummaryJson(eb));
+  summary["ieb"] = nlohmann::ordered_json::parse(pipeline::iebSummaryJson(eb));
   return summary;
 }
 

@@ -230,12 +230,9 @@ class OpsEndpoint {
       std::string text = metrics.render(pipeline.gauges());
       // iEb counts come from the journal, so they survive restarts.
       if (auto counts = journal.eb().counts(Timestamp{clock.now().micros - retour_timeout})) {
-        text += renderIebMetrics(*counts);
+        text += pipeline::renderIebMetrics(*counts);
       }
-      if (auto open = journal.ggk().errorsOpen()) {
-        text += "# HELP iwmo_ggk_errors_open Fo01 error messages from the chain not closed by an operator.\n"
-                "# TYPE iwmo_ggk_errors_open gauge\niwmo_ggk_errors_open " + std::to_string(*open) + "\n";
-      }
+      if (auto open = journal.ggk().errorsOpen()) text += pipeline::renderGgkMetrics(*open);
       response.set_content(text, "text/plain; version=0.0.4");
     });
     if (!server_.bind_to_port(host, port)) {

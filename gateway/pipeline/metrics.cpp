@@ -1,5 +1,6 @@
 #include "gateway/pipeline/metrics.h"
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace iwmo::pipeline {
@@ -138,6 +139,51 @@ std::string Metrics::render(const Gauges& gauges) const {
       << "iwmo_journal_commit_seconds_sum " << commit_sum_ << "\n"
       << "iwmo_journal_commit_seconds_count " << commit_count_ << "\n";
   return out.str();
+}
+
+std::string renderIebMetrics(const journal::EbCounts& counts) {
+  std::string out;
+  out += "# HELP iwmo_ieb_records iEb records sent to the CAK, by message type and state (sent = all of them).\n";
+  out += "# TYPE iwmo_ieb_records gauge\n";
+  for (const char* type : {"WMO405", "WMO407"}) {
+    const auto it = counts.records.find(type);
+    std::uint64_t sent = 0;
+    for (const char* state : {"accepted", "rejected", "pending"}) {
+      const std::uint64_t n = it == counts.records.end() || it->second.count(state) == 0 ? 0 : it->second.at(state);
+      sent += n;
+      out += std::string("iwmo_ieb_records{type=\"") + type + "\",state=\"" + state + "\"} " + std::to_string(n) + "\n";
+    }
+    out += std::string("iwmo_ieb_records{type=\"") + type + "\",state=\"sent\"} " + std::to_string(sent) + "\n";
+  }
+  out += "# HELP iwmo_ieb_overdue iEb records whose WMO406/408 is later than retour_timeout_hours.\n";
+  out += "# TYPE iwmo_ieb_overdue gauge\niwmo_ieb_overdue " + std::to_string(counts.overdue) + "\n";
+  out += "# HELP iwmo_ieb_attention_open Eigen-bijdrage items waiting for an operator (iwmo-gateway ieb pending|rejected).\n";
+  out += "# TYPE iwmo_ieb_attention_open gauge\niwmo_ieb_attention_open " + std::to_string(counts.attention_open) + "\n";
+  return out;
+}
+
+std::string iebSummaryJson(const journal::EbCounts& counts) {
+  nlohmann::ordered_json out;
+  for (const char* type : {"WMO405", "WMO407"}) {
+    const auto it = counts.records.find(type);
+    std::uint64_t sent = 0;
+    nlohmann::ordered_json per_type;
+    for (const char* state : {"accepted", "rejected", "pending"}) {
+      const std::uint64_t n = it == counts.records.end() || it->second.count(state) == 0 ? 0 : it->second.at(state);
+      sent += n;
+      per_type[state] = n;
+    }
+    per_type["sent"] = sent;
+    out[type] = per_type;
+  }
+  out["attention_open"] = counts.attention_open;
+  return out.dump();
+}
+
+std::string renderGgkMetrics(std::uint64_t errors_open) {
+  return "# HELP iwmo_ggk_errors_open Fo01 error messages from the chain not closed by an operator.\n"
+         "# TYPE iwmo_ggk_errors_open gauge\niwmo_ggk_errors_open " +
+         std::to_string(errors_open) + "\n";
 }
 
 }  // namespace iwmo::pipeline

@@ -13,6 +13,8 @@
 #include <string>
 #include <tuple>
 
+#include "gateway/journal/eb_store.h"
+
 namespace iwmo::pipeline {
 
 struct Gauges {
@@ -61,5 +63,15 @@ class Metrics {
   std::uint64_t commit_count_ = 0;
   double commit_sum_ = 0;
 };
+
+// The iEb counts per message type for /metrics (Prometheus text): iwmo_ieb_records{type,state}
+// (sent = all; accepted, rejected, pending), iwmo_ieb_overdue, iwmo_ieb_attention_open.
+std::string renderIebMetrics(const journal::EbCounts& counts);
+// {"WMO405": {"sent": n, "accepted": n, "rejected": n, "pending": n}, ..., "attention_open": n}
+// for the replay summary.
+std::string iebSummaryJson(const journal::EbCounts& counts);
+
+// The GGk gauge for /metrics: iwmo_ggk_errors_open (Fo01s no operator has closed).
+std::string renderGgkMetrics(std::uint64_t errors_open);
 
 }  // namespace iwmo::pipeline
