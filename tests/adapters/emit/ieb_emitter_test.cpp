@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/iwmo_messages.h"
 #include "support/test_support.h"
 
 using iwmo::handlers::IebMessage;
@@ -18,13 +19,7 @@ iwmo::handlers::IebWriteFunction projectWriter() {
 }
 
 EbRecord atStart(const std::string& bsn, std::uint64_t nummer, const std::string& start) {
-  EbRecord r;
-  r.set_bsn(bsn);
-  r.set_kind("AT");
-  r.set_status_aanlevering("1");
-  r.set_start_nummer(nummer);
-  r.set_startdatum(start);
-  return r;
+  return iwmo::test::ebRecord("AT", "1", nummer, start, "", bsn);
 }
 
 IebMessage wmo405(std::vector<EbRecord> records) {
