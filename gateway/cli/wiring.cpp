@@ -9,11 +9,8 @@
 #include <thread>
 #include <zmq.hpp>
 
-#include "adapters/ieb/eb001.h"
-#include "adapters/ieb/ieb_writer.h"
-#include "adapters/iwmo/iwmo_adapter.h"
-#include "gateway/base/object_pool.h"
-#include "gateway/cli/ggk_wiring.h"
+#include "adapters/emit/ggk_emitter.h"
+#include "adapters/emit/ieb_emitter.h"
 #include "gateway/handlers/eigen_bijdrage_handler.h"
 #include "gateway/handlers/responsibility_handler.h"
 #include "gateway/handlers/routing_handler.h"
@@ -48,6 +45,10 @@ Result<rules::GemeenteTable> loadGemeenteTable(const config::Config& config) {
 
 namespace {
 
+BsnPseudonymiser maskingPseudonymiser() {
+  return [](std::string_view) { return std::string(kMaskedBsn); };
+}
+
 Result<std::unique_ptr<handlers::ResponsibilityHandler>> makeResponsibilityHandler(const config::Config& config) {
   auto table = loadGemeenteTable(config);
   if (!table) return table.status();
@@ -58,34 +59,37 @@ Result<std::unique_ptr<handlers::ResponsibilityHandler>> makeResponsibilityHandl
 
 std::unique_ptr<handlers::EigenBijdrageHandler> makeEigenBijdrageHandler(
     const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> schemas) {
-  // Validating adapters for the workers, one per thread at a time; they die with the handler
-  // chain (a new one on SIGHUP), before Xerces terminates.
-  const adapters::xml::ParseLimits limits = parseLimits(config);
-  auto adapters = std::make_shared<ObjectPool<adapters::iwmo::IwmoAdapter>>(
-      [schemas, limits] {
-        return adapters::iwmo::IwmoAdapter::create(schemas, limits, [](std::string_view) { return std::string(kMaskedBsn); });
-      });
-  handlers::IebWriteFunction write = [adapters](const handlers::IebMessage& message) -> Result<std::string> {
-    const auto dagtekening = Date::parse(message.dagtekening);
-    if (!dagtekening) return Status::invalid("Dagtekening '" + message.dagtekening + "' is not a date");
-    std::string xml = adapters::ieb::writeHeen(
-        message.message_type, {message.afzender, message.identificatie, *dagtekening}, message.records);
-    auto adapter = adapters->acquire();
-    if (!adapter) return adapter.status();
-    proto::Envelope envelope;
-    (*adapter)->validate(xml, message.message_type + " " + message.identificatie, envelope);
-    if (!envelope.verdict().valid()) {
-      std::string findings;
-      for (const auto& f : envelope.verdict().findings()) {
-        findings += (findings.empty() ? "" : "; ") + f.code() + " at " + f.path() + ": " + f.message();
-      }
-      return Status::internal(findings);
-    }
-    return xml;
-  };
   return std::make_unique<handlers::EigenBijdrageHandler>(
-      config.eigen_bijdrage.params, std::move(write),
-      [](const std::string& code) { return adapters::ieb::describeEb001(code); });
+      config.eigen_bijdrage.params,
+      adapters::emit::makeIebWriter(std::move(schemas), parseLimits(config), maskingPseudonymiser()),
+      adapters::emit::eb001Describer());
+}
+
+// The GGk side (envelopes and technical answers); the StUF-GGk schemas from
+// config.ggk_schema_dir, the stuurgegevens from [ggk].
+Result<std::unique_ptr<handlers::GgkHandler>> makeGgkHandler(
+    const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> iwmo_schemas,
+    bool deterministic_references) {
+  auto ggk_schemas = adapters::xml::SchemaSet::load(config.ggk_schema_dir);
+  if (!ggk_schemas) return ggk_schemas.status();
+  const config::GgkConfig& ggk = config.ggk_envelope;
+  adapters::emit::GgkEmitterParams params;
+  params.organisatie = ggk.organisatie;
+  params.default_organisatie = config.own_gemeente.empty() ? std::string() : config.own_gemeente.front();
+  params.applicatie = ggk.applicatie;
+  params.applicatie_versie = ggk.applicatie_versie;
+  params.applicatie_subversie = ggk.applicatie_subversie;
+  params.functie_versie = ggk.functie_versie;
+  params.functie_subversie = ggk.functie_subversie;
+  params.ieb_functie_versie = ggk.ieb_functie_versie;
+  params.ieb_functie_subversie = ggk.ieb_functie_subversie;
+  params.max_envelope_bytes = config.max_message_bytes;
+  params.limits = parseLimits(config);
+  params.deterministic_references = deterministic_references;
+  params.pseudonymise = maskingPseudonymiser();
+  return std::make_unique<handlers::GgkHandler>(
+      handlers::GgkHandlerParams{ggk.envelopes},
+      adapters::emit::makeGgkEmitter(std::move(*ggk_schemas), std::move(iwmo_schemas), std::move(params)));
 }
 
 }  // namespace
@@ -139,7 +143,7 @@ BsnPseudonymiser operatorPseudonymiser(const config::Config& config) {
       return [hasher = std::move(*hasher)](std::string_view bsn) { return hasher.hash(bsn); };
     }
   }
-  return [](std::string_view) { return std::string(kMaskedBsn); };
+  return maskingPseudonymiser();
 }
 
 adapters::xml::ParseLimits parseLimits(const config::Config& config) {

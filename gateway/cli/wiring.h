@@ -40,8 +40,9 @@ Result<rules::GemeenteTable> loadGemeenteTable(const config::Config& config);
 // The handler chain: pass-through routing with the config's own_gemeente, the responsibility
 // rules for BW messages (config.responsibility, the municipality table), the eigen-bijdrage
 // forwarding (config.eigen_bijdrage; its iEb output is validated against `schemas`, loaded from
-// config.schemaDirs() when null), then the GGk side (envelopes and technical answers, see
-// ggk_wiring.h; `deterministic_references` for replay).
+// config.schemaDirs() when null), then the GGk side (envelopes and technical answers; the
+// emitters are adapters/emit's; `deterministic_references` for replay: referentienummers derived
+// from the batch, see adapters/emit/ggk_emitter.h).
 // Errors: the municipality table or the schemas cannot be read (kNotFound, kInvalid, ...).
 Result<std::unique_ptr<const handlers::HandlerChain>> makeHandlerChain(
     const config::Config& config, std::shared_ptr<const adapters::xml::SchemaSet> schemas = nullptr,

@@ -10,26 +10,16 @@
 
 #include "adapters/ieb/ieb_writer.h"
 #include "support/daemon_process.h"
+#include "support/iwmo_messages.h"
 #include "support/stuf_support.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
 using iwmo::Date;
 using iwmo::proto::EbRecord;
+using iwmo::test::ebRecord;
 
 namespace {
-
-EbRecord record(const std::string& kind, const std::string& status, std::uint64_t nummer, const std::string& start,
-                const std::string& stop = "") {
-  EbRecord r;
-  r.set_bsn("999948714");
-  r.set_kind(kind);
-  r.set_status_aanlevering(status);
-  r.set_start_nummer(nummer);
-  r.set_startdatum(start);
-  r.set_stopdatum(stop);
-  return r;
-}
 
 struct Case {
   std::string name;
@@ -47,30 +37,30 @@ TEST_CASE("simulate-cak: rejects each deliberately wrong record with its EB001 c
   const auto config = iwmo::test::writeDaemonConfig(dir.path(), iwmo::test::freeLocalPort());
   const std::string d = "2026-03-05";
   const std::vector<Case> cases = {
-      {"01", "0599", "A1", d, record("AT", "1", 1, "2026-03-01"), "accepted"},
-      {"02", "0599", "A2", d, record("AT", "1", 1, "2026-03-01"), "9102"},
-      {"03", "0599", "A3", d, record("AT", "2", 2, "2026-03-01"), "9103"},
-      {"04", "0599", "A4", d, record("AT", "3", 1, "2026-03-02"), "9329"},
-      {"05", "0599", "A5", d, record("AT", "2", 1, "2026-03-01", "2026-02-01"), "9328"},
-      {"06", "0599", "A6", d, record("AT", "3", 1, "2026-03-01"), "accepted"},
-      {"07", "0599", "A7", d, record("AT", "2", 1, "2026-03-01"), "9104"},
-      {"08", "0599", "A8", d, record("AT", "2", 1, "2026-03-01", "2026-03-31"), "9330"},
-      {"09", "0599", "A9", d, record("AT", "3", 9, "2026-03-01"), "9063"},
-      {"10", "0599", "A10", d, record("AT", "1", 3, "2026-03-01", "2026-03-31"), "accepted"},
-      {"11", "0599", "A11", d, record("AT", "3", 3, "2026-03-01", "2026-03-31"), "9071"},
-      {"12", "0599", "A12", d, record("AT", "1", 4, "2024-01-01"), "9112"},
-      {"13", "0599", "A13", d, record("AT", "1", 5, "2026-06-01"), "9113"},
-      {"14", "0599", "A14", d, record("AT", "1", 6, "2025-06-01"), "accepted"},
-      {"15", "0599", "A15", d, record("AT", "2", 6, "2022-01-01"), "9393"},
-      {"16", "0599", "A1", d, record("AT", "1", 7, "2026-03-01"), "9056"},     // A1 again, other content
-      {"17", "0599", "A17", "2027-01-10", record("AT", "1", 8, "2026-12-20"), "8848"},
-      {"18", "0001", "A18", d, record("AT", "1", 1, "2026-03-01"), "S300"},   // no such CBS code
-      {"19", "0599", "A19", d, record("AT", "1", 9, "2019-12-01"), "0001"},   // CS332: level 2
-      {"20", "0599", "B1", d, record("BW", "1", 10, "2026-03-01"), "accepted"},
-      {"21", "0599", "B2", d, record("BW", "1", 11, "2026-04-01"), "9400"},   // OP371 overlap
-      {"22", "0599", "B3", d, record("BW", "2", 10, "2022-01-01"), "9395"},
-      {"23", "0599", "B4", d, record("BW", "2", 10, "2026-03-01", "2026-03-31"), "accepted"},
-      {"24", "0599", "B5", d, record("BW", "1", 11, "2026-04-01"), "accepted"},  // no longer overlapping
+      {"01", "0599", "A1", d, ebRecord("AT", "1", 1, "2026-03-01"), "accepted"},
+      {"02", "0599", "A2", d, ebRecord("AT", "1", 1, "2026-03-01"), "9102"},
+      {"03", "0599", "A3", d, ebRecord("AT", "2", 2, "2026-03-01"), "9103"},
+      {"04", "0599", "A4", d, ebRecord("AT", "3", 1, "2026-03-02"), "9329"},
+      {"05", "0599", "A5", d, ebRecord("AT", "2", 1, "2026-03-01", "2026-02-01"), "9328"},
+      {"06", "0599", "A6", d, ebRecord("AT", "3", 1, "2026-03-01"), "accepted"},
+      {"07", "0599", "A7", d, ebRecord("AT", "2", 1, "2026-03-01"), "9104"},
+      {"08", "0599", "A8", d, ebRecord("AT", "2", 1, "2026-03-01", "2026-03-31"), "9330"},
+      {"09", "0599", "A9", d, ebRecord("AT", "3", 9, "2026-03-01"), "9063"},
+      {"10", "0599", "A10", d, ebRecord("AT", "1", 3, "2026-03-01", "2026-03-31"), "accepted"},
+      {"11", "0599", "A11", d, ebRecord("AT", "3", 3, "2026-03-01", "2026-03-31"), "9071"},
+      {"12", "0599", "A12", d, ebRecord("AT", "1", 4, "2024-01-01"), "9112"},
+      {"13", "0599", "A13", d, ebRecord("AT", "1", 5, "2026-06-01"), "9113"},
+      {"14", "0599", "A14", d, ebRecord("AT", "1", 6, "2025-06-01"), "accepted"},
+      {"15", "0599", "A15", d, ebRecord("AT", "2", 6, "2022-01-01"), "9393"},
+      {"16", "0599", "A1", d, ebRecord("AT", "1", 7, "2026-03-01"), "9056"},     // A1 again, other content
+      {"17", "0599", "A17", "2027-01-10", ebRecord("AT", "1", 8, "2026-12-20"), "8848"},
+      {"18", "0001", "A18", d, ebRecord("AT", "1", 1, "2026-03-01"), "S300"},   // no such CBS code
+      {"19", "0599", "A19", d, ebRecord("AT", "1", 9, "2019-12-01"), "0001"},   // CS332: level 2
+      {"20", "0599", "B1", d, ebRecord("BW", "1", 10, "2026-03-01"), "accepted"},
+      {"21", "0599", "B2", d, ebRecord("BW", "1", 11, "2026-04-01"), "9400"},   // OP371 overlap
+      {"22", "0599", "B3", d, ebRecord("BW", "2", 10, "2022-01-01"), "9395"},
+      {"23", "0599", "B4", d, ebRecord("BW", "2", 10, "2026-03-01", "2026-03-31"), "accepted"},
+      {"24", "0599", "B5", d, ebRecord("BW", "1", 11, "2026-04-01"), "accepted"},  // no longer overlapping
   };
   const fs::path in = dir.path() / "in";
   for (const Case& c : cases) {
@@ -142,11 +132,11 @@ TEST_CASE("simulate-cak: a Di01 is answered in a Du01 naming it; a broken payloa
   const auto dagtekening = Date::parse("2026-03-05");
   REQUIRE(dagtekening);
   const std::string good = iwmo::adapters::ieb::writeHeen("WMO405", {"0599", "E1", *dagtekening},
-                                                          {record("AT", "1", 1, "2026-03-01")});
+                                                          {ebRecord("AT", "1", 1, "2026-03-01")});
   const std::string good_ref = "0b9f5f2e-8c1d-4e6a-9b2f-3d4c5e6f7a81";
   iwmo::test::writeFile(in / "01-good.xml", iwmo::test::wrapDi01(good, "WMO405", "0599", "CAK", good_ref));
   std::string broken = iwmo::adapters::ieb::writeHeen("WMO405", {"0599", "E2", *dagtekening},
-                                                      {record("AT", "1", 2, "2026-03-01")});
+                                                      {ebRecord("AT", "1", 2, "2026-03-01")});
   broken.replace(broken.find("<BerichtCode>578</BerichtCode>"), 30, "<BerichtCode>999</BerichtCode>");
   const std::string broken_ref = "1c8e4d3f-7b2a-4f5e-8a1b-2c3d4e5f6a72";
   iwmo::test::writeFile(in / "02-broken.xml", iwmo::test::wrapDi01(broken, "WMO405", "0599", "CAK", broken_ref));

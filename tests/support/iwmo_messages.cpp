@@ -110,4 +110,16 @@ std::string wmo307(const MessageHeader& h, const std::vector<ProductLine>& lines
   return s + tail("307");
 }
 
+proto::EbRecord ebRecord(const std::string& kind, const std::string& status, std::uint64_t nummer,
+                         const std::string& start, const std::string& stop, const std::string& bsn) {
+  proto::EbRecord r;
+  r.set_bsn(bsn);
+  r.set_kind(kind);
+  r.set_status_aanlevering(status);
+  r.set_start_nummer(nummer);
+  r.set_startdatum(start);
+  r.set_stopdatum(stop);
+  return r;
+}
+
 }  // namespace iwmo::test

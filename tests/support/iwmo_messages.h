@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "envelope.pb.h"
+
 namespace iwmo::test {
 
 struct ProductLine {
@@ -32,5 +34,10 @@ struct MessageHeader {
 std::string wmo301(const MessageHeader& header, const std::vector<ProductLine>& lines);
 std::string wmo305(const MessageHeader& header, const std::vector<ProductLine>& lines);
 std::string wmo307(const MessageHeader& header, const std::vector<ProductLine>& lines);
+
+// One iEb record (a WMO405 / WMO407 client) of `kind` "AT" or "BW"; `stop` "" = open.
+proto::EbRecord ebRecord(const std::string& kind, const std::string& status, std::uint64_t nummer,
+                         const std::string& start, const std::string& stop = "",
+                         const std::string& bsn = "999948714");
 
 }  // namespace iwmo::test
