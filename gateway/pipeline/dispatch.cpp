@@ -111,7 +111,7 @@ void Dispatch::wake() {
 void Dispatch::journaled(JournaledMessage message) {
   {
     std::lock_guard lock(mutex_);
-    // Beyond the capacity the journal is read instead (fillFromHandoffOrJournal sees the gap).
+    // Beyond the capacity the journal is read instead (fill() sees the gap).
     if (handoff_.size() < options_.handoff_capacity) handoff_.push_back(std::move(message));
     woken_ = true;
   }

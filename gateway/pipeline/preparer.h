@@ -1,6 +1,6 @@
-// Preparer: the dispatch stage's prepare hook (bus.h DispatcherOptions::prepare; DESIGN §5.1
-// step 4). Just before a work item goes to a worker — when the client's previous message has
-// committed — it attaches what the handler chain says the item needs (handler.h ContextNeeds),
+// Preparer: the dispatch stage's prepare step (dispatch.h; DESIGN §5.1 step 4). Just before a
+// work item goes to a worker — on the journal's writer thread, right after the commit of the
+// client's previous message (Journal::readAfterWrites) — it attaches what the handler chain says the item needs (handler.h ContextNeeds),
 // read from the journal's stores: the client context (BRP periods, institutions, BW episodes,
 // regions) for the responsibility rules, the client's eigen-bijdrage state, the iEb records a CAK
 // retour answers, and the envelopes a GGk document relates to. So handlers stay pure and work the
@@ -8,8 +8,8 @@
 //
 // What cannot be read is left unattached (its looked_up flag false) and said on stderr; the
 // handler then refuses to decide on a guess (RESPONSIBILITY-NO-CONTEXT, EB-NO-STATE).
-// Thread-safety: prepare() from one thread at a time (the dispatcher's); the journal and the
-// chain holder must outlive the preparer.
+// Thread-safety: prepare() from one thread at a time (the journal's writer, or a test's); the
+// journal and the chain holder must outlive the preparer.
 #pragma once
 
 #include <functional>
