@@ -8,11 +8,9 @@
 //
 // What cannot be read is left unattached (its looked_up flag false) and said on stderr; the
 // handler then refuses to decide on a guess (RESPONSIBILITY-NO-CONTEXT, EB-NO-STATE).
-// Thread-safety: prepare() from one thread at a time (the journal's writer, or a test's); the
+// Thread-safety: prepare() from any thread (it keeps no state; the stores guard their own); the
 // journal and the chain holder must outlive the preparer.
 #pragma once
-
-#include <functional>
 
 #include "gateway/handlers/handler.h"
 #include "gateway/journal/journal.h"
@@ -24,10 +22,6 @@ class Preparer {
  public:
   Preparer(journal::Journal& journal, const handlers::HandlerChainHolder& chain) : journal_(journal), chain_(chain) {}
   void prepare(proto::WorkItem& item) const;
-  // prepare() as the dispatcher's hook. REQUIRES: the preparer outlives the dispatcher.
-  std::function<void(proto::WorkItem&)> hook() const {
-    return [this](proto::WorkItem& item) { prepare(item); };
-  }
 
  private:
   void attachGgkLink(proto::WorkItem& item) const;
