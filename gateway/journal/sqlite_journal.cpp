@@ -54,7 +54,7 @@ Status configureWriter(const Connection& connection, bool durable) {
       connection.exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", "setting synchronous"));
   // See the connection settings in sqlite_journal.h.
   return connection.exec(
-      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-8192; PRAGMA wal_autocheckpoint=8192; "
+      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=8192; "
       "PRAGMA journal_size_limit=67108864;",
       "setting foreign_keys and the cache");
 }
@@ -147,7 +147,7 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const fs::path& db_fi
   auto writer = SqliteWriter::create(std::move(*connection), options.max_batch);
   if (!writer) return writer.status();
   journal->writer_ = std::move(*writer);
-  Result<Connection> store_reader = openReader(db_file, 2048);
+  Result<Connection> store_reader = openReader(db_file, 1024);
   if (!store_reader) return store_reader.status();
   journal->store_reader_ = std::make_unique<SqliteReadConnection>(std::move(*store_reader));
   SqliteWriter& w = *journal->writer_;
@@ -156,7 +156,7 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const fs::path& db_fi
   journal->reviews_ = std::make_unique<SqliteReviewStore>(w, r);
   journal->eb_ = std::make_unique<SqliteEbStore>(w, r);
   journal->ggk_ = std::make_unique<SqliteGgkStore>(w, r);
-  Result<Connection> queue_reader = openReader(db_file, 4096);
+  Result<Connection> queue_reader = openReader(db_file, 2048);
   if (!queue_reader) return queue_reader.status();
   auto queue = SqliteMessageQueue::create(
       w, std::move(*queue_reader),

@@ -10,9 +10,10 @@
 // Threads and connections: one writer thread (SqliteWriter) owns the write connection and runs
 // every write by group commit; the queue reads on a connection of its own, the stores share a
 // third. Settings: journal_mode=WAL; synchronous=FULL (NORMAL when Options::durable is false);
-// foreign_keys=ON; busy timeout 10 s; the writer's cache 8 MiB and wal_autocheckpoint=8192
+// foreign_keys=ON; busy timeout 10 s; the writer's cache 4 MiB and wal_autocheckpoint=8192
 // pages (the digest and key indexes dirty random pages; a page rewritten by many transactions is
-// copied to the database once per checkpoint); the readers run query_only with 4 and 2 MiB. The
+// copied to the database once per checkpoint); the readers run query_only with 2 and 1 MiB (the
+// operating system's page cache holds the rest; larger caches bought no speed, issue 13). The
 // caches are what the daemon's memory grows to as the journal grows; they are fixed, so its
 // resident size stays flat.
 //
