@@ -244,6 +244,123 @@ class HttpsListener::Pool final : public httplib::TaskQueue {
 
 HttpsListener::HttpsListener() = default;
 
+void HttpsListener::configureServer() {
+  httplib::SSLServer& server = *server_;
+  server.new_task_queue = [this] {
+    return new Pool(config_.workers, config_.max_queued_connections);
+  };
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second process
+  // bind the same port and take half the connections.
+  server.set_socket_options([](int fd) {
+    const int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  });
+  server.set_keep_alive_max_count(1);  // one request per connection: "Connection: close"
+  const auto timeout_seconds =
+      std::max<std::chrono::milliseconds::rep>(1, (config_.io_timeout.count() + 999) / 1000);
+  server.set_keep_alive_timeout(static_cast<time_t>(timeout_seconds));
+  server.set_read_timeout(config_.io_timeout);
+  server.set_write_timeout(config_.io_timeout);
+  server.set_payload_max_length(config_.max_body_bytes);
+}
+
+void HttpsListener::installHandlers() {
+  httplib::SSLServer& server = *server_;
+  HttpsListener* self = this;
+  // The head decides before the body is read. Runs from the Expect: 100-continue handler
+  // (the client waits for "100 Continue" before it sends the body) and before routing.
+  const auto refusalFor = [self](const Request& request) -> std::optional<Refusal> {
+    if (request.method != "POST") {
+      return Refusal{405, "only POST is accepted, not " + request.method};
+    }
+    if (request.path != self->config_.path) {
+      return Refusal{
+          404, "envelopes are accepted at " + self->config_.path + ", not " + request.target};
+    }
+    if (request.has_header("Transfer-Encoding")) {
+      return Refusal{411, "send the envelope with Content-Length, not Transfer-Encoding"};
+    }
+    auto length = contentLength(request);
+    if (const auto* refusal = std::get_if<Refusal>(&length)) return *refusal;
+    const std::size_t bytes = std::get<std::size_t>(length);
+    if (bytes > self->config_.max_body_bytes) {
+      return Refusal{413, "the envelope is " + std::to_string(bytes) + " bytes; the limit is " +
+                              std::to_string(self->config_.max_body_bytes) +
+                              " bytes (StUF-GGk 2.1.04: 25 MB for a whole envelope)"};
+    }
+    return std::nullopt;
+  };
+  const auto answerRefusal = [self](const Request& request, Response& response,
+                                    const Refusal& refusal, bool drain) {
+    TlsSession* session = sessionFor(request);
+    setText(response, refusal.status, refusal.text);
+    self->refuse(peerOf(request, session),
+                 "HTTP " + std::to_string(refusal.status) + ": " + refusal.text,
+                 /*handshake=*/false);
+    if (drain) {
+      auto length = contentLength(request);
+      if (const auto* bytes = std::get_if<std::size_t>(&length)) drainBody(request, *bytes);
+    }
+  };
+  server.set_expect_100_continue_handler([=](const Request& request, Response& response) {
+    if (TlsSession* session = sessionFor(request)) session->request_seen = true;
+    const auto refusal = refusalFor(request);
+    if (!refusal) return 100;
+    answerRefusal(request, response, *refusal, /*drain=*/false);  // the body never comes
+    return refusal->status;
+  });
+  server.set_pre_routing_handler([=](const Request& request, Response& response) {
+    if (TlsSession* session = sessionFor(request)) session->request_seen = true;
+    const auto refusal = refusalFor(request);
+    if (!refusal) return HandlerResponse::Unhandled;
+    answerRefusal(request, response, *refusal,
+                  /*drain=*/request.get_header_value("Expect") != "100-continue");
+    return HandlerResponse::Handled;
+  });
+  // Only the configured path gets here (the pre-routing handler refused the others).
+  server.Post(".*", [self](const Request& request, Response& response) {
+    const TlsSession* session = sessionFor(request);
+    InboundEnvelope envelope;
+    envelope.bytes = request.body;
+    envelope.peer_subject = session != nullptr ? session->peer_subject : std::string();
+    envelope.peer_address = peerOf(request, session);
+    envelope.content_type = request.get_header_value("Content-Type");
+    envelope.headers = headersAsSent(request);
+    self->envelopes_handled_.fetch_add(1);
+    const InboundAnswer verdict = self->handler_(std::move(envelope));
+    switch (verdict.verdict) {
+      case InboundVerdict::Accepted:
+        setText(response, 200, verdict.detail.empty() ? "accepted" : verdict.detail);
+        break;
+      case InboundVerdict::Refused:
+        setText(response, 400, verdict.detail.empty() ? "refused" : verdict.detail);
+        break;
+      case InboundVerdict::RetryLater:
+        setText(response, 503,
+                verdict.detail.empty() ? "not accepted now; send again later" : verdict.detail);
+        break;
+    }
+  });
+  // Every answer from 400 up passes here; ours already have a body. The others are httplib's
+  // own: a head it could not parse (400), a request line over 8 KiB (414), a body that did not
+  // arrive whole (400).
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([self](const Request& request, Response& response) {
+        if (!response.body.empty()) return HandlerResponse::Unhandled;
+        TlsSession* session = sessionFor(request);
+        if (session != nullptr) session->request_seen = true;
+        const std::string text =
+            response.status == 414 ? std::string("the request line is longer than 8 KiB")
+                                   : "the request could not be read (malformed head, or the body "
+                                     "did not arrive whole within io_timeout)";
+        setText(response, response.status, text);
+        self->refuse(peerOf(request, session),
+                     "HTTP " + std::to_string(response.status) + ": " + text,
+                     /*handshake=*/false);
+        return HandlerResponse::Handled;
+      }));
+}
+
 Result<std::unique_ptr<HttpsListener>> HttpsListener::create(const HttpsListenerConfig& config) {
   if (config.workers == 0) return Status::invalid("HTTPS listener needs at least one worker");
   if (config.path.empty() || config.path.front() != '/') {
@@ -278,117 +395,9 @@ Result<std::unique_ptr<HttpsListener>> HttpsListener::create(const HttpsListener
     if (!self->server_->is_valid()) {
       return Status::internal("httplib could not create the TLS server");
     }
+    self->configureServer();
+    self->installHandlers();
     httplib::SSLServer& server = *self->server_;
-    server.new_task_queue = [self] {
-      return new Pool(self->config_.workers, self->config_.max_queued_connections);
-    };
-    // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would let a second process
-    // bind the same port and take half the connections.
-    server.set_socket_options([](int fd) {
-      const int one = 1;
-      setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    });
-    server.set_keep_alive_max_count(1);  // one request per connection: "Connection: close"
-    const auto timeout_seconds =
-        std::max<std::chrono::milliseconds::rep>(1, (config.io_timeout.count() + 999) / 1000);
-    server.set_keep_alive_timeout(static_cast<time_t>(timeout_seconds));
-    server.set_read_timeout(config.io_timeout);
-    server.set_write_timeout(config.io_timeout);
-    server.set_payload_max_length(config.max_body_bytes);
-
-    // The head decides before the body is read. Runs from the Expect: 100-continue handler
-    // (the client waits for "100 Continue" before it sends the body) and before routing.
-    const auto refusalFor = [self](const Request& request) -> std::optional<Refusal> {
-      if (request.method != "POST") {
-        return Refusal{405, "only POST is accepted, not " + request.method};
-      }
-      if (request.path != self->config_.path) {
-        return Refusal{
-            404, "envelopes are accepted at " + self->config_.path + ", not " + request.target};
-      }
-      if (request.has_header("Transfer-Encoding")) {
-        return Refusal{411, "send the envelope with Content-Length, not Transfer-Encoding"};
-      }
-      auto length = contentLength(request);
-      if (const auto* refusal = std::get_if<Refusal>(&length)) return *refusal;
-      const std::size_t bytes = std::get<std::size_t>(length);
-      if (bytes > self->config_.max_body_bytes) {
-        return Refusal{413, "the envelope is " + std::to_string(bytes) + " bytes; the limit is " +
-                                std::to_string(self->config_.max_body_bytes) +
-                                " bytes (StUF-GGk 2.1.04: 25 MB for a whole envelope)"};
-      }
-      return std::nullopt;
-    };
-    const auto answerRefusal = [self](const Request& request, Response& response,
-                                      const Refusal& refusal, bool drain) {
-      TlsSession* session = sessionFor(request);
-      setText(response, refusal.status, refusal.text);
-      self->refuse(peerOf(request, session),
-                   "HTTP " + std::to_string(refusal.status) + ": " + refusal.text,
-                   /*handshake=*/false);
-      if (drain) {
-        auto length = contentLength(request);
-        if (const auto* bytes = std::get_if<std::size_t>(&length)) drainBody(request, *bytes);
-      }
-    };
-    server.set_expect_100_continue_handler([=](const Request& request, Response& response) {
-      if (TlsSession* session = sessionFor(request)) session->request_seen = true;
-      const auto refusal = refusalFor(request);
-      if (!refusal) return 100;
-      answerRefusal(request, response, *refusal, /*drain=*/false);  // the body never comes
-      return refusal->status;
-    });
-    server.set_pre_routing_handler([=](const Request& request, Response& response) {
-      if (TlsSession* session = sessionFor(request)) session->request_seen = true;
-      const auto refusal = refusalFor(request);
-      if (!refusal) return HandlerResponse::Unhandled;
-      answerRefusal(request, response, *refusal,
-                    /*drain=*/request.get_header_value("Expect") != "100-continue");
-      return HandlerResponse::Handled;
-    });
-    // Only the configured path gets here (the pre-routing handler refused the others).
-    server.Post(".*", [self](const Request& request, Response& response) {
-      const TlsSession* session = sessionFor(request);
-      InboundEnvelope envelope;
-      envelope.bytes = request.body;
-      envelope.peer_subject = session != nullptr ? session->peer_subject : std::string();
-      envelope.peer_address = peerOf(request, session);
-      envelope.content_type = request.get_header_value("Content-Type");
-      envelope.headers = headersAsSent(request);
-      self->envelopes_handled_.fetch_add(1);
-      const InboundAnswer verdict = self->handler_(std::move(envelope));
-      switch (verdict.verdict) {
-        case InboundVerdict::Accepted:
-          setText(response, 200, verdict.detail.empty() ? "accepted" : verdict.detail);
-          break;
-        case InboundVerdict::Refused:
-          setText(response, 400, verdict.detail.empty() ? "refused" : verdict.detail);
-          break;
-        case InboundVerdict::RetryLater:
-          setText(response, 503,
-                  verdict.detail.empty() ? "not accepted now; send again later" : verdict.detail);
-          break;
-      }
-    });
-    // Every answer from 400 up passes here; ours already have a body. The others are httplib's
-    // own: a head it could not parse (400), a request line over 8 KiB (414), a body that did not
-    // arrive whole (400).
-    server.set_error_handler(
-        httplib::Server::HandlerWithResponse([self](const Request& request, Response& response) {
-          if (!response.body.empty()) return HandlerResponse::Unhandled;
-          TlsSession* session = sessionFor(request);
-          if (session != nullptr) session->request_seen = true;
-          const std::string text =
-              response.status == 414 ? std::string("the request line is longer than 8 KiB")
-                                     : "the request could not be read (malformed head, or the body "
-                                       "did not arrive whole within io_timeout)";
-          setText(response, response.status, text);
-          self->refuse(peerOf(request, session),
-                       "HTTP " + std::to_string(response.status) + ": " + text,
-                       /*handshake=*/false);
-          return HandlerResponse::Handled;
-        }));
-
     const int port =
         config.port == 0
             ? server.bind_to_any_port(config.bind_address)

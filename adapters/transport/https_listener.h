@@ -120,6 +120,10 @@ class HttpsListener {
   HttpsListener();
   void listen();  // the accept thread: httplib's accept loop until stop()
   void refuse(const std::string& peer_address, const std::string& reason, bool handshake);
+  // The server's limits and timeouts, then its handlers: the head checked before the body is
+  // read (405, 404, 411, 413), the configured path, and httplib's own errors.
+  void configureServer();
+  void installHandlers();
 
   HttpsListenerConfig config_;
   std::shared_ptr<const TlsPolicy> tls_;
