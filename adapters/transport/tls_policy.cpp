@@ -81,7 +81,9 @@ std::string peerAddressOf(int fd) {
   }
   const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address);
   inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof host);
-  return "[" + std::string(host) + "]:" + std::to_string(ntohs(v6->sin6_port));
+  // Appended piece by piece: GCC 12's false -Wrestrict on operator+ chains at -O3 (PR 105329).
+  std::string out = "[";
+  return out.append(host).append("]:").append(std::to_string(ntohs(v6->sin6_port)));
 }
 
 Status fileProblem(const char* what, const std::filesystem::path& file) {
