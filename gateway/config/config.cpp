@@ -626,32 +626,23 @@ void readResponsibility(const toml::table& root, const fs::path& base_dir, Probl
 
 }  // namespace
 
-Result<Config> parseConfig(std::string_view toml_text, const std::string& origin,
-                           const std::filesystem::path& base_dir) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, origin);
-  } catch (const toml::parse_error& e) {
-    return Status::invalid("configuration " + origin + ":" +
-                           std::to_string(e.source().begin.line) + ":" +
-                           std::to_string(e.source().begin.column) +
-                           ": not valid TOML: " + std::string(e.description()));
-  }
-  Config config;
-  config.origin = origin;
-  Problems problems(origin);
-  {
-    const std::set<std::string_view> sections = {"gateway", "schemas", "limits", "peers", "rejected",
-                                                 "bus",     "log",     "delivery", "http", "responsibility",
-                                                 "eigen_bijdrage", "ggk"};
-    for (const auto& [key, node] : root) {
-      if (sections.count(key.str()) != 0) continue;
-      std::string list;
-      for (auto s : sections) list += (list.empty() ? "" : ", ") + std::string(s);
-      problems.add(node.source(), key.str(), "unknown key; known sections: " + list + " (check the spelling)");
-    }
-  }
+namespace {
 
+// Every top-level key must be a known section.
+void checkSections(const toml::table& root, Problems& problems) {
+  const std::set<std::string_view> sections = {"gateway", "schemas", "limits", "peers", "rejected",
+                                               "bus",     "log",     "delivery", "http", "responsibility",
+                                               "eigen_bijdrage", "ggk"};
+  for (const auto& [key, node] : root) {
+    if (sections.count(key.str()) != 0) continue;
+    std::string list;
+    for (auto s : sections) list += (list.empty() ? "" : ", ") + std::string(s);
+    problems.add(node.source(), key.str(), "unknown key; known sections: " + list + " (check the spelling)");
+  }
+}
+
+// [gateway]: own_gemeente (required), state_dir.
+void readGatewaySection(toml::table& root, const std::filesystem::path& base_dir, Problems& problems, Config& config) {
   Section gateway(root["gateway"].as_table(), "gateway", base_dir, problems);
   gateway.known({"own_gemeente", "state_dir"});
   if (const toml::node* own = gateway.node("own_gemeente")) {
@@ -678,6 +669,10 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   config.state_dir = gateway.resolve("var");
   gateway.readPath("state_dir", config.state_dir);
 
+}
+
+// [schemas]: iwmo (required); ieb and ggk default beside it.
+void readSchemasSection(toml::table& root, const std::filesystem::path& base_dir, Problems& problems, Config& config) {
   Section schemas(root["schemas"].as_table(), "schemas", base_dir, problems);
   schemas.known({"iwmo", "ieb", "ggk"});
   if (const toml::node* dir = schemas.node("iwmo")) {
@@ -714,6 +709,10 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
     }
   }
 
+}
+
+// [limits].
+void readLimitsSection(toml::table& root, const std::filesystem::path& base_dir, Problems& problems, Config& config) {
   Section limits(root["limits"].as_table(), "limits", base_dir, problems);
   limits.known({"max_message_bytes", "max_findings_per_message", "max_element_depth", "max_submit_frame_bytes"});
   limits.readNumber("max_message_bytes", config.max_message_bytes, 1, 1LL << 31);
@@ -727,6 +726,10 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
                      "), or a submitted message over that limit would get no answer");
   }
 
+}
+
+// [peers.*] and [rejected]: every directory defaults below state_dir, so a minimal config runs.
+void readPeersSection(toml::table& root, const std::filesystem::path& base_dir, Problems& problems, Config& config) {
   // Peers and directories default to state_dir subdirectories, so a minimal config runs.
   config.backoffice.receive_dir = config.state_dir / "backoffice/outbox";
   config.backoffice.deliver_dir = config.state_dir / "backoffice/inbox";
@@ -756,6 +759,10 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   rejected.readPath("dir", config.rejected_dir);
   checkDirectoriesApart(root, config, problems);
 
+}
+
+// [bus]: a tcp endpoint off this host needs CURVE; something must handle messages.
+void readBusSection(toml::table& root, const std::filesystem::path& base_dir, Problems& problems, Config& config) {
   Section bus(root["bus"].as_table(), "bus", base_dir, problems);
   bus.known({"workers", "listen", "curve_secret_key_file", "curve_public_key_file",
              "curve_authorized_keys_file", "heartbeat_ms", "max_in_flight"});
@@ -785,6 +792,10 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
                  "set workers >= 1 or add a listen endpoint for `iwmo-gateway worker`");
   }
 
+}
+
+// [log], [delivery], [http].
+void readLogDeliveryHttp(toml::table& root, const std::filesystem::path& base_dir, Problems& problems, Config& config) {
   Section log(root["log"].as_table(), "log", base_dir, problems);
   log.known({"file", "max_bytes", "keep", "feed", "hmac_key_file"});
   log.readPath("file", config.log.file);
@@ -811,6 +822,31 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
     }
   }
 
+}
+
+}  // namespace
+
+Result<Config> parseConfig(std::string_view toml_text, const std::string& origin,
+                           const std::filesystem::path& base_dir) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    return Status::invalid("configuration " + origin + ":" +
+                           std::to_string(e.source().begin.line) + ":" +
+                           std::to_string(e.source().begin.column) +
+                           ": not valid TOML: " + std::string(e.description()));
+  }
+  Config config;
+  config.origin = origin;
+  Problems problems(origin);
+  checkSections(root, problems);
+  readGatewaySection(root, base_dir, problems, config);
+  readSchemasSection(root, base_dir, problems, config);
+  readLimitsSection(root, base_dir, problems, config);
+  readPeersSection(root, base_dir, problems, config);
+  readBusSection(root, base_dir, problems, config);
+  readLogDeliveryHttp(root, base_dir, problems, config);
   readResponsibility(root, base_dir, problems, config.responsibility);
   readEigenBijdrage(root, base_dir, problems, config.eigen_bijdrage);
   readGgk(root, base_dir, problems, config.ggk_envelope);
