@@ -87,18 +87,37 @@ std::string field(const CsvTable& csv, const CsvTable::Row& row, const char* nam
 }
 
 
+// A row's client, municipality and period (bsn, gemeente, begin, end), each checked; the end is
+// optional, and exclusive for BRP periods (the first day of the next one).
+struct ClientPeriod {
+  std::string bsn;
+  std::string gemeente;
+  std::string begin;
+  std::string end;
+};
+
+ClientPeriod clientPeriod(const CsvTable& csv, const CsvTable::Row& row, RowChecker& check, bool end_exclusive) {
+  ClientPeriod period;
+  period.bsn = check.bsn(row.line, field(csv, row, "bsn"));
+  period.gemeente = check.gemeente(row.line, "gemeente", field(csv, row, "gemeente"));
+  period.begin = field(csv, row, "begin");
+  period.end = field(csv, row, "end");
+  const auto begin = check.date(row.line, "begin", period.begin, false);
+  const auto end = check.date(row.line, "end", period.end, true);
+  check.order(row.line, begin, end, end_exclusive);
+  return period;
+}
+
 Status checkBrp(const CsvTable& csv, RowChecker& check, ReferenceRows& rows) {
   std::vector<std::size_t> brp_lines;
   IWMO_RETURN_IF_ERROR(csv.requireColumns({"bsn", "gemeente", "begin", "end", "kind", "address"}));
   for (const auto& row : csv.rows()) {
+    const ClientPeriod period = clientPeriod(csv, row, check, /*end_exclusive=*/true);
     journal::BrpRow out;
-    out.bsn = check.bsn(row.line, field(csv, row, "bsn"));
-    out.period.set_gemeente(check.gemeente(row.line, "gemeente", field(csv, row, "gemeente")));
-    const auto begin = check.date(row.line, "begin", field(csv, row, "begin"), false);
-    const auto end = check.date(row.line, "end", field(csv, row, "end"), true);
-    check.order(row.line, begin, end, true);
-    out.period.set_begin(field(csv, row, "begin"));
-    out.period.set_end(field(csv, row, "end"));
+    out.bsn = period.bsn;
+    out.period.set_gemeente(period.gemeente);
+    out.period.set_begin(period.begin);
+    out.period.set_end(period.end);
     const std::string kind = field(csv, row, "kind");
     if (kind != "woonadres" && kind != "briefadres") {
       check.problem(row.line, "kind " + RowChecker::shown(kind) + " must be woonadres or briefadres");
@@ -150,14 +169,12 @@ Status checkInstitutions(const CsvTable& csv, RowChecker& check, ReferenceRows& 
 Status checkEpisodes(const CsvTable& csv, RowChecker& check, ReferenceRows& rows) {
   IWMO_RETURN_IF_ERROR(csv.requireColumns({"bsn", "gemeente", "begin", "end"}));
   for (const auto& row : csv.rows()) {
+    const ClientPeriod period = clientPeriod(csv, row, check, /*end_exclusive=*/false);
     journal::EpisodeRow out;
-    out.bsn = check.bsn(row.line, field(csv, row, "bsn"));
-    out.episode.set_gemeente(check.gemeente(row.line, "gemeente", field(csv, row, "gemeente")));
-    const auto begin = check.date(row.line, "begin", field(csv, row, "begin"), false);
-    const auto end = check.date(row.line, "end", field(csv, row, "end"), true);
-    check.order(row.line, begin, end, false);
-    out.episode.set_begin(field(csv, row, "begin"));
-    out.episode.set_end(field(csv, row, "end"));
+    out.bsn = period.bsn;
+    out.episode.set_gemeente(period.gemeente);
+    out.episode.set_begin(period.begin);
+    out.episode.set_end(period.end);
     rows.episodes.push_back(std::move(out));
   }
   rows.count = rows.episodes.size();
