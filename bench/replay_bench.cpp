@@ -14,7 +14,10 @@
 // A plain program (the baseline is measured in-process, the subject is a separate process);
 // timings are printed, never asserted (non-negotiable 6).
 //
-//   build/bench/replay_bench [--sizes 10000,300000] [--scratch DIR] [--binary PATH]
+//   build/bench/replay_bench [--sizes 10000,300000] [--scratch DIR] [--binary PATH] [--keep]
+//
+// --keep leaves the batches, the configuration and the replay's output in the scratch directory, to
+// profile one replay again by hand (e.g. under perf record).
 #include <sys/wait.h>
 
 #include <chrono>
@@ -99,6 +102,7 @@ int main(int argc, char** argv) {
   std::vector<std::size_t> sizes = {10000, 300000};
   fs::path scratch = fs::temp_directory_path() / "iwmo-replay-bench";
   std::string binary = IWMO_GATEWAY_BINARY;
+  bool keep = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--sizes") == 0 && i + 1 < argc) {
       sizes.clear();
@@ -108,8 +112,10 @@ int main(int argc, char** argv) {
       scratch = argv[++i];
     } else if (std::strcmp(argv[i], "--binary") == 0 && i + 1 < argc) {
       binary = argv[++i];
+    } else if (std::strcmp(argv[i], "--keep") == 0) {
+      keep = true;
     } else {
-      std::cerr << "usage: replay_bench [--sizes 10000,300000] [--scratch DIR] [--binary PATH]\n";
+      std::cerr << "usage: replay_bench [--sizes 10000,300000] [--scratch DIR] [--binary PATH] [--keep]\n";
       return 2;
     }
   }
@@ -139,8 +145,10 @@ int main(int argc, char** argv) {
                 raw * static_cast<double>(validated_bytes) / static_cast<double>(validated) / 1048576.0, e2e,
                 run.summary["latency_ms"]["p50"].get<double>(), run.summary["latency_ms"]["p99"].get<double>(),
                 e2e / raw, run.peak_rss_kib / 1024);
-    fs::remove_all(scratch / ("out-" + std::to_string(size)));
-    fs::remove_all(batch);
+    if (!keep) {
+      fs::remove_all(scratch / ("out-" + std::to_string(size)));
+      fs::remove_all(batch);
+    }
     (void)batch_bytes;
   }
   std::printf("ratio = end-to-end replay rate / raw validation rate of the same messages, same run.\n"

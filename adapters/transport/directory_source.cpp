@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "adapters/transport/file_digest.h"
+#include "gateway/base/thread_role.h"
 
 namespace iwmo::transport {
 namespace {
@@ -81,7 +82,10 @@ Status DirectorySource::start(Receiver receiver) {
                   std::strerror(errno) + "); falling back to rescans");
   }
   stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    setThreadRole("iwmo-receive-dir", ThreadRole::kAcknowledgement);
+    run();
+  });
   return Status::ok();
 }
 

@@ -12,6 +12,7 @@
 #include <zmq_addon.hpp>
 
 #include "gateway/base/sha256.h"
+#include "gateway/base/thread_role.h"
 
 namespace iwmo::transport {
 
@@ -46,6 +47,7 @@ Status ZmqSubmitSource::start(Receiver receiver) {
                                " (check peers." + peer_ + ".submit_endpoint; is another gateway running?)");
   }
   thread_ = std::thread([this, s = socket.release()] {
+    setThreadRole("iwmo-submit", ThreadRole::kAcknowledgement);
     std::unique_ptr<zmq::socket_t> owned(s);
     run(owned.get());
   });

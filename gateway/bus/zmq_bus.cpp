@@ -16,6 +16,7 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "gateway/base/thread_role.h"
 #include "gateway/bus/bus.h"
 
 namespace iwmo::bus {
@@ -163,7 +164,10 @@ class ZmqDispatcher final : public Dispatcher {
       return Status::unavailable("bus: cannot bind " + binding_ + ": " + e.what() +
                                  " (is another gateway running with the same bus.listen?)");
     }
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      setThreadRole("iwmo-bus", ThreadRole::kBackground);
+      run();
+    });
     return Status::ok();
   }
 

@@ -10,6 +10,7 @@
 #include "gateway/journal/eb_schema.h"
 #include "gateway/journal/ggk_schema.h"
 #include "gateway/journal/queue_schema.h"
+#include "gateway/journal/sqlite_checkpointer.h"
 #include "gateway/journal/reference_schema.h"
 #include "gateway/journal/sqlite_eb_store.h"
 #include "gateway/journal/sqlite_ggk_store.h"
@@ -54,7 +55,7 @@ Status configureWriter(const Connection& connection, bool durable) {
       connection.exec(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", "setting synchronous"));
   // See the connection settings in sqlite_journal.h.
   return connection.exec(
-      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=8192; "
+      "PRAGMA foreign_keys=ON; PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=0; "
       "PRAGMA journal_size_limit=67108864;",
       "setting foreign_keys and the cache");
 }
@@ -124,6 +125,7 @@ SqliteJournal::SqliteJournal(fs::path file) : file_(std::move(file)) {}
 
 SqliteJournal::~SqliteJournal() {
   if (writer_) writer_->stop();  // runs what is queued while every part still exists
+  if (checkpointer_) checkpointer_->stop();
 }
 
 Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const fs::path& db_file, Options options) {
@@ -144,6 +146,11 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const fs::path& db_fi
   IWMO_RETURN_IF_ERROR(ensureSchema(*connection));
 
   std::unique_ptr<SqliteJournal> journal(new SqliteJournal(db_file));
+  auto checkpointer =
+      SqliteCheckpointer::start(db_file, options.durable, options.checkpoint_pages, options.backstop_pages);
+  if (!checkpointer) return checkpointer.status();
+  journal->checkpointer_ = std::move(*checkpointer);
+  journal->checkpointer_->attach(connection->get());
   auto writer = SqliteWriter::create(std::move(*connection), options.max_batch);
   if (!writer) return writer.status();
   journal->writer_ = std::move(*writer);
@@ -192,7 +199,9 @@ void SqliteJournal::resumeOrdered() { writer_->resumeOrdered(); }
 
 SqliteJournal::Stats SqliteJournal::stats() const {
   const SqliteWriter::Stats stats = writer_->stats();
-  return {stats.transactions, stats.requests};
+  const SqliteCheckpointer::Stats checkpoints = checkpointer_->stats();
+  return {stats.transactions, stats.requests, checkpoints.background, checkpoints.tail,
+          checkpoints.backstop};
 }
 
 }  // namespace iwmo::journal

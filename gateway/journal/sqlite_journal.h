@@ -10,9 +10,11 @@
 // Threads and connections: one writer thread (SqliteWriter) owns the write connection and runs
 // every write by group commit; the queue reads on a connection of its own, the stores share a
 // third. Settings: journal_mode=WAL; synchronous=FULL (NORMAL when Options::durable is false);
-// foreign_keys=ON; busy timeout 10 s; the writer's cache 4 MiB and wal_autocheckpoint=8192
-// pages (the digest and key indexes dirty random pages; a page rewritten by many transactions is
-// copied to the database once per checkpoint); the readers run query_only with 2 and 1 MiB (the
+// foreign_keys=ON; busy timeout 10 s; the writer's cache 4 MiB; no automatic checkpoint: a thread
+// of its own copies the WAL into the database once it holds Options::checkpoint_pages (8192 by
+// default: the digest and key indexes dirty random pages, and a page rewritten by many
+// transactions is copied once per checkpoint), so that no commit waits for it
+// (sqlite_checkpointer.h); the readers run query_only with 2 and 1 MiB (the
 // operating system's page cache holds the rest; larger caches bought no speed, issue 13). The
 // caches are what the daemon's memory grows to as the journal grows; they are fixed, so its
 // resident size stays flat.
@@ -33,6 +35,7 @@
 
 namespace iwmo::journal {
 
+class SqliteCheckpointer;
 class SqliteWriter;
 struct SqliteReadConnection;
 class SqliteMessageQueue;
@@ -48,12 +51,19 @@ class SqliteJournal final : public Journal {
     // true: synchronous=FULL, a commit survives power loss. false: synchronous=NORMAL (a commit
     // survives a crash of the process, not of the machine); only for benchmarks that say so.
     bool durable = true;
+    // WAL size (pages of 4 KiB) at which the checkpoint thread copies the WAL into the database
+    // (sqlite_checkpointer.h); at backstop_pages the writer does it itself.
+    int checkpoint_pages = 8192;
+    int backstop_pages = 65536;
   };
 
   // What the writer did since open() (tests and benchmarks).
   struct Stats {
     std::uint64_t transactions = 0;  // group-commit transactions committed
     std::uint64_t requests = 0;      // requests executed in them (failed ones included)
+    std::uint64_t background_checkpoints = 0;  // WAL copied into the database by the checkpoint thread
+    std::uint64_t tail_checkpoints = 0;        // ... the short rest of it by the writer
+    std::uint64_t backstop_checkpoints = 0;    // ... by the writer, because the WAL reached backstop_pages
   };
 
   // Opens (creating it and its parent directories when absent) the journal in `db_file`: WAL
@@ -87,7 +97,9 @@ class SqliteJournal final : public Journal {
 
   std::filesystem::path file_;
   // Destroyed in reverse: the parts first (their statements before the connections they are
-  // on), the writer last; the destructor stops the writer before any of them goes.
+  // on), then the writer, the checkpointer last (the writer's connection calls its hook); the
+  // destructor stops the writer before any of them goes.
+  std::unique_ptr<SqliteCheckpointer> checkpointer_;
   std::unique_ptr<SqliteWriter> writer_;
   std::unique_ptr<SqliteReadConnection> store_reader_;
   std::unique_ptr<SqliteReferenceStore> reference_;

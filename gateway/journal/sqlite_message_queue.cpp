@@ -228,17 +228,20 @@ Result<std::unique_ptr<SqliteMessageQueue>> SqliteMessageQueue::create(SqliteWri
 void SqliteMessageQueue::append(AppendRequest request, std::function<void(Result<AppendOutcome>)> done) {
   auto outcome = std::make_shared<Result<AppendOutcome>>(Status::internal("append not executed"));
   auto owned = std::make_shared<AppendRequest>(std::move(request));
-  writer_.enqueue({[this, owned, outcome] {
-                     *outcome = executeAppend(*owned);
-                     return outcome->status();
-                   },
-                   [outcome, done = std::move(done)](Status status) {
-                     if (!status.isOk()) {
-                       done(std::move(status));
-                     } else {
-                       done(std::move(*outcome));
-                     }
-                   }});
+  SqliteWriter::Job job;
+  job.urgent = true;  // the sender's acknowledgement waits for it (sqlite_writer.h)
+  job.run = [this, owned, outcome] {
+    *outcome = executeAppend(*owned);
+    return outcome->status();
+  };
+  job.done = [outcome, done = std::move(done)](Status status) {
+    if (!status.isOk()) {
+      done(std::move(status));
+    } else {
+      done(std::move(*outcome));
+    }
+  };
+  writer_.enqueue(std::move(job));
 }
 
 void SqliteMessageQueue::commitResult(proto::HandlerResult result, std::vector<std::string> log_lines, Timestamp at,

@@ -5,6 +5,8 @@
 #include <system_error>
 #include <utility>
 
+#include "gateway/base/thread_role.h"
+
 namespace iwmo::journal {
 
 Result<std::unique_ptr<SqliteWriter>> SqliteWriter::create(sqlite::Connection connection, std::size_t max_batch) {
@@ -25,7 +27,10 @@ SqliteWriter::~SqliteWriter() { stop(); }
 
 Status SqliteWriter::start() {
   try {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      setThreadRole("iwmo-writer", ThreadRole::kAcknowledgement);
+      run();
+    });
   } catch (const std::system_error& e) {  // std::thread reports this one way only
     return Status::unavailable("journal " + file().string() + ": cannot start the writer thread: " + e.what());
   }
@@ -45,7 +50,8 @@ void SqliteWriter::stop() {
 void SqliteWriter::enqueue(Job job) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(job));
+    job.enqueued_at = std::chrono::steady_clock::now();
+    (job.urgent ? urgent_ : others_).push_back(std::move(job));
   }
   wake_.notify_one();
 }
@@ -53,7 +59,11 @@ void SqliteWriter::enqueue(Job job) {
 void SqliteWriter::enqueueAll(std::vector<Job> jobs) {
   {
     std::lock_guard lock(mutex_);
-    for (auto& job : jobs) queue_.push_back(std::move(job));
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& job : jobs) {
+      job.enqueued_at = now;
+      (job.urgent ? urgent_ : others_).push_back(std::move(job));
+    }
   }
   wake_.notify_one();
 }
@@ -73,52 +83,96 @@ SqliteWriter::Stats SqliteWriter::stats() const {
 }
 
 void SqliteWriter::run() {
-  std::vector<Job> batch;
+  using SteadyClock = std::chrono::steady_clock;
+  bool urgent_turn = true;
   while (true) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything accepted is done
-      const std::size_t n = std::min(queue_.size(), max_batch_);
-      for (std::size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      // The other lane waits until its oldest job is kGatherOthers old (or the lane is full), so
+      // that its transactions are few and large; urgent jobs run at once.
+      auto others_due = [this] {
+        return !others_.empty() && (stopping_ || others_.size() >= max_batch_ ||
+                                    SteadyClock::now() - others_.front().enqueued_at >= kGatherOthers);
+      };
+      while (!(urgent_.empty() ? others_due() : true)) {
+        if (stopping_ && others_.empty()) return;  // stopping, and everything accepted is done
+        if (others_.empty()) {
+          wake_.wait(lock);
+        } else {
+          wake_.wait_until(lock, others_.front().enqueued_at + kGatherOthers);
+        }
       }
+      const bool due = others_due();
+      if (urgent_.empty()) urgent_turn = false;
+      if (!due) urgent_turn = true;
     }
-    executeBatch(batch);
-    batch.clear();
+    // Only this thread takes jobs, so the chosen lane is not empty when executeBatch looks.
+    Batch batch = executeBatch(urgent_turn ? urgent_ : others_, urgent_turn);
+    if (!urgent_turn && urgentWaiting()) {
+      // The other lane's callbacks (releasing clients, waking delivery) wait for the
+      // acknowledgements that queued meanwhile.
+      complete(executeBatch(urgent_, true));
+      urgent_turn = true;
+    }
+    complete(std::move(batch));
+    urgent_turn = !urgent_turn;
   }
 }
 
-void SqliteWriter::executeBatch(std::vector<Job>& batch) {
-  std::vector<Status> results(batch.size(), Status::ok());
+bool SqliteWriter::urgentWaiting() {
+  std::lock_guard lock(mutex_);
+  return !urgent_.empty();
+}
+
+void SqliteWriter::complete(Batch batch) {
+  for (std::size_t i = 0; i < batch.jobs.size(); ++i) {
+    if (batch.jobs[i].done) batch.jobs[i].done(std::move(batch.results[i]));
+  }
+}
+
+SqliteWriter::Batch SqliteWriter::executeBatch(std::deque<Job>& lane, bool urgent_lane) {
+  Batch taken;
+  std::vector<Job>& batch = taken.jobs;
+  std::vector<Status>& results = taken.results;
   bool has_ordered = false;
+  const auto started = std::chrono::steady_clock::now();
   sqlite::Transaction txn(connection_, begin_.get(), commit_.get(), rollback_.get());
   Status batch_status = txn.begin();
-  if (batch_status.isOk()) {
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (batch[i].ordered && refuse_ordered_.load()) {
-        results[i] = Status::aborted("journal " + file().string() +
-                                     ": an earlier commit failed; this request depended on it and is not run");
-        continue;
+  while (batch.size() < max_batch_) {
+    {
+      std::lock_guard lock(mutex_);
+      if (lane.empty()) break;
+      if (!batch.empty() && !urgent_lane && !urgent_.empty() &&
+          std::chrono::steady_clock::now() - started >= kYieldAfter) {
+        break;  // an acknowledgement waits: commit what ran, the rest in the next turn
       }
-      has_ordered = has_ordered || batch[i].ordered;
-      sqlite::Savepoint savepoint(connection_, savepoint_.get(), release_.get(), rollback_to_.get());
-      Status status = savepoint.begin();
-      if (status.isOk()) status = batch[i].run();
-      if (status.isOk()) status = savepoint.release();
-      results[i] = std::move(status);  // on error ~Savepoint undoes the job's writes
-      if (sqlite3_get_autocommit(connection_.get()) != 0) {
-        // SQLite rolled back the whole transaction (disk full, I/O error): nothing stays.
-        batch_status = results[i].isOk() ? Status::internal("journal " + file().string() +
-                                                            ": the transaction ended unexpectedly")
-                                         : results[i];
-        break;
-      }
+      batch.push_back(std::move(lane.front()));
+      lane.pop_front();
     }
-    if (batch_status.isOk()) batch_status = txn.commit();
-    txn.rollback();  // no-op after a successful commit
+    Job& job = batch.back();
+    results.push_back(Status::ok());
+    if (!batch_status.isOk()) continue;  // taken only to hand it the error below
+    if (job.ordered && refuse_ordered_.load()) {
+      results.back() = Status::aborted("journal " + file().string() +
+                                       ": an earlier commit failed; this request depended on it and is not run");
+      continue;
+    }
+    has_ordered = has_ordered || job.ordered;
+    sqlite::Savepoint savepoint(connection_, savepoint_.get(), release_.get(), rollback_to_.get());
+    Status status = savepoint.begin();
+    if (status.isOk()) status = job.run();
+    if (status.isOk()) status = savepoint.release();
+    results.back() = std::move(status);  // on error ~Savepoint undoes the job's writes
+    if (sqlite3_get_autocommit(connection_.get()) != 0) {
+      // SQLite rolled back the whole transaction (disk full, I/O error): nothing stays.
+      batch_status = results.back().isOk()
+                         ? Status::internal("journal " + file().string() + ": the transaction ended unexpectedly")
+                         : results.back();
+      break;
+    }
   }
+  if (batch_status.isOk()) batch_status = txn.commit();
+  txn.rollback();  // no-op after a successful commit
   requests_.fetch_add(batch.size(), std::memory_order_relaxed);
   if (batch_status.isOk()) {
     transactions_.fetch_add(1, std::memory_order_relaxed);
@@ -126,9 +180,7 @@ void SqliteWriter::executeBatch(std::vector<Job>& batch) {
     std::fill(results.begin(), results.end(), batch_status);
     if (has_ordered) refuse_ordered_.store(true);  // later ordered jobs may have built on these
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i].done) batch[i].done(std::move(results[i]));
-  }
+  return taken;
 }
 
 }  // namespace iwmo::journal

@@ -1,12 +1,23 @@
 // SqliteWriter: the one thread that writes a SqliteJournal's database, and its connection.
 // Internal to gateway/journal.
 //
-// Group commit: the thread takes everything queued (at most max_batch jobs), runs them in enqueue
-// order in ONE transaction (BEGIN IMMEDIATE … COMMIT), each inside its own SAVEPOINT so that a
-// job that fails (e.g. kNotFound) rolls back only itself, and after the COMMIT calls every job's
-// `done` in the same order. N concurrent requests thus cost one fsync. When the transaction
-// itself cannot be committed (disk full, I/O error), every job of the batch gets that error and
-// nothing of it is written.
+// Group commit: the thread runs the jobs of one lane (below), at most max_batch, in enqueue order
+// in ONE transaction (BEGIN IMMEDIATE … COMMIT), each inside its own SAVEPOINT so that a job
+// that fails (e.g. kNotFound) rolls back only itself; jobs queued while the transaction runs
+// join it. After the COMMIT it calls every job's `done` in the same order. N concurrent requests
+// thus cost one fsync. When the transaction itself cannot be committed (disk full, I/O error),
+// every job of it gets that error and nothing of it is written.
+//
+// Two lanes (issue 13: p99 accept latency, measured in bench/daemon_bench):
+//  - urgent jobs (appends: a sender waits for the acknowledgement) run at once, in transactions
+//    of urgent jobs only, so that an acknowledgement never pays for the fsync of commits, outbox
+//    items and log lines;
+//  - the other jobs gather for kGatherOthers (or until max_batch are queued), so that their
+//    transactions are few and large (a page rewritten by several of them goes into the WAL
+//    once). While an urgent job waits, their transaction stops taking jobs after kYieldAfter,
+//    and the urgent transaction runs before their `done` callbacks.
+// Jobs of one lane run in enqueue order; an urgent job may run before another job enqueued
+// earlier (appends depend on no other job).
 //
 // Ordered jobs (commits, and the reads that must see them: Journal::readAfterWrites) depend on
 // every ordered job before them. When a transaction that held ordered jobs fails, the writer
@@ -22,6 +33,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +55,8 @@ class SqliteWriter {
     std::function<Status()> run;       // in its savepoint; an error undoes only this job
     std::function<void(Status)> done;  // after the COMMIT: run's status, or the COMMIT's error
     bool ordered = false;              // see above
+    bool urgent = false;               // see above; not together with `ordered`
+    std::chrono::steady_clock::time_point enqueued_at{};  // set by enqueue()
   };
   struct Stats {
     std::uint64_t transactions = 0;  // group-commit transactions committed
@@ -78,8 +92,25 @@ class SqliteWriter {
  private:
   SqliteWriter(sqlite::Connection connection, std::size_t max_batch)
       : connection_(std::move(connection)), max_batch_(max_batch) {}
+  // How long a transaction of the other lane goes on taking jobs while an urgent job waits.
+  static constexpr std::chrono::microseconds kYieldAfter{300};
+  // How long the other lane gathers jobs before it runs them. Commits do not hold up a client's
+  // next message (that is released when its commit is requested), so this delays only delivery
+  // and the routing log.
+  static constexpr std::chrono::microseconds kGatherOthers{4000};
+
+  // Jobs of one transaction, and their results once it committed (or failed).
+  struct Batch {
+    std::vector<Job> jobs;
+    std::vector<Status> results;
+  };
+
   void run();
-  void executeBatch(std::vector<Job>& batch);
+  // Runs one transaction of jobs taken from `lane` (guarded by mutex_) one at a time; see above.
+  Batch executeBatch(std::deque<Job>& lane, bool urgent_lane);
+  // Calls the jobs' `done` in order.
+  static void complete(Batch batch);
+  bool urgentWaiting();
 
   sqlite::Connection connection_;
   // Prepared once; destroyed before connection_.
@@ -88,7 +119,8 @@ class SqliteWriter {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Job> queue_;  // guarded by mutex_
+  std::deque<Job> urgent_;  // guarded by mutex_
+  std::deque<Job> others_;  // guarded by mutex_
   bool stopping_ = false;  // guarded by mutex_
 
   std::atomic<bool> refuse_ordered_{false};  // set by the writer thread, cleared by resumeOrdered()

@@ -6,6 +6,8 @@
 #include <utility>
 #include <zmq.hpp>
 
+#include "gateway/base/thread_role.h"
+
 namespace iwmo::log {
 namespace {
 
@@ -60,7 +62,10 @@ LogProjector::LogProjector(LogSource source, LogFileWriter file,
       publisher_(std::move(publisher)),
       poll_interval_(poll_interval),
       last_seq_(file_.lastSeq()) {
-  thread_ = std::thread(&LogProjector::run, this);
+  thread_ = std::thread([this] {
+    setThreadRole("iwmo-routinglog", ThreadRole::kBackground);
+    run();
+  });
 }
 
 LogProjector::~LogProjector() { stop(); }

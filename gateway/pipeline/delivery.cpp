@@ -4,6 +4,7 @@
 #include <iostream>
 #include <vector>
 
+#include "gateway/base/thread_role.h"
 #include "gateway/pipeline/log_lines.h"
 
 namespace iwmo::pipeline {
@@ -15,7 +16,10 @@ Delivery::Delivery(DeliveryOptions options, journal::MessageQueue& queue, std::m
 Delivery::~Delivery() { stop(); }
 
 void Delivery::start() {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    setThreadRole("iwmo-delivery", ThreadRole::kBackground);
+    loop();
+  });
 }
 
 void Delivery::stop() {

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <utility>
 
+#include "gateway/base/thread_role.h"
+
 namespace iwmo::pipeline {
 namespace {
 
@@ -59,6 +61,7 @@ Status Dispatch::startBus() {
   workers_stop_ = false;
   for (unsigned i = 0; i < options_.inprocess_workers; ++i) {
     workers_.emplace_back([this, i] {
+      setThreadRole("iwmo-worker-" + std::to_string(i + 1), ThreadRole::kBackground);
       bus::WorkerOptions worker;
       worker.endpoint = bus::kInprocEndpoint;
       worker.name = "inproc-" + std::to_string(i + 1);
@@ -86,7 +89,10 @@ void Dispatch::stopBus() {
 
 Status Dispatch::start() {
   IWMO_RETURN_IF_ERROR(startBus());
-  loop_thread_ = std::thread([this] { loop(); });
+  loop_thread_ = std::thread([this] {
+    setThreadRole("iwmo-dispatch", ThreadRole::kBackground);
+    loop();
+  });
   return Status::ok();
 }
 

@@ -7,6 +7,7 @@
 #include "adapters/stuf/envelope_reader.h"
 #include "gateway/base/date.h"
 #include "gateway/base/peer.h"
+#include "gateway/base/thread_role.h"
 #include "gateway/base/utf8.h"
 #include "gateway/pipeline/ggk_intake.h"
 #include "gateway/pipeline/log_lines.h"
@@ -105,7 +106,10 @@ void Intake::setCallbacks(std::function<void(JournaledMessage)> journaled, std::
 
 Status Intake::start() {
   const unsigned count = std::max(1u, options_.validators);
-  for (unsigned i = 0; i < count; ++i) validators_.emplace_back([this] { validatorLoop(); });
+  for (unsigned i = 0; i < count; ++i) validators_.emplace_back([this] {
+      setThreadRole("iwmo-validate", ThreadRole::kAcknowledgement);
+      validatorLoop();
+    });
   return Status::ok();
 }
 

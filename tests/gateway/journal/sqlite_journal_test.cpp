@@ -529,7 +529,66 @@ TEST_CASE("group commit puts everything queued into one transaction of at most m
   }
   const SqliteJournal::Stats stats = journal->stats();
   CHECK(stats.requests == 26);
-  CHECK(stats.transactions == (max_batch == 512 ? 2u : 4u));  // 1 + ceil(25 / max_batch)
+  // Appends queued while a transaction of appends runs join it, up to max_batch: ceil(26 / max_batch).
+  CHECK(stats.transactions == (max_batch == 512 ? 1u : 3u));
+}
+
+// Issue 13: an acknowledgement does not wait for the commits, outbox items and log lines queued
+// before it (sqlite_writer.h, two lanes).
+TEST_CASE("appends queued behind commits are journaled before the commits' callbacks run", "[journal]") {
+  iwmo::test::TempDir dir;
+  auto journal = openJournal(dir.path() / "journal.db");
+  std::vector<MessageId> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(appendOk(journal->queue(), {.payload = "<c" + std::to_string(i) + "/>"}).id);
+
+  // Hold the writer in a job of the other lane (a read after writes), then queue behind it.
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  journal->readAfterWrites(
+      [&entered, released] {
+        entered.set_value();
+        released.wait();
+      },
+      nullptr);
+  entered.get_future().wait();
+  std::mutex mutex;
+  std::vector<std::string> order;
+  std::vector<std::future<Result<bool>>> commits;
+  std::vector<std::future<Result<AppendOutcome>>> appends;
+  for (int i = 0; i < 5; ++i) {
+    auto promise = std::make_shared<std::promise<Result<bool>>>();
+    commits.push_back(promise->get_future());
+    journal->queue().commitResult(handlerResult(ids[static_cast<std::size_t>(i)], 1, 1), {}, kT0,
+                                  [promise, &mutex, &order](Result<bool> committed) {
+                                    {
+                                      std::lock_guard lock(mutex);
+                                      order.push_back("commit");
+                                    }
+                                    promise->set_value(std::move(committed));
+                                  });
+  }
+  for (int i = 0; i < 5; ++i) {
+    auto promise = std::make_shared<std::promise<Result<AppendOutcome>>>();
+    appends.push_back(promise->get_future());
+    journal->queue().append(makeRequest({.payload = "<a" + std::to_string(i) + "/>"}),
+                            [promise, &mutex, &order](Result<AppendOutcome> outcome) {
+                              {
+                                std::lock_guard lock(mutex);
+                                order.push_back("append");
+                              }
+                              promise->set_value(std::move(outcome));
+                            });
+  }
+  release.set_value();
+  for (auto& commit : commits) {
+    Result<bool> committed = commit.get();
+    CHECK((committed && *committed));
+  }
+  for (auto& append : appends) CHECK(append.get().hasValue());
+  std::lock_guard lock(mutex);
+  REQUIRE(order.size() == 10);
+  CHECK(std::count(order.begin(), order.begin() + 5, "append") == 5);
+  CHECK(countsOf(journal->queue()).messages == 10);
 }
 
 TEST_CASE(
@@ -578,6 +637,45 @@ TEST_CASE(
   CHECK(*distinct.rbegin() == 2000);
   CHECK(countsOf(journal->queue()).messages == 2000);
   CHECK(journal->stats().requests == 2000);
+}
+
+// Issue 13: the WAL is copied into the database by a thread of its own, not inside the writer's
+// commits (where it held up every append queued behind it).
+TEST_CASE("the checkpoint thread keeps the WAL small without the writer checkpointing", "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  constexpr int kMessages = 1000;
+  const std::string filler(8192, 'x');  // two pages each, so the WAL grows 8 MB without checkpoints
+  {
+    auto journal = openJournal(file, {.checkpoint_pages = 64, .backstop_pages = 1 << 30});
+    for (int i = 0; i < kMessages; ++i) {
+      appendOk(journal->queue(), {.payload = "<m>" + std::to_string(i) + filler + "</m>", .source = "s"});
+    }
+    const SqliteJournal::Stats stats = journal->stats();
+    CHECK(stats.background_checkpoints >= 1);
+    CHECK(stats.tail_checkpoints >= 1);
+    CHECK(stats.backstop_checkpoints == 0);
+    const auto wal_bytes = fs::file_size(file.string() + "-wal");
+    INFO("WAL bytes: " << wal_bytes);
+    CHECK(wal_bytes < 4u * 1024 * 1024);  // written: over 8 MB
+  }
+  auto journal = openJournal(file);
+  CHECK(countsOf(journal->queue()).messages == kMessages);
+}
+
+TEST_CASE("at backstop_pages the writer checkpoints itself and every row stays", "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  const std::string filler(8192, 'y');
+  {
+    auto journal = openJournal(file, {.checkpoint_pages = 16, .backstop_pages = 16});
+    for (int i = 0; i < 100; ++i) {
+      appendOk(journal->queue(), {.payload = "<m>" + std::to_string(i) + filler + "</m>", .source = "s"});
+    }
+    CHECK(journal->stats().backstop_checkpoints >= 1);
+  }
+  auto journal = openJournal(file);
+  CHECK(countsOf(journal->queue()).messages == 100);
 }
 
 TEST_CASE("the destructor executes every queued request before it returns", "[journal]") {
