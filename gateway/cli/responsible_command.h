@@ -5,39 +5,10 @@
 #pragma once
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
 
-#include "gateway/base/result.h"
 #include "gateway/config/config.h"
-#include "gateway/rules/responsibility.h"
 
 namespace iwmo::cli {
-
-struct ResponsibilityCase {
-  std::string id;
-  rules::ResponsibilityInput input;
-  rules::ResponsibilityParams params;
-  std::optional<nlohmann::json> expect;
-  std::vector<std::string> warnings;  // keys we do not know (ignored, reported)
-};
-
-// Parses a case in the format of DESIGN §4.1. `defaults` are the parameters the case's config
-// overrides; `bw_products` decides "is BW" when the case's product has no "bw". Errors:
-// kInvalid "FILE: field: problem".
-Result<ResponsibilityCase> parseResponsibilityCase(std::string_view json_text, const std::string& file,
-                                                   const rules::ResponsibilityParams& defaults,
-                                                   const std::vector<config::BwProduct>& bw_products);
-
-nlohmann::ordered_json decisionJson(const rules::ResponsibilityDecision& decision);
-
-// Differences between a decision and an "expect" object (gemeente, rule, and flags when given);
-// empty when it matches.
-std::vector<std::string> expectationMismatches(const rules::ResponsibilityDecision& decision,
-                                               const nlohmann::json& expect);
 
 struct ResponsibleOptions {
   std::filesystem::path case_file;
@@ -49,3 +20,4 @@ struct ResponsibleOptions {
 int runResponsible(const config::Config& config, const ResponsibleOptions& options);
 
 }  // namespace iwmo::cli
+
