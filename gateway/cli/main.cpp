@@ -335,7 +335,7 @@ int main(int argc, char** argv) {
   // whose TLB shootdown interrupted the other core (issue 13: p99 accept latency).
   mallopt(M_ARENA_MAX, 2);
   mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 128 * 1024);
   CLI::App app{"iwmo-gateway: validates, journals and routes iWmo 3.2 and iEb messages between a "
                "municipality's back office and the GGk."};
   app.set_version_flag("--version", std::string("iwmo-gateway ") + IWMO_VERSION);
