@@ -329,10 +329,11 @@ int main(int argc, char** argv) {
   // Two malloc arenas instead of eight per core: the pipeline's threads hand messages to each
   // other, and with an arena per thread every arena keeps its own freed memory (issue 13: with
   // smaller SQLite caches, a replay of 300 000 messages peaked at 64 MB instead of 72; one arena
-  // saved no more and cost 20 % in speed). Blocks under 1 MiB come from the heap and freed
-  // memory is given back above 1 MiB: Xerces allocates a 164 KiB reader for every document it
-  // parses, and at glibc's default threshold each was a fresh mmap, 41 page faults and a munmap
-  // whose TLB shootdown interrupted the other core (issue 13: p99 accept latency).
+  // saved no more and cost 20 % in speed). Freed memory is given back above 128 KiB, and blocks
+  // under 1 MiB come from the heap: Xerces allocates a 164 KiB reader for every document it
+  // parses, and at glibc's mmap threshold (128 KiB, fixed once the trim threshold is set) each
+  // was a fresh mmap, 41 page faults and a munmap whose TLB shootdown interrupted the other
+  // core (issue 13: p99 accept latency).
   mallopt(M_ARENA_MAX, 2);
   mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
   mallopt(M_TRIM_THRESHOLD, 128 * 1024);
