@@ -50,8 +50,9 @@ class SqliteCheckpointer {
 
   // Opens a connection of its own on `file` (`durable`: synchronous=FULL, else NORMAL) and starts
   // the thread. Errors: kUnavailable (cannot open, or cannot start a thread).
-  static Result<std::unique_ptr<SqliteCheckpointer>> start(const std::filesystem::path& file, bool durable,
-                                                           int trigger_pages, int backstop_pages);
+  static Result<std::unique_ptr<SqliteCheckpointer>> start(const std::filesystem::path& file,
+                                                           bool durable, int trigger_pages,
+                                                           int backstop_pages);
   ~SqliteCheckpointer();
   SqliteCheckpointer(const SqliteCheckpointer&) = delete;
   SqliteCheckpointer& operator=(const SqliteCheckpointer&) = delete;
@@ -64,7 +65,9 @@ class SqliteCheckpointer {
 
  private:
   SqliteCheckpointer(sqlite::Connection connection, int trigger_pages, int backstop_pages)
-      : connection_(std::move(connection)), trigger_pages_(trigger_pages), backstop_pages_(backstop_pages) {}
+      : connection_(std::move(connection)),
+        trigger_pages_(trigger_pages),
+        backstop_pages_(backstop_pages) {}
   static int walHook(void* self, sqlite3* writer, const char* database, int pages);
   void run();
   void noteError(sqlite3* connection, int rc, const char* who);
@@ -85,8 +88,8 @@ class SqliteCheckpointer {
   bool running_ = false;     // guarded by mutex_: the thread is in its rounds
   bool tail_ready_ = false;  // guarded by mutex_: the rounds caught up; the hook copies the tail
   int wal_pages_ = 0;        // guarded by mutex_: the WAL's size after the latest commit
-  bool stopping_ = false;  // guarded by mutex_
-  Stats stats_;            // guarded by mutex_
+  bool stopping_ = false;    // guarded by mutex_
+  Stats stats_;              // guarded by mutex_
   std::thread thread_;
 };
 

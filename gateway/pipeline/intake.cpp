@@ -106,10 +106,12 @@ void Intake::setCallbacks(std::function<void(JournaledMessage)> journaled, std::
 
 Status Intake::start() {
   const unsigned count = std::max(1u, options_.validators);
-  for (unsigned i = 0; i < count; ++i) validators_.emplace_back([this] {
+  for (unsigned i = 0; i < count; ++i) {
+    validators_.emplace_back([this] {
       setThreadRole("iwmo-validate", ThreadRole::kAcknowledgement);
       validatorLoop();
     });
+  }
   return Status::ok();
 }
 

@@ -28,7 +28,8 @@ std::string errorOf(const std::string& text) {
   return parsed.status().message();
 }
 
-TEST_CASE("a case sets the rule inputs, overrides the configured parameters and keeps its expect", "[cases]") {
+TEST_CASE("a case sets the rule inputs, overrides the configured parameters and keeps its expect",
+          "[cases]") {
   auto parsed = parseResponsibilityCase(kKampen, "kampen.json", {}, {});
   INFO(parsed.status().toString());
   REQUIRE(parsed);
@@ -46,7 +47,7 @@ TEST_CASE("a case sets the rule inputs, overrides the configured parameters and 
 }
 
 TEST_CASE("a wrong case is refused naming the file, the field and the fix", "[cases]") {
-  CHECK(errorOf("{") .rfind("case.json: not valid JSON", 0) == 0);
+  CHECK(errorOf("{").rfind("case.json: not valid JSON", 0) == 0);
   CHECK(errorOf("[]") == "case.json: (top): a case is a JSON object (DESIGN §4.1)");
   CHECK(errorOf(R"({"report_date": "2027-03-01"})") == "case.json: aanmeldgemeente: missing");
   CHECK(errorOf(R"({"report_date": "1 maart", "aanmeldgemeente": "0193"})") ==
@@ -60,19 +61,23 @@ TEST_CASE("a wrong case is refused naming the file, the field and the fix", "[ca
         "case.json: brp[0].kind: must be \"woonadres\" or \"briefadres\"");
 }
 
-TEST_CASE("a decision is rendered as the command prints it and compared with expect field by field", "[cases]") {
+TEST_CASE("a decision is rendered as the command prints it and compared with expect field by field",
+          "[cases]") {
   iwmo::rules::ResponsibilityDecision decision;
   decision.gemeente = "0166";
   decision.rule = "B-woonadres";
   decision.regime = 'B';
   decision.flags = {"BRIEFADRES"};
   const auto rendered = decisionJson(decision);
-  CHECK(rendered.dump() == R"({"gemeente":"0166","rule":"B-woonadres","regime":"B","flags":["BRIEFADRES"],"trail":[]})");
+  CHECK(
+      rendered.dump() ==
+      R"({"gemeente":"0166","rule":"B-woonadres","regime":"B","flags":["BRIEFADRES"],"trail":[]})");
 
-  CHECK(expectationMismatches(decision, {{"gemeente", "0166"}, {"rule", "B-woonadres"}, {"flags", {"BRIEFADRES"}}})
+  CHECK(expectationMismatches(
+            decision, {{"gemeente", "0166"}, {"rule", "B-woonadres"}, {"flags", {"BRIEFADRES"}}})
             .empty());
-  const auto mismatches =
-      expectationMismatches(decision, {{"gemeente", "0193"}, {"regime", "A"}, {"flags", nlohmann::json::array()}});
+  const auto mismatches = expectationMismatches(
+      decision, {{"gemeente", "0193"}, {"regime", "A"}, {"flags", nlohmann::json::array()}});
   REQUIRE(mismatches.size() == 3);
   CHECK(mismatches[0] == "gemeente: expected 0193, got 0166");
   CHECK(mismatches[1] == "regime: expected A, got B");
