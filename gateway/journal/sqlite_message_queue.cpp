@@ -119,6 +119,26 @@ QuarantineItem readQuarantineItem(const Query& q) {
   return item;
 }
 
+// A writer job that runs `execute` (which returns a Result<T>) and hands that result to `done`
+// once the COMMIT is through, or the COMMIT's error when it failed.
+template <typename T, typename Execute>
+SqliteWriter::Job resultJob(Execute execute, std::function<void(Result<T>)> done, const char* what) {
+  auto outcome = std::make_shared<Result<T>>(Status::internal(std::string(what) + " not executed"));
+  SqliteWriter::Job job;
+  job.run = [execute = std::move(execute), outcome] {
+    *outcome = execute();
+    return outcome->status();
+  };
+  job.done = [outcome, done = std::move(done)](Status status) {
+    if (!status.isOk()) {
+      done(std::move(status));
+    } else {
+      done(std::move(*outcome));
+    }
+  };
+  return job;
+}
+
 }  // namespace
 
 struct SqliteMessageQueue::WriteStatements {
@@ -226,42 +246,20 @@ Result<std::unique_ptr<SqliteMessageQueue>> SqliteMessageQueue::create(SqliteWri
 // Writes: each is a SqliteWriter job; its result reaches `done` once the COMMIT is through.
 
 void SqliteMessageQueue::append(AppendRequest request, std::function<void(Result<AppendOutcome>)> done) {
-  auto outcome = std::make_shared<Result<AppendOutcome>>(Status::internal("append not executed"));
   auto owned = std::make_shared<AppendRequest>(std::move(request));
-  SqliteWriter::Job job;
+  SqliteWriter::Job job =
+      resultJob<AppendOutcome>([this, owned] { return executeAppend(*owned); }, std::move(done), "append");
   job.urgent = true;  // the sender's acknowledgement waits for it (sqlite_writer.h)
-  job.run = [this, owned, outcome] {
-    *outcome = executeAppend(*owned);
-    return outcome->status();
-  };
-  job.done = [outcome, done = std::move(done)](Status status) {
-    if (!status.isOk()) {
-      done(std::move(status));
-    } else {
-      done(std::move(*outcome));
-    }
-  };
   writer_.enqueue(std::move(job));
 }
 
 void SqliteMessageQueue::commitResult(proto::HandlerResult result, std::vector<std::string> log_lines, Timestamp at,
                                       std::function<void(Result<bool>)> done) {
-  auto outcome = std::make_shared<Result<bool>>(Status::internal("commitResult not executed"));
   auto owned = std::make_shared<std::pair<proto::HandlerResult, std::vector<std::string>>>(std::move(result),
                                                                                             std::move(log_lines));
-  SqliteWriter::Job job;
+  SqliteWriter::Job job = resultJob<bool>(
+      [this, owned, at] { return executeCommit(owned->first, owned->second, at); }, std::move(done), "commitResult");
   job.ordered = true;  // a later readAfterWrites may build on it (journal.h)
-  job.run = [this, owned, outcome, at] {
-    *outcome = executeCommit(owned->first, owned->second, at);
-    return outcome->status();
-  };
-  job.done = [outcome, done = std::move(done)](Status status) {
-    if (!status.isOk()) {
-      done(std::move(status));
-    } else {
-      done(std::move(*outcome));
-    }
-  };
   writer_.enqueue(std::move(job));
 }
 
@@ -302,19 +300,10 @@ Status SqliteMessageQueue::recordDeliveries(std::vector<DeliveryRecord> records)
 
 void SqliteMessageQueue::quarantine(MessageId id, std::string reason, std::vector<std::string> log_lines, Timestamp at,
                                     std::function<void(Result<bool>)> done) {
-  auto outcome = std::make_shared<Result<bool>>(Status::internal("quarantine not executed"));
   auto owned = std::make_shared<std::pair<std::string, std::vector<std::string>>>(std::move(reason), std::move(log_lines));
-  writer_.enqueue({[this, id, owned, outcome, at] {
-                     *outcome = executeQuarantine(id, owned->first, owned->second, at);
-                     return outcome->status();
-                   },
-                   [outcome, done = std::move(done)](Status status) {
-                     if (!status.isOk()) {
-                       done(std::move(status));
-                     } else {
-                       done(std::move(*outcome));
-                     }
-                   }});
+  writer_.enqueue(resultJob<bool>(
+      [this, id, owned, at] { return executeQuarantine(id, owned->first, owned->second, at); }, std::move(done),
+      "quarantine"));
 }
 
 Result<bool> SqliteMessageQueue::closeQuarantine(MessageId id, std::string note, Timestamp at) {
