@@ -10,7 +10,10 @@
 // baseline.
 //
 // The batch: valid WMO301 (back office → GGk) and WMO305 (GGk → back office) messages from the
-// demo batch, each with its own Identificatie, for 2 000 clients, written once per size into a scratch directory.
+// demo batch, each with its own Identificatie, for 2 000 clients, written once per size into a
+// scratch directory. After each replay, the files it delivered are written again through the
+// gateway's DirectorySink on one thread with nothing else running (the durable-delivery floor),
+// so one sees how much of the gap to raw validation the file system's own cost explains.
 // A plain program (the baseline is measured in-process, the subject is a separate process);
 // timings are printed, never asserted (non-negotiable 6).
 //
