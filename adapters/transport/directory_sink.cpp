@@ -19,7 +19,8 @@ Status DirectorySink::ensureDirectory() {
   dir_fd_ = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd_ < 0) {
     return Status::unavailable("cannot open delivery directory " + dir_.string() + ": " +
-                               std::strerror(errno) + " (does it exist, and may the gateway write there?)");
+                               std::strerror(errno) +
+                               " (does it exist, and may the gateway write there?)");
   }
   return Status::ok();
 }
@@ -31,10 +32,21 @@ Status DirectorySink::deliver(const std::string& file_name, std::string_view pay
     return Status::invalid("refusing to deliver under the file name \"" + file_name + "\"");
   }
   const std::string temporary = "." + file_name + ".tmp";
-  const int fd = ::openat(dir_fd_, temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+  const int fd =
+      ::openat(dir_fd_, temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) {
-    return Status::unavailable("cannot create " + (dir_ / temporary).string() + ": " +
-                               std::strerror(errno));
+    const int error = errno;
+    if (error == ENOENT) {
+      // The directory was removed while we held it open: look it up again next time, so that
+      // recreating it is enough (no restart).
+      ::close(dir_fd_);
+      dir_fd_ = -1;
+    }
+    return Status::unavailable(
+        "cannot create " + (dir_ / temporary).string() + ": " + std::strerror(error) +
+        (error == ENOENT ? " (the delivery directory was removed; it is made again on the "
+                           "next attempt)"
+                         : ""));
   }
   std::size_t done = 0;
   while (done < payload.size()) {
@@ -50,7 +62,8 @@ Status DirectorySink::deliver(const std::string& file_name, std::string_view pay
     done += static_cast<std::size_t>(n);
   }
   if (::close(fd) != 0) {
-    return Status::unavailable("cannot close " + (dir_ / temporary).string() + ": " + std::strerror(errno));
+    return Status::unavailable("cannot close " + (dir_ / temporary).string() + ": " +
+                               std::strerror(errno));
   }
   if (::renameat(dir_fd_, temporary.c_str(), dir_fd_, file_name.c_str()) != 0) {
     return Status::unavailable("cannot rename into " + (dir_ / file_name).string() + ": " +

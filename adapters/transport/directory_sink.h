@@ -1,7 +1,8 @@
 // DirectorySink: delivers outgoing messages as files into a directory (DESIGN §5.1 step 6):
 // write ".NAME.tmp", then rename to NAME, so a reader never sees half a file; sync() makes a
 // batch durable with one syncfs(). Delivering the same name twice replaces the file with the
-// same bytes: a redelivery after a crash does not make a second file.
+// same bytes: a redelivery after a crash does not make a second file. A directory removed while
+// the gateway runs is made again at the next attempt.
 // Thread-safety: one delivery thread at a time.
 #pragma once
 

@@ -264,6 +264,7 @@ Result<pipeline::PipelineOptions> pipelineOptions(const config::Config& config) 
   options.dispatch.max_in_flight = config.bus.max_in_flight;
   options.delivery.retry_initial_ms = config.delivery.retry_initial_ms;
   options.delivery.retry_max_ms = config.delivery.retry_max_ms;
+  options.delivery.unhealthy_after_s = config.delivery.unhealthy_after_s;
   return options;
 }
 

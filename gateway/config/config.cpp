@@ -805,9 +805,10 @@ void readLogDeliveryHttp(toml::table& root, const std::filesystem::path& base_di
   log.readPath("hmac_key_file", config.log.hmac_key_file);
 
   Section delivery(root["delivery"].as_table(), "delivery", base_dir, problems);
-  delivery.known({"retry_initial_ms", "retry_max_ms"});
+  delivery.known({"retry_initial_ms", "retry_max_ms", "unhealthy_after_s"});
   delivery.readNumber("retry_initial_ms", config.delivery.retry_initial_ms, 10, 3600000);
   delivery.readNumber("retry_max_ms", config.delivery.retry_max_ms, 10, 86400000);
+  delivery.readNumber("unhealthy_after_s", config.delivery.unhealthy_after_s, 10, 604800);
 
   Section http(root["http"].as_table(), "http", base_dir, problems);
   http.known({"listen"});

@@ -50,6 +50,7 @@ struct LogConfig {
 struct DeliveryConfig {
   std::uint32_t retry_initial_ms = 1000;
   std::uint32_t retry_max_ms = 300000;
+  std::uint32_t unhealthy_after_s = 300;  // /healthz: the oldest undelivered item may wait this long
 };
 
 using BwProduct = rules::BwProduct;

@@ -16,7 +16,9 @@ std::string isoSeconds(Timestamp t) {
   return text;
 }
 
-Status unavailable() { return Status::unavailable("memory journal: a write failed (failNextWrites)"); }
+Status unavailable() {
+  return Status::unavailable("memory journal: a write failed (failNextWrites)");
+}
 
 }  // namespace
 
@@ -49,8 +51,9 @@ MemoryMessageQueue::Row* MemoryMessageQueue::row(MessageId id) {
 Status MemoryMessageQueue::checkLines(const std::vector<std::string>& lines) const {
   for (const std::string& line : lines) {
     if (line.empty() || line.find('\n') != std::string::npos) {
-      return Status::invalid("memory journal: a routing-log line must be one non-empty line, got \"" +
-                             line.substr(0, 80) + "\"");
+      return Status::invalid(
+          "memory journal: a routing-log line must be one non-empty line, got \"" +
+          line.substr(0, 80) + "\"");
     }
   }
   return Status::ok();
@@ -60,7 +63,8 @@ void MemoryMessageQueue::addLines(const std::vector<std::string>& lines) {
   log_.insert(log_.end(), lines.begin(), lines.end());
 }
 
-void MemoryMessageQueue::append(AppendRequest request, std::function<void(Result<AppendOutcome>)> done) {
+void MemoryMessageQueue::append(AppendRequest request,
+                                std::function<void(Result<AppendOutcome>)> done) {
   Result<AppendOutcome> outcome = Status::internal("append not executed");
   {
     std::lock_guard lock(mutex_);
@@ -91,12 +95,13 @@ Result<AppendOutcome> MemoryMessageQueue::appendLocked(AppendRequest& request) {
       outcome.kind = AppendKind::kDuplicate;
       outcome.original = same_content->record.id;
       outcome.duplicate_reason = std::string(kSameContentReason) + " (SHA-256 " + sha.substr(0, 8) +
-                                 "\u2026) as message #" + std::to_string(outcome.original) + " received " +
-                                 isoSeconds(same_content->record.received_at) + " from " + same_content->record.peer;
+                                 "\u2026) as message #" + std::to_string(outcome.original) +
+                                 " received " + isoSeconds(same_content->record.received_at) +
+                                 " from " + same_content->record.peer;
     } else if (!request.duplicate_key.empty()) {
       for (const Row& r : messages_) {
-        if (r.record.duplicate_key == request.duplicate_key && r.valid && r.record.duplicate_of == 0 &&
-            r.record.disposition != "quarantined") {
+        if (r.record.duplicate_key == request.duplicate_key && r.valid &&
+            r.record.duplicate_of == 0 && r.record.disposition != "quarantined") {
           outcome.kind = AppendKind::kDuplicate;
           outcome.original = r.record.id;
           outcome.duplicate_reason = "same sender, message type and Identificatie as message #" +
@@ -132,13 +137,15 @@ Result<AppendOutcome> MemoryMessageQueue::appendLocked(AppendRequest& request) {
   return outcome;
 }
 
-void MemoryMessageQueue::commitResult(proto::HandlerResult result, std::vector<std::string> log_lines, Timestamp at,
+void MemoryMessageQueue::commitResult(proto::HandlerResult result,
+                                      std::vector<std::string> log_lines, Timestamp at,
                                       std::function<void(Result<bool>)> done) {
   Result<bool> committed = Status::internal("commitResult not executed");
   {
     std::lock_guard lock(mutex_);
     if (refuse_ordered_) {
-      committed = Status::aborted("memory journal: an earlier commit failed; this one depended on it and is not run");
+      committed = Status::aborted(
+          "memory journal: an earlier commit failed; this one depended on it and is not run");
     } else if (failWrite()) {
       committed = unavailable();
       refuse_ordered_ = true;  // as a failed SQLite transaction holding commits does
@@ -150,7 +157,8 @@ void MemoryMessageQueue::commitResult(proto::HandlerResult result, std::vector<s
 }
 
 Result<bool> MemoryMessageQueue::commitLocked(const proto::HandlerResult& result,
-                                              const std::vector<std::string>& log_lines, Timestamp at) {
+                                              const std::vector<std::string>& log_lines,
+                                              Timestamp at) {
   Row* message = row(result.message_id());
   if (message == nullptr) {
     return Status::notFound("memory journal: no message #" + std::to_string(result.message_id()) +
@@ -170,7 +178,8 @@ Result<bool> MemoryMessageQueue::commitLocked(const proto::HandlerResult& result
   auto reviews = reviews_.save();
   auto eb = eb_.save();
   auto ggk = ggk_.save();
-  for (StateEffects* effects : std::initializer_list<StateEffects*>{&reference_, &reviews_, &eb_, &ggk_}) {
+  for (StateEffects* effects :
+       std::initializer_list<StateEffects*>{&reference_, &reviews_, &eb_, &ggk_}) {
     const Status applied = effects->apply(result, context);
     if (applied.isOk()) continue;
     reference_.restore(std::move(reference));
@@ -179,7 +188,8 @@ Result<bool> MemoryMessageQueue::commitLocked(const proto::HandlerResult& result
     ggk_.restore(std::move(ggk));
     return applied;
   }
-  for (const proto::Decision& decision : result.decisions()) message->decisions.push_back({at, result.worker(), decision});
+  for (const proto::Decision& decision : result.decisions())
+    message->decisions.push_back({at, result.worker(), decision});
   for (int i = 0; i < result.outgoing_size(); ++i) {
     const proto::Outgoing& out = result.outgoing(i);
     OutboxItem& item = outbox_.emplace_back();
@@ -231,7 +241,8 @@ Status MemoryMessageQueue::deliveryLocked(const DeliveryRecord& record) {
   return Status::ok();
 }
 
-void MemoryMessageQueue::quarantine(MessageId id, std::string reason, std::vector<std::string> log_lines, Timestamp at,
+void MemoryMessageQueue::quarantine(MessageId id, std::string reason,
+                                    std::vector<std::string> log_lines, Timestamp at,
                                     std::function<void(Result<bool>)> done) {
   Result<bool> outcome = false;
   {
@@ -240,7 +251,8 @@ void MemoryMessageQueue::quarantine(MessageId id, std::string reason, std::vecto
     if (failWrite()) {
       outcome = unavailable();
     } else if (message == nullptr) {
-      outcome = Status::notFound("memory journal: no message #" + std::to_string(id) + " to quarantine");
+      outcome =
+          Status::notFound("memory journal: no message #" + std::to_string(id) + " to quarantine");
     } else if (message->record.state == "pending") {
       if (Status lines = checkLines(log_lines); !lines.isOk()) {
         outcome = lines;
@@ -273,7 +285,8 @@ Result<bool> MemoryMessageQueue::closeQuarantine(MessageId id, std::string note,
   return true;
 }
 
-Result<std::vector<PendingMessage>> MemoryMessageQueue::pending(MessageId after, std::size_t limit) {
+Result<std::vector<PendingMessage>> MemoryMessageQueue::pending(MessageId after,
+                                                                std::size_t limit) {
   std::lock_guard lock(mutex_);
   std::vector<PendingMessage> out;
   for (std::size_t i = after; i < messages_.size() && out.size() < limit; ++i) {
@@ -297,32 +310,51 @@ Result<std::vector<OutboxItem>> MemoryMessageQueue::dueOutbox(Timestamp now, std
   std::vector<OutboxItem> out;
   for (const OutboxItem& item : outbox_) {
     if (out.size() >= limit) break;
-    if (item.state == OutboxState::kPending && item.next_attempt_at.micros <= now.micros) out.push_back(item);
+    if (item.state == OutboxState::kPending && item.next_attempt_at.micros <= now.micros)
+      out.push_back(item);
   }
   return out;
+}
+
+Result<std::optional<OutboxItem>> MemoryMessageQueue::oldestUndelivered() {
+  std::lock_guard lock(mutex_);
+  for (const OutboxItem& item : outbox_) {
+    if (item.state != OutboxState::kPending) continue;
+    OutboxItem oldest = item;
+    oldest.payload.clear();
+    return std::optional<OutboxItem>(std::move(oldest));
+  }
+  return std::optional<OutboxItem>();
 }
 
 Result<std::vector<LogEntry>> MemoryMessageQueue::logAfter(std::uint64_t after, std::size_t limit) {
   std::lock_guard lock(mutex_);
   std::vector<LogEntry> out;
-  for (std::size_t i = after; i < log_.size() && out.size() < limit; ++i) out.push_back({i + 1, log_[i]});
+  for (std::size_t i = after; i < log_.size() && out.size() < limit; ++i)
+    out.push_back({i + 1, log_[i]});
   return out;
 }
 
 Result<std::optional<MessageId>> MemoryMessageQueue::findMessage(std::string_view key) {
   std::lock_guard lock(mutex_);
   if (key.empty()) return std::optional<MessageId>();
-  const bool digits = std::all_of(key.begin(), key.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+  const bool digits = std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+  });
   if (digits) {
     MessageId id = 0;
     const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), id);
-    if (ec == std::errc() && end == key.data() + key.size() && row(id) != nullptr) return std::optional<MessageId>(id);
+    if (ec == std::errc() && end == key.data() + key.size() && row(id) != nullptr)
+      return std::optional<MessageId>(id);
   }
-  const bool hex = std::all_of(key.begin(), key.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+  const bool hex = std::all_of(key.begin(), key.end(), [](char c) {
+    return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+  });
   if (hex && key.size() >= 8) {
     std::string low(key);
-    std::transform(low.begin(), low.end(), low.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    std::transform(low.begin(), low.end(), low.begin(), [](char c) {
+      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
     for (auto r = messages_.rbegin(); r != messages_.rend(); ++r) {
       if (r->record.sha256.rfind(low, 0) == 0) return std::optional<MessageId>(r->record.id);
     }
@@ -336,7 +368,8 @@ Result<std::optional<MessageId>> MemoryMessageQueue::findMessage(std::string_vie
 Result<MessageStory> MemoryMessageQueue::story(MessageId id) {
   std::lock_guard lock(mutex_);
   const Row* message = row(id);
-  if (message == nullptr) return Status::notFound("memory journal: no message #" + std::to_string(id));
+  if (message == nullptr)
+    return Status::notFound("memory journal: no message #" + std::to_string(id));
   MessageStory story;
   story.message = message->record;
   story.message.envelope.set_payload(message->payload);
@@ -344,16 +377,19 @@ Result<MessageStory> MemoryMessageQueue::story(MessageId id) {
   for (const OutboxItem& item : outbox_) {
     if (item.message_id != id) continue;
     const auto attempts = deliveries_.find(item.id);
-    story.outgoing.emplace_back(item, attempts == deliveries_.end() ? std::vector<DeliveryAttempt>() : attempts->second);
+    story.outgoing.emplace_back(
+        item, attempts == deliveries_.end() ? std::vector<DeliveryAttempt>() : attempts->second);
   }
   for (const Row& r : messages_) {
     if (r.record.duplicate_of == id) story.duplicates.push_back(r.record.id);
   }
-  if (const auto item = quarantine_.find(id); item != quarantine_.end()) story.quarantine = item->second;
+  if (const auto item = quarantine_.find(id); item != quarantine_.end())
+    story.quarantine = item->second;
   return story;
 }
 
-Result<std::optional<OriginalMessage>> MemoryMessageQueue::findOriginal(const std::string& duplicate_key) {
+Result<std::optional<OriginalMessage>> MemoryMessageQueue::findOriginal(
+    const std::string& duplicate_key) {
   std::lock_guard lock(mutex_);
   for (const Row& r : messages_) {
     if (r.record.duplicate_key == duplicate_key && r.valid && r.record.duplicate_of == 0 &&
@@ -374,9 +410,15 @@ Result<JournalCounts> MemoryMessageQueue::counts() {
   }
   for (const OutboxItem& item : outbox_) {
     switch (item.state) {
-      case OutboxState::kPending: ++counts.outbox_pending; break;
-      case OutboxState::kDelivered: ++counts.outbox_delivered; break;
-      case OutboxState::kFailed: ++counts.outbox_failed; break;
+      case OutboxState::kPending:
+        ++counts.outbox_pending;
+        break;
+      case OutboxState::kDelivered:
+        ++counts.outbox_delivered;
+        break;
+      case OutboxState::kFailed:
+        ++counts.outbox_failed;
+        break;
     }
   }
   counts.last_log_seq = log_.size();

@@ -258,6 +258,9 @@ class MessageQueue {
   virtual Result<std::vector<PendingMessage>> pending(MessageId after, std::size_t limit) = 0;
   // Pending outbox items with next_attempt_at <= now, ascending id, at most `limit`.
   virtual Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit) = 0;
+  // The oldest outbox item not delivered yet (state pending, due or waiting for a retry), its
+  // payload left out; nullopt when everything is delivered. /healthz judges delivery by its age.
+  virtual Result<std::optional<OutboxItem>> oldestUndelivered() = 0;
   // Log entries with seq > after, ascending, at most `limit`.
   virtual Result<std::vector<LogEntry>> logAfter(std::uint64_t after, std::size_t limit) = 0;
   // A message by id ("42"), by its header Identificatie (the latest with it), or by a SHA-256

@@ -148,7 +148,7 @@ struct SqliteMessageQueue::WriteStatements {
 };
 
 struct SqliteMessageQueue::ReadStatements {
-  StmtPtr begin, commit, rollback, pending, due, log_after, id_exists, by_sha_prefix, by_identificatie, message,
+  StmtPtr begin, commit, rollback, pending, due, oldest_undelivered, log_after, id_exists, by_sha_prefix, by_identificatie, message,
       decisions, outbox_of, deliveries_of, duplicates_of, count_messages, count_duplicates, count_outbox, last_seq,
       count_quarantined, quarantine_of, quarantined, original;
 };
@@ -206,6 +206,8 @@ Result<std::unique_ptr<SqliteMessageQueue>> SqliteMessageQueue::create(SqliteWri
   ReadStatements& r = *queue->read_;
   const std::string message_columns = kMessageColumns;
   const std::string outbox_columns = kOutboxColumns;
+  std::string outbox_columns_without_payload = kOutboxColumns;
+  outbox_columns_without_payload.replace(outbox_columns_without_payload.find("payload"), 7, "''");
   const std::string quarantine_columns = kQuarantineColumns;
   IWMO_RETURN_IF_ERROR(sqlite::prepareAll(
       queue->reader_,
@@ -220,6 +222,8 @@ Result<std::unique_ptr<SqliteMessageQueue>> SqliteMessageQueue::create(SqliteWri
        {&r.due, "SELECT " + outbox_columns +
                     " FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' AND next_attempt_at <= ?1 "
                     "ORDER BY id LIMIT ?2"},
+       {&r.oldest_undelivered, "SELECT " + outbox_columns_without_payload +
+                                   " FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' ORDER BY id LIMIT 1"},
        {&r.log_after, "SELECT seq, line FROM log_entries WHERE seq > ?1 ORDER BY seq LIMIT ?2"},
        {&r.id_exists, "SELECT id FROM messages WHERE id = ?1"},
        {&r.by_sha_prefix, "SELECT id FROM messages WHERE sha256 >= ?1 AND sha256 < ?2 ORDER BY id DESC LIMIT 1"},
@@ -548,6 +552,17 @@ Result<std::vector<OutboxItem>> SqliteMessageQueue::dueOutbox(Timestamp now, std
     items.push_back(std::move(*item));
   }
   return items;
+}
+
+Result<std::optional<OutboxItem>> SqliteMessageQueue::oldestUndelivered() {
+  std::lock_guard lock(read_mutex_);
+  Query q(reader_, read_->oldest_undelivered.get(), "reading the oldest undelivered outbox item");
+  Result<bool> row = q.step();
+  if (!row) return row.status();
+  if (!*row) return std::optional<OutboxItem>();
+  Result<OutboxItem> item = readOutboxItem(reader_.file(), q);
+  if (!item) return item.status();
+  return std::optional<OutboxItem>(std::move(*item));
 }
 
 Result<std::vector<LogEntry>> SqliteMessageQueue::logAfter(std::uint64_t after, std::size_t limit) {

@@ -9,9 +9,13 @@
 
 namespace iwmo::pipeline {
 
-Delivery::Delivery(DeliveryOptions options, journal::MessageQueue& queue, std::map<std::string, transport::Sink*> sinks,
-                   Clock& clock, Metrics& metrics)
-    : options_(options), queue_(queue), sinks_(std::move(sinks)), clock_(clock), metrics_(metrics) {}
+Delivery::Delivery(DeliveryOptions options, journal::MessageQueue& queue,
+                   std::map<std::string, transport::Sink*> sinks, Clock& clock, Metrics& metrics)
+    : options_(options),
+      queue_(queue),
+      sinks_(std::move(sinks)),
+      clock_(clock),
+      metrics_(metrics) {}
 
 Delivery::~Delivery() { stop(); }
 
@@ -46,15 +50,17 @@ void Delivery::loop() {
   while (!stopping_) {
     if (deliverDue()) continue;
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, std::chrono::milliseconds(200), [&] { return woken_ || stopping_.load(); });
+    wake_.wait_for(lock, std::chrono::milliseconds(200),
+                   [&] { return woken_ || stopping_.load(); });
     woken_ = false;
   }
 }
 
 bool Delivery::deliverDue() {
-  // Replay stamps items with logical times; what is due is still decided by the wall clock.
-  const Timestamp real_now = SystemClock().now();
-  auto due = queue_.dueOutbox(options_.logical_time ? real_now : clock_.now(), options_.batch);
+  // Replay stamps items with logical times; what is due (and when a retry is) is still decided
+  // by the wall clock there.
+  const Timestamp real_now = options_.logical_time ? SystemClock().now() : clock_.now();
+  auto due = queue_.dueOutbox(real_now, options_.batch);
   if (!due) {
     std::cerr << "iwmo-gateway: cannot read the outbox: " << due.status().message() << "\n";
     return false;
@@ -101,8 +107,9 @@ bool Delivery::deliverDue() {
       ++delivered;
     }
     if (options_.log_deliveries || !record.ok) {
-      record.log_lines.push_back(deliveryLine(item.message_id, item.message_type, item.peer, item.receiver, record.ok,
-                                              record.detail, item.attempts + 1, record.at));
+      record.log_lines.push_back(deliveryLine(item.message_id, item.message_type, item.peer,
+                                              item.receiver, record.ok, record.detail,
+                                              item.attempts + 1, record.at));
     }
   }
   const Status recorded = queue_.recordDeliveries(std::move(records));
@@ -116,7 +123,6 @@ bool Delivery::deliverDue() {
     std::lock_guard lock(mutex_);
     totals_.delivered += delivered;
     totals_.failures += failed;
-    consecutive_failures_ = failed > 0 && delivered == 0 ? consecutive_failures_ + failed : 0;
   }
   if (log_lines_) log_lines_();
   return true;
@@ -127,13 +133,42 @@ DeliveryTotals Delivery::totals() const {
   return totals_;
 }
 
+namespace {
+
+// "7 min 12 s", "2 h 5 min", "40 s": an age an operator reads at a glance.
+std::string ageText(std::int64_t seconds) {
+  if (seconds < 60) return std::to_string(seconds) + " s";
+  if (seconds < 3600)
+    return std::to_string(seconds / 60) + " min " + std::to_string(seconds % 60) + " s";
+  return std::to_string(seconds / 3600) + " h " + std::to_string(seconds % 3600 / 60) + " min";
+}
+
+}  // namespace
+
 Status Delivery::health() const {
-  std::lock_guard lock(mutex_);
-  if (consecutive_failures_ >= 10) {
-    return Status::unavailable("deliveries are failing (" + std::to_string(consecutive_failures_) +
-                               " in a row); see the routing log for the reason");
-  }
-  return Status::ok();
+  if (options_.logical_time) return Status::ok();  // replay: the items carry logical times
+  auto oldest = queue_.oldestUndelivered();
+  if (!oldest) return Status::unavailable("cannot read the outbox: " + oldest.status().message());
+  if (!*oldest) return Status::ok();
+  const journal::OutboxItem& item = **oldest;
+  const std::int64_t waited = (clock_.now().micros - item.created_at.micros) / 1000000;
+  if (waited <= static_cast<std::int64_t>(options_.unhealthy_after_s)) return Status::ok();
+  std::string why = item.attempts == 0
+                        ? "no delivery attempt yet (is the delivery stage stuck?)"
+                        : std::to_string(item.attempts) + " attempts, the last: " + item.last_error;
+  return Status::unavailable(
+      "delivery is behind: the " + item.message_type + " for " + item.peer + " (" + item.file_name +
+      ", from message #" + std::to_string(item.message_id) + ") has waited " + ageText(waited) +
+      ", more than delivery.unhealthy_after_s = " + std::to_string(options_.unhealthy_after_s) +
+      "; " + why + ". Fix the transport; delivery retries on its own");
+}
+
+double Delivery::oldestUndeliveredSeconds() const {
+  if (options_.logical_time) return 0;
+  auto oldest = queue_.oldestUndelivered();
+  if (!oldest || !*oldest) return 0;
+  return std::max(0.0,
+                  static_cast<double>(clock_.now().micros - (*oldest)->created_at.micros) / 1e6);
 }
 
 }  // namespace iwmo::pipeline

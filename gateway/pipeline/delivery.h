@@ -5,7 +5,9 @@
 // idempotent (the same name is written again), so a crash between writing and recording only
 // repeats it.
 //
-// Health: unhealthy after 10 failed attempts in a row, until one succeeds.
+// Health: unhealthy while the oldest undelivered outbox item is older than unhealthy_after_s
+// (issue 17: failing deliveries show at once, not after ten backed-off attempts), naming the
+// item and its last error; a queue that moves keeps its oldest item young.
 //
 // Thread-safety: wake() from any thread; the rest from the thread that owns the stage, which
 // runs one thread of its own. The sinks must outlive the stage; each is used from that thread only.
@@ -30,9 +32,10 @@ namespace iwmo::pipeline {
 struct DeliveryOptions {
   std::uint32_t retry_initial_ms = 1000;
   std::uint32_t retry_max_ms = 300000;
-  std::size_t batch = 256;       // outbox items per round
-  bool logical_time = false;     // replay: attempts stamped created + 1 ms
-  bool log_deliveries = true;    // replay: false (delivery lines would race with decisions)
+  std::size_t batch = 256;     // outbox items per round
+  bool logical_time = false;   // replay: attempts stamped created + 1 ms
+  bool log_deliveries = true;  // replay: false (delivery lines would race with decisions)
+  std::uint32_t unhealthy_after_s = 300;  // oldest undelivered item older than this: unhealthy
 };
 
 struct DeliveryTotals {
@@ -43,19 +46,23 @@ struct DeliveryTotals {
 class Delivery {
  public:
   // `sinks` maps peer names ("backoffice", "ggk", "cak", "rejected") to their sinks.
-  Delivery(DeliveryOptions options, journal::MessageQueue& queue, std::map<std::string, transport::Sink*> sinks,
-           Clock& clock, Metrics& metrics);
+  Delivery(DeliveryOptions options, journal::MessageQueue& queue,
+           std::map<std::string, transport::Sink*> sinks, Clock& clock, Metrics& metrics);
   ~Delivery();
   Delivery(const Delivery&) = delete;
   Delivery& operator=(const Delivery&) = delete;
 
-  void onLogLines(std::function<void()> callback) { log_lines_ = std::move(callback); }  // REQUIRES: before start()
+  void onLogLines(std::function<void()> callback) {
+    log_lines_ = std::move(callback);
+  }  // REQUIRES: before start()
   void start();
   void stop();
   void wake();
 
   DeliveryTotals totals() const;
   Status health() const;
+  // Seconds the oldest undelivered item has waited since its commit (0: none; replay: 0).
+  double oldestUndeliveredSeconds() const;
 
  private:
   void loop();
@@ -76,7 +83,6 @@ class Delivery {
   std::condition_variable wake_;
   bool woken_ = false;
   DeliveryTotals totals_;
-  std::uint64_t consecutive_failures_ = 0;
 };
 
 }  // namespace iwmo::pipeline

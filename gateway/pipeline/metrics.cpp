@@ -128,6 +128,10 @@ std::string Metrics::render(const Gauges& gauges) const {
       << "iwmo_queue_depth{queue=\"outbox_pending\"} " << gauges.outbox_pending << "\n"
       << "iwmo_queue_depth{queue=\"bus_queued\"} " << gauges.bus_queued << "\n"
       << "iwmo_queue_depth{queue=\"bus_in_flight\"} " << gauges.bus_in_flight << "\n";
+  out << "# HELP iwmo_outbox_oldest_undelivered_seconds How long the oldest outgoing message not "
+         "delivered yet has waited since its commit (0: everything delivered).\n"
+      << "# TYPE iwmo_outbox_oldest_undelivered_seconds gauge\n"
+      << "iwmo_outbox_oldest_undelivered_seconds " << gauges.outbox_oldest_seconds << "\n";
   out << "# HELP iwmo_bus_workers Live handler workers.\n# TYPE iwmo_bus_workers gauge\n"
       << "iwmo_bus_workers " << gauges.bus_workers << "\n";
   out << "# HELP iwmo_journal_commit_seconds Time from a journal request to its durable commit.\n"

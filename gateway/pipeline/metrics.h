@@ -24,6 +24,7 @@ struct Gauges {
   std::uint64_t bus_in_flight = 0;
   std::uint64_t bus_workers = 0;
   std::uint64_t quarantined_open = 0;  // messages whose record could not be read back (issue 16)
+  double outbox_oldest_seconds = 0;    // how long the oldest undelivered item has waited (0: none)
 };
 
 class Metrics {

@@ -107,6 +107,7 @@ Gauges Pipeline::gauges() const {
     gauges.outbox_pending = counts->outbox_pending;
     gauges.quarantined_open = counts->quarantined_open;
   }
+  gauges.outbox_oldest_seconds = delivery_.oldestUndeliveredSeconds();
   const auto bus = dispatch_.busCounters();
   gauges.bus_queued = bus.queued;
   gauges.bus_in_flight = bus.in_flight;

@@ -380,3 +380,51 @@ TEST_CASE("daemon: a second daemon on the same state directory is refused", "[in
   CHECK(gw.ready());  // the first one is unharmed
   CHECK(gw.daemon.terminate() == 0);
 }
+
+TEST_CASE("daemon: /healthz turns 503 once an outgoing message waits longer than delivery.unhealthy_after_s, "
+          "and 200 again when the operator restores its directory",
+          "[integration][daemon][health]") {
+  iwmo::test::TempDir dir;
+  const int port = iwmo::test::freeLocalPort();
+  const fs::path config = iwmo::test::writeDaemonConfig(dir.path(), port);
+  std::string text = iwmo::test::readFile(config);
+  text = iwmo::test::replaceFirst(text, "retry_max_ms = 1000\n", "retry_max_ms = 1000\nunhealthy_after_s = 10\n");
+  iwmo::test::writeFile(config, text);
+  iwmo::test::DaemonProcess daemon(config, dir.path() / "daemon.log");
+  daemon.start();
+  REQUIRE(waitFor([&] { return iwmo::test::httpGet(port, "/healthz").first == 200; }, std::chrono::seconds(20)));
+  const std::string toewijzing = iwmo::test::readFile(
+      iwmo::test::sourceDir() / "demo/messages/valid/01-WMO301-toewijzing-hh-de-graaf.xml");
+  const fs::path upload = dir.path() / "ggk/upload";
+  iwmo::test::dropFile(dir.path() / "backoffice/outbox", "a.xml", toewijzing);
+  REQUIRE(waitFor([&] { return filesIn(upload).size() == 1; }, std::chrono::seconds(20)));
+
+  // Someone removes the GGk upload directory while the daemon runs, and a file stands in its way.
+  fs::remove_all(upload);
+  iwmo::test::writeFile(upload, "not a directory");
+  iwmo::test::dropFile(dir.path() / "backoffice/outbox", "b.xml",
+                       iwmo::test::replaceFirst(toewijzing, "TW-2026-0001", "TW-2026-0002"));
+  REQUIRE(waitFor([&] { return filesIn(dir.path() / "backoffice/outbox").empty(); }, std::chrono::seconds(20)));
+  // Failing, but not yet for 10 s: still healthy (each retry fails in the routing log meanwhile).
+  CHECK(iwmo::test::httpGet(port, "/healthz").first == 200);
+  std::pair<int, std::string> health;
+  REQUIRE(waitFor([&] { return (health = iwmo::test::httpGet(port, "/healthz")).first == 503; },
+                  std::chrono::seconds(30)));
+  INFO(health.second);
+  CHECK(health.second.find("delivery is behind: the WMO301 for ggk") != std::string::npos);
+  CHECK(health.second.find("delivery.unhealthy_after_s = 10") != std::string::npos);
+  CHECK(health.second.find(upload.string()) != std::string::npos);  // the sink's own error names it
+  const std::string metrics = iwmo::test::httpGet(port, "/metrics").second;
+  std::smatch oldest;
+  REQUIRE(std::regex_search(metrics, oldest, std::regex("\\niwmo_outbox_oldest_undelivered_seconds ([0-9.]+)\\n")));
+  CHECK(std::stod(oldest.str(1)) >= 10.0);
+
+  // The operator restores the directory; no restart: the next retry delivers and health recovers.
+  fs::remove(upload);
+  fs::create_directories(upload);
+  REQUIRE(waitFor([&] { return filesIn(upload).size() == 1; }, std::chrono::seconds(20)));
+  REQUIRE(waitFor([&] { return iwmo::test::httpGet(port, "/healthz").first == 200; }, std::chrono::seconds(10)));
+  CHECK(iwmo::test::httpGet(port, "/metrics").second.find("iwmo_outbox_oldest_undelivered_seconds 0\n") !=
+        std::string::npos);
+  CHECK(daemon.terminate() == 0);
+}

@@ -729,6 +729,42 @@ TEMPLATE_TEST_CASE("dueOutbox returns pending items whose next attempt is due, i
   CHECK(dueOf(journal, t3).size() == 3);
 }
 
+TEMPLATE_TEST_CASE("oldestUndelivered is the oldest pending outbox item, waiting for a retry or not, without its payload",
+                   "[journal]", SqliteBackend, MemoryBackend) {
+  TestType backend;
+  MessageQueue& journal = backend.queue();
+  auto none = journal.oldestUndelivered();
+  REQUIRE(none);
+  CHECK_FALSE(none->has_value());
+  const MessageId m1 = appendOk(journal, {.payload = "<1/>", .source = "1"}).id;
+  const MessageId m2 = appendOk(journal, {.payload = "<2/>", .source = "2"}).id;
+  REQUIRE(commitOk(journal, handlerResult(m1, 0, 1), {}, kT0.plusMillis(1000)));
+  REQUIRE(commitOk(journal, handlerResult(m2, 0, 1), {}, kT0.plusMillis(2000)));
+  // The first item fails and waits for its retry: it is still the oldest undelivered one.
+  REQUIRE(journal.recordDelivery({.outbox_id = 1, .at = kT0.plusMillis(3000), .ok = false,
+                                  .detail = "ggk outbox not writable", .next_attempt_at = kT0.plusMillis(9000)})
+              .isOk());
+  auto oldest = journal.oldestUndelivered();
+  REQUIRE(oldest);
+  REQUIRE(oldest->has_value());
+  CHECK((*oldest)->id == 1);
+  CHECK((*oldest)->message_id == m1);
+  CHECK((*oldest)->created_at == kT0.plusMillis(1000));
+  CHECK((*oldest)->attempts == 1);
+  CHECK((*oldest)->last_error == "ggk outbox not writable");
+  CHECK((*oldest)->payload.empty());
+
+  REQUIRE(journal.recordDelivery({.outbox_id = 1, .at = kT0.plusMillis(9000), .ok = true, .detail = "ggk/a.xml"}).isOk());
+  oldest = journal.oldestUndelivered();
+  REQUIRE(oldest);
+  REQUIRE(oldest->has_value());
+  CHECK((*oldest)->id == 2);
+  REQUIRE(journal.recordDelivery({.outbox_id = 2, .at = kT0.plusMillis(9000), .ok = true, .detail = "ggk/b.xml"}).isOk());
+  oldest = journal.oldestUndelivered();
+  REQUIRE(oldest);
+  CHECK_FALSE(oldest->has_value());
+}
+
 TEMPLATE_TEST_CASE(
     "recordDelivery records success, retry and giving up; a repeat after success changes "
     "nothing",

@@ -92,7 +92,7 @@ TEST_CASE("delivery: a sink that fails is retried with backoff until it works, a
   delivery.start();
   delivery.wake();
   REQUIRE(eventually([&] { return delivery.totals().failures >= 20; }));  // ten per item at least
-  CHECK_FALSE(delivery.health().isOk());
+  CHECK_FALSE(delivery.health().isOk());  // committed on 2026-01-01: long past unhealthy_after_s
   CHECK(outboxPending(journal) == 2);
 
   fs::remove(target);  // the operator clears the way
@@ -100,6 +100,44 @@ TEST_CASE("delivery: a sink that fails is retried with backoff until it works, a
   CHECK(delivery.health().isOk());
   delivery.stop();
   CHECK(iwmo::test::readFile(target / "r-1.xml") == "<payload n=\"1\"/>");
+}
+
+TEST_CASE("delivery: health turns bad once the oldest undelivered item waited longer than unhealthy_after_s, "
+          "naming it and its last error, and good again once it is delivered",
+          "[pipeline][delivery]") {
+  iwmo::test::TempDir dir;
+  MemoryJournal journal;
+  commitOutgoing(journal, 1, "backoffice", "h");  // committed at 2026-01-01T00:00:00Z
+  const fs::path target = dir.path() / "backoffice";
+  iwmo::test::writeFile(target, "not a directory");
+  iwmo::transport::DirectorySink sink(target);
+  iwmo::ManualClock clock(iwmo::Timestamp::fromSeconds(1767225600 + 10));
+  iwmo::pipeline::Metrics metrics;
+  DeliveryOptions options = fastRetries();
+  options.unhealthy_after_s = 60;
+  Delivery delivery(options, journal.queue(), {{"backoffice", &sink}}, clock, metrics);
+  delivery.start();
+  delivery.wake();
+  REQUIRE(eventually([&] { return delivery.totals().failures >= 1; }));
+  // Failing for 10 s: not yet unhealthy, however many attempts failed.
+  CHECK(delivery.health().isOk());
+  CHECK(delivery.oldestUndeliveredSeconds() == Approx(10.0));
+
+  clock.advanceMillis(51 * 1000);  // 61 s
+  const iwmo::Status health = delivery.health();
+  REQUIRE_FALSE(health.isOk());
+  INFO(health.message());
+  CHECK(health.message().find("h-0.xml") != std::string::npos);
+  CHECK(health.message().find("1 min 1 s") != std::string::npos);
+  CHECK(health.message().find("delivery.unhealthy_after_s = 60") != std::string::npos);
+  CHECK(health.message().find("cannot") != std::string::npos);  // the sink's own error
+
+  fs::remove(target);  // the operator clears the way; the retry is due on the (manual) clock
+  delivery.wake();
+  REQUIRE(eventually([&] { return outboxPending(journal) == 0; }));
+  CHECK(delivery.health().isOk());
+  CHECK(delivery.oldestUndeliveredSeconds() == 0);
+  delivery.stop();
 }
 
 TEST_CASE("delivery: an item for a peer without a sink is not dropped: it stays pending and fails loudly",

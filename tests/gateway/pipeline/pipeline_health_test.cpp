@@ -52,6 +52,7 @@ class FlakyQueue final : public MessageQueue {
   Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit) override {
     return real_.dueOutbox(now, limit);
   }
+  Result<std::optional<OutboxItem>> oldestUndelivered() override { return real_.oldestUndelivered(); }
   Result<std::vector<LogEntry>> logAfter(std::uint64_t after, std::size_t limit) override {
     return real_.logAfter(after, limit);
   }
