@@ -134,7 +134,8 @@ std::optional<Liable> liableInterval(const EbClient& client, const EbProvision& 
     return std::nullopt;
   }
   Liable liable{*begin, end, policy != nullptr ? policy->kostprijs : std::nullopt};
-  if (!bw && client.geboortedatum &&
+  // Every provision, BW included (DESIGN §2.2; issue 17: a 17-year-old in BW got a WMO407).
+  if (client.geboortedatum &&
       std::find(params.minors_liable_categories.begin(), params.minors_liable_categories.end(), p.categorie) ==
           params.minors_liable_categories.end()) {
     const Date adult = client.geboortedatum->plusYears(18);

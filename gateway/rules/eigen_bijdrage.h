@@ -8,8 +8,9 @@
 // Rule ids (in the decision's rule_ids and trail):
 //   EB-LIABLE               a provision carries an eigen bijdrage from .. to ..
 //   EB-EXEMPT-CATEGORIE     the policy exempts its productcategorie / product (rolstoelen, opvang)
-//   EB-EXEMPT-UNDER-18      the client is under 18 (liable from the 18th birthday), except for
-//                           the categories the policy keeps (woningaanpassingen)
+//   EB-EXEMPT-UNDER-18      the client is under 18 (liable from the 18th birthday), for every
+//                           provision (AT and BW) except the categories the policy keeps
+//                           (woningaanpassingen)
 //   EB-TOEWIJZING-DELETED   WMO301 RedenWijziging 13: the toewijzing counts as never sent
 //   EB-WAITING-DELIVERY     policy "delivery" and no WMO305 yet
 //   EB-AT-START / EB-BW-START     a new period: StatusAanlevering 1

@@ -294,6 +294,21 @@ TEST_CASE("ieb scenario: BW start and stop, then a move to another municipality"
   expectScenario("09-bw-move", outcome);
 }
 
+TEST_CASE("ieb scenario: a minor in beschermd wonen gets no WMO407 (issue 17)", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  MessageHeader h301 = header("TW-1", "2026-02-20"), h305 = header("ST-1", "2026-03-03"), h307 = header("SP-1", "2026-09-02");
+  for (MessageHeader* h : {&h301, &h305, &h307}) h->geboortedatum = "2009-01-15";  // 17 throughout the stay
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(h301, {line(200, "15", "15B02", "2026-03-01")})},
+      {"02-WMO305.xml", iwmo::test::wmo305(h305, {line(200, "15", "15B02", "2026-03-01", "", "2026-03-01")})},
+      {"03-WMO307.xml", iwmo::test::wmo307(h307, {line(200, "15", "15B02", "2026-03-01", "2026-08-31", "2026-03-01")})},
+  }, "");
+  CHECK(outcome.cak.empty());
+  const auto summary = nlohmann::json::parse(iwmo::test::readFile(outcome.out / "summary.json"));
+  CHECK(summary["per_rule"].contains("EB-EXEMPT-UNDER-18"));
+  expectScenario("12-bw-under-18", outcome);
+}
+
 TEST_CASE("ieb scenario: a duplicate WMO305 sends nothing twice", "[integration][ieb]") {
   iwmo::test::TempDir dir;
   const std::string start = iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")});

@@ -79,6 +79,35 @@ TEST_CASE("eigen bijdrage: a client who turns 18 during a provision is liable fr
   CHECK(decided.records[0].values.startdatum == d("2026-02-20"));
 }
 
+TEST_CASE("eigen bijdrage: a minor in beschermd wonen owes nothing until the 18th birthday (no WMO407)",
+          "[rules][ieb]") {
+  EbClient client;
+  EbEvent bw = event("WMO305", 1, "2026-03-05", {start(1, "15", "2026-03-01")});
+  bw.bw_responsible = "0599";
+  bw.geboortedatum = d("2008-11-20");  // 17 on the start, 18 on 2026-11-20
+  auto decided = decideEigenBijdrage(client, bw, params());
+  CHECK(decided.records.empty());  // the period would start 2026-11-20: more than a month ahead
+  CHECK(hasRule(decided, "EB-EXEMPT-UNDER-18"));
+  SECTION("a stay that ends before the birthday sends nothing at all") {
+    EbEvent stopped = event("WMO307", 2, "2026-07-02", {stop(1, "15", "2026-03-01", "2026-06-30")});
+    stopped.bw_responsible = "0599";
+    stopped.geboortedatum = bw.geboortedatum;
+    const auto after = decideEigenBijdrage(decided.state, stopped, params());
+    CHECK(after.records.empty());
+    CHECK(after.attention.empty());  // nothing is held for a period that is not owed
+    CHECK(hasRule(after, "EB-EXEMPT-UNDER-18"));
+  }
+  SECTION("from the birthday on, the BW period starts on it") {
+    EbEvent later = event("WMO305", 3, "2026-11-02", {start(1, "15", "2026-03-01")});
+    later.bw_responsible = "0599";
+    later.geboortedatum = bw.geboortedatum;
+    const auto after = decideEigenBijdrage(decided.state, later, params());
+    REQUIRE(after.records.size() == 1);
+    CHECK(after.records[0].kind == "BW");
+    CHECK(after.records[0].values.startdatum == d("2026-11-20"));
+  }
+}
+
 TEST_CASE("eigen bijdrage: the kostprijs cap applies only when every provision is capped", "[rules][ieb]") {
   EbParams p = params();
   EbPolicy woon;
