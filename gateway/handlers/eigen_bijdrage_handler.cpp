@@ -320,6 +320,13 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
     attention.set_bsn(bsn);
     attention.set_rule(item_attention.rule);
     attention.set_summary(item_attention.summary);
+    attention.set_start_nummer(item_attention.start_nummer);
+  }
+  for (const rules::EbResolvedPeriod& period : decided.resolved) {
+    proto::EbResolved& resolved = *result.add_eb_resolved();
+    resolved.set_bsn(bsn);
+    resolved.set_start_nummer(period.start_nummer);
+    resolved.set_how(period.how);
   }
   std::string summary_text;
   for (const auto& s : sent_summaries) summary_text += (summary_text.empty() ? "" : ", ") + s;
@@ -329,6 +336,9 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
   } else if (!decided.attention.empty()) {
     decision.set_outcome(decided.attention.front().kind);
     decision.set_summary("nothing sent to the CAK: " + decided.attention.front().summary);
+  } else if (!decided.waiting.empty()) {
+    decision.set_outcome("held");
+    decision.set_summary("nothing sent to the CAK yet: " + decided.waiting.front());
   } else {
     decision.set_outcome("no-change");
     decision.set_summary("nothing to send to the CAK (no change to what it has, or no liable provision)");

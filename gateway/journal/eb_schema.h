@@ -53,4 +53,18 @@ CREATE TABLE IF NOT EXISTS eb_attention (
 CREATE INDEX IF NOT EXISTS eb_attention_state ON eb_attention(state, kind);
 )sql";
 
+// Schema version 6 (issue 17), run once by SqliteJournal after kEbSchema: an item names its
+// period (eb_attention.start_nummer, added when missing), so that sending the period closes the
+// item in the same transaction. Items that only waited for a date or another municipality gave
+// an operator nothing to do and were never closed; the upgrade closes them.
+inline constexpr const char* kEbAttentionPeriodColumn = "ALTER TABLE eb_attention ADD COLUMN start_nummer INTEGER";
+inline constexpr const char* kEbSchemaV6 = R"sql(
+CREATE INDEX IF NOT EXISTS eb_attention_period ON eb_attention(bsn, start_nummer) WHERE state = 'open';
+UPDATE eb_attention SET state = 'done', resolved_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000000,
+       note = 'closed by the upgrade to journal schema 6: waiting for a date or for another municipality ' ||
+              'needs no operator; the gateway sends the record when it is due'
+ WHERE state = 'open' AND kind = 'held'
+   AND rule IN ('EB-WINDOW-FUTURE', 'EB-BEFORE-GO-LIVE', 'EB-AT-NOT-OURS', 'EB-BW-NOT-OURS');
+)sql";
+
 }  // namespace iwmo::journal

@@ -2,7 +2,8 @@
 // the traffic and the AT / BW periods derived from them (proto EbClientState); every record sent
 // to the CAK with the CAK's answer; and the items an operator must look at (held, manual,
 // rejected, unmatched). Written only by the Journal's commitResult, from a handler result's
-// eb_state, eb_sent, eb_answers and eb_attention, in the decision's transaction.
+// eb_state, eb_sent, eb_answers, eb_attention and eb_resolved (which closes the open items of a
+// period that was sent, settled or withdrawn), in the decision's transaction.
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
@@ -47,7 +48,13 @@ struct EbAttentionRow {
   std::string summary;
   std::string state;  // open / done
   std::string note;
+  std::uint64_t start_nummer = 0;  // the period it is about (0: none)
 };
+
+// The note an item gets when its period is resolved: "closed by message #42: sent with ...".
+inline std::string resolvedNote(const proto::EbResolved& resolved, std::uint64_t message_id) {
+  return "closed by message #" + std::to_string(message_id) + ": the period was " + resolved.how();
+}
 
 // iEb records per message type and state, for /metrics and the replay summary.
 struct EbCounts {

@@ -392,6 +392,16 @@ Status MemoryEbStore::apply(const proto::HandlerResult& result, const CommitCont
       r.answered_at = context.at;
     }
   }
+  for (const proto::EbResolved& resolved : result.eb_resolved()) {
+    for (EbAttentionRow& r : data_.attention) {
+      if (r.state != "open" || r.bsn != resolved.bsn() || r.start_nummer == 0 ||
+          r.start_nummer != resolved.start_nummer()) {
+        continue;
+      }
+      r.state = "done";
+      r.note = resolvedNote(resolved, context.message_id);
+    }
+  }
   for (const proto::EbAttention& item : result.eb_attention()) {
     // eb_attention.kind CHECK of the SQLite store (eb_schema.h): an unknown kind fails the commit.
     if (item.kind() != "held" && item.kind() != "manual" && item.kind() != "rejected" && item.kind() != "unmatched") {
@@ -408,6 +418,7 @@ Status MemoryEbStore::apply(const proto::HandlerResult& result, const CommitCont
     r.rule = item.rule();
     r.summary = item.summary();
     r.state = "open";
+    r.start_nummer = item.start_nummer();
   }
   return Status::ok();
 }

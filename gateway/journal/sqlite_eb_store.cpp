@@ -111,7 +111,7 @@ Result<std::vector<EbRecordRow>> SqliteEbStore::records(const std::string& state
 Result<std::vector<EbAttentionRow>> SqliteEbStore::attention(bool include_done) {
   std::lock_guard lock(reader_.mutex);
   Result<sqlite3_stmt*> stmt = reader_.statements.get(
-      "SELECT id, message_id, at, kind, bsn, rule, summary, state, note FROM eb_attention "
+      "SELECT id, message_id, at, kind, bsn, rule, summary, state, note, coalesce(start_nummer, 0) FROM eb_attention "
       "WHERE ?1 OR state = 'open' ORDER BY id");
   if (!stmt) return stmt.status();
   std::vector<EbAttentionRow> out;
@@ -131,6 +131,7 @@ Result<std::vector<EbAttentionRow>> SqliteEbStore::attention(bool include_done) 
     r.summary = q.bytes(6);
     r.state = q.bytes(7);
     r.note = q.bytes(8);
+    r.start_nummer = q.uint64(9);
   }
   return out;
 }
@@ -242,9 +243,25 @@ Status SqliteEbStore::apply(const proto::HandlerResult& result, const CommitCont
                              .bind(9, answer.start_nummer())
                              .run());
   }
+  // Closed before the new items are queued: a period resolved and held again in one decision
+  // (it cannot be today) would keep its new item.
+  for (const proto::EbResolved& resolved : result.eb_resolved()) {
+    Result<sqlite3_stmt*> stmt = write_.get(
+        "UPDATE eb_attention SET state = 'done', resolved_at = ?1, note = ?2 "
+        "WHERE bsn = ?3 AND start_nummer = ?4 AND state = 'open'");
+    if (!stmt) return stmt.status();
+    Query q(connection, *stmt, "closing the items of a settled eigen-bijdrage period");
+    const std::string note = resolvedNote(resolved, context.message_id);
+    IWMO_RETURN_IF_ERROR(q.bind(1, context.at.micros)
+                             .bindText(2, note)
+                             .bindText(3, resolved.bsn())
+                             .bind(4, resolved.start_nummer())
+                             .run());
+  }
   for (const proto::EbAttention& item : result.eb_attention()) {
     Result<sqlite3_stmt*> stmt = write_.get(
-        "INSERT INTO eb_attention (message_id, at, kind, bsn, rule, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "INSERT INTO eb_attention (message_id, at, kind, bsn, rule, summary, start_nummer) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, 0))");
     if (!stmt) return stmt.status();
     Query q(connection, *stmt, "queueing an eigen-bijdrage item for an operator");
     IWMO_RETURN_IF_ERROR(q.bind(1, context.message_id)
@@ -253,6 +270,7 @@ Status SqliteEbStore::apply(const proto::HandlerResult& result, const CommitCont
                              .bindText(4, item.bsn())
                              .bindText(5, item.rule())
                              .bindText(6, item.summary())
+                             .bind(7, item.start_nummer())
                              .run());
   }
   return Status::ok();

@@ -89,8 +89,9 @@ class SqliteJournal final : public Journal {
 
   // The schema version this build writes and reads (the `meta` table's schema_version).
   // 2: reference data, review queue (issue 5); 3: eigen bijdrage (issue 4); 4: StUF-GGk (issue 6);
-  // 5: quarantine (issue 16) and the outbox_pending index (issue 13).
-  static constexpr int kSchemaVersion = 5;
+  // 5: quarantine (issue 16) and the outbox_pending index (issue 13); 6: eb_attention names its
+  // period (issue 17).
+  static constexpr int kSchemaVersion = 6;
 
  private:
   explicit SqliteJournal(std::filesystem::path file);

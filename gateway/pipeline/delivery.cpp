@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <limits>
 #include <vector>
 
 #include "gateway/base/thread_role.h"
@@ -48,24 +49,28 @@ std::chrono::milliseconds Delivery::backoff(std::uint32_t attempts) const {
 
 void Delivery::loop() {
   while (!stopping_) {
-    if (deliverDue()) continue;
+    const Round round = deliverDue();
+    if (round == Round::kDelivered) continue;
+    // Replay: every item is due at once, so a round in which all failed waits the first backoff
+    // before the next (outside replay the items' own retry times do this).
+    const auto pause = round == Round::kAllFailed ? backoff(1) : std::chrono::milliseconds(200);
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, std::chrono::milliseconds(200),
-                   [&] { return woken_ || stopping_.load(); });
+    wake_.wait_for(lock, pause, [&] { return (woken_ && round != Round::kAllFailed) || stopping_.load(); });
     woken_ = false;
   }
 }
 
-bool Delivery::deliverDue() {
-  // Replay stamps items with logical times; what is due (and when a retry is) is still decided
-  // by the wall clock there.
+Delivery::Round Delivery::deliverDue() {
+  // Replay stamps items with logical times (a batch's Dagtekening may lie in the future), so
+  // there every pending item is due at once; attempts are timed by the wall clock.
   const Timestamp real_now = options_.logical_time ? SystemClock().now() : clock_.now();
-  auto due = queue_.dueOutbox(real_now, options_.batch);
+  auto due = queue_.dueOutbox(options_.logical_time ? Timestamp{std::numeric_limits<std::int64_t>::max()} : real_now,
+                              options_.batch);
   if (!due) {
     std::cerr << "iwmo-gateway: cannot read the outbox: " << due.status().message() << "\n";
-    return false;
+    return Round::kNothingDue;
   }
-  if (due->empty()) return false;
+  if (due->empty()) return Round::kNothingDue;
   std::vector<journal::DeliveryRecord> records(due->size());
   std::map<transport::Sink*, std::vector<std::size_t>> by_sink;
   for (std::size_t i = 0; i < due->size(); ++i) {
@@ -117,7 +122,7 @@ bool Delivery::deliverDue() {
     // The files are in place; the next round delivers them again under the same names.
     std::cerr << "iwmo-gateway: cannot record deliveries: " << recorded.message() << "\n";
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    return false;
+    return Round::kNothingDue;
   }
   {
     std::lock_guard lock(mutex_);
@@ -125,7 +130,7 @@ bool Delivery::deliverDue() {
     totals_.failures += failed;
   }
   if (log_lines_) log_lines_();
-  return true;
+  return delivered == 0 && options_.logical_time ? Round::kAllFailed : Round::kDelivered;
 }
 
 DeliveryTotals Delivery::totals() const {

@@ -33,7 +33,7 @@ struct DeliveryOptions {
   std::uint32_t retry_initial_ms = 1000;
   std::uint32_t retry_max_ms = 300000;
   std::size_t batch = 256;     // outbox items per round
-  bool logical_time = false;   // replay: attempts stamped created + 1 ms
+  bool logical_time = false;   // replay: every pending item due at once, attempts stamped created + 1 ms
   bool log_deliveries = true;  // replay: false (delivery lines would race with decisions)
   std::uint32_t unhealthy_after_s = 300;  // oldest undelivered item older than this: unhealthy
 };
@@ -65,9 +65,10 @@ class Delivery {
   double oldestUndeliveredSeconds() const;
 
  private:
+  enum class Round { kNothingDue, kDelivered, kAllFailed };
   void loop();
-  // One round: false when nothing was due.
-  bool deliverDue();
+  // One round of due items. kAllFailed only in replay, where every pending item is due.
+  Round deliverDue();
   std::chrono::milliseconds backoff(std::uint32_t attempts) const;
 
   const DeliveryOptions options_;

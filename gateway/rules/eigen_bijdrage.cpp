@@ -28,9 +28,14 @@ class Recorder {
     out_.trail.push_back(id + ": " + line);
   }
   void note(const std::string& line) { out_.trail.push_back(line); }
-  void attention(const std::string& kind, const std::string& id, const std::string& summary) {
+  void attention(const std::string& kind, const std::string& id, const std::string& summary,
+                 std::uint64_t start_nummer) {
     rule(id);
-    out_.attention.push_back({kind, id, summary});
+    out_.attention.push_back({kind, id, summary, start_nummer});
+  }
+  void waiting(const std::string& id, const std::string& summary) {
+    step(id, summary);
+    out_.waiting.push_back(summary);
   }
 
  private:
@@ -258,10 +263,21 @@ class Reconciler {
     return !p.last_sent || (p.last_sent->status == 1 && p.last_answer == EbAnswer::kRejected);
   }
 
+  // Whether a hold gives an operator something to do: a manual correction, or the review that
+  // names the responsible municipality. Waiting for a date, or for another municipality, does not.
+  static bool needsOperator(const std::string& kind, const std::string& rule) {
+    return kind == "manual" || rule == "EB-BW-RESPONSIBLE-UNKNOWN";
+  }
+
   void hold(EbPeriod& period, const std::string& kind, const std::string& rule, const std::string& why) {
     const std::string held = rule + ": " + why;
-    if (period.held != held) rec_.attention(kind, rule, periodLabel(period) + ": " + why);
-    else rec_.step(rule, periodLabel(period) + ": still " + why);
+    if (!needsOperator(kind, rule)) {
+      rec_.waiting(rule, periodLabel(period) + ": " + why);
+    } else if (period.held != held) {
+      rec_.attention(kind, rule, periodLabel(period) + ": " + why, period.start_nummer);
+    } else {
+      rec_.step(rule, periodLabel(period) + ": still " + why);
+    }
     period.held = held;
   }
 
@@ -440,6 +456,23 @@ EbDecision decideEigenBijdrage(const EbClient& before, const EbEvent& event, con
       for (Span& span : spans) span.all_capped = false;
     }
     reconciler.reconcile(kind, afzender, spans);
+  }
+  // Periods that were held before and are not any more: sent, settled, or gone.
+  for (const EbPeriod& was : before.periods) {
+    if (was.held.empty()) continue;
+    const auto now = std::find_if(out.state.periods.begin(), out.state.periods.end(),
+                                  [&](const EbPeriod& p) { return p.start_nummer == was.start_nummer; });
+    if (now != out.state.periods.end() && !now->held.empty()) continue;
+    std::string how = "no longer wanted (no liable provision is left)";
+    for (const EbOutRecord& record : out.records) {
+      if (record.start_nummer != was.start_nummer) continue;
+      how = "sent with StatusAanlevering " + std::to_string(record.values.status) + ": " +
+            record.values.startdatum.toString() + " .. " + text(record.values.stopdatum);
+    }
+    if (now != out.state.periods.end() && how.starts_with("no longer") && now->startdatum) {
+      how = "settled: the CAK already has what the rules want";
+    }
+    out.resolved.push_back({was.start_nummer, how});
   }
   return out;
 }

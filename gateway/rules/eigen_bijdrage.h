@@ -25,7 +25,13 @@
 //   EB-DELETE-AFTER-STOP    a period whose stop was sent cannot be deleted (TR071): manual
 //   EB-BW-RESPONSIBLE-UNKNOWN   the responsibility rules gave no municipality: held for a person
 //   EB-BW-NOT-OURS          the responsible municipality is not one this gateway serves
-// Everything a rule cannot send is returned as an attention item, never dropped.
+// Nothing a rule cannot send is dropped. A period an operator must act on (a "manual" rule, or
+// a BW period held until someone closes the client's responsibility review) becomes an attention
+// item; a period that only waits for a date (EB-WINDOW-FUTURE, EB-BEFORE-GO-LIVE) or that
+// another municipality reports (EB-*-NOT-OURS) is kept in the state and named in `waiting`,
+// with no operator item (issue 17: such items were never closed). When a period that was held
+// is sent, or is no longer wanted, its start number is in `resolved`, so that its open item is
+// closed in the same transaction.
 //
 // Sequencing (DESIGN §2.2): never a change (2) without an accepted-or-pending first delivery
 // (1); never a change after a delete (3): a period that comes back after a delete is a new
@@ -154,6 +160,13 @@ struct EbAttentionItem {
   std::string kind;  // "manual" or "held"
   std::string rule;
   std::string summary;
+  std::uint64_t start_nummer = 0;  // the period it is about
+};
+
+// A period that was held (or manual) before the decision and is not any more.
+struct EbResolvedPeriod {
+  std::uint64_t start_nummer = 0;
+  std::string how;  // "sent: BW 2026-11-20 .. open", "no longer wanted"
 };
 
 struct EbDecision {
@@ -162,6 +175,8 @@ struct EbDecision {
   std::vector<std::string> rule_ids;  // distinct, in order of first use
   std::vector<std::string> trail;
   std::vector<EbAttentionItem> attention;
+  std::vector<std::string> waiting;  // holds that need no operator: why nothing went out yet
+  std::vector<EbResolvedPeriod> resolved;
   bool relevant = false;  // the message touched at least one provision
 };
 

@@ -345,7 +345,7 @@ TEST_CASE("ggk: a gateway for two municipalities answers as the one the envelope
   CHECK(daemon.terminate() == 0);
 }
 
-TEST_CASE("ggk wrap / unwrap: a message in a Di01 and back; refusals say why", "[integration][ggk][cli]") {
+TEST_CASE("ggk wrap / unwrap: a message in a Di01 and back, refusals say why", "[integration][ggk][cli]") {
   iwmo::test::TempDir dir;
   const fs::path config = iwmo::test::writeDaemonConfig(dir.path(), iwmo::test::freeLocalPort());
   const auto gateway = [&](const std::string& args) {

@@ -309,6 +309,23 @@ TEST_CASE("ieb scenario: a minor in beschermd wonen gets no WMO407 (issue 17)", 
   expectScenario("12-bw-under-18", outcome);
 }
 
+TEST_CASE("ieb scenario: a toewijzing that ends months ahead leaves no operator item, its stop goes out when due "
+          "(issue 17)",
+          "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01", "2026-12-31")})},
+      {"02-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "02", "02A01", "2026-03-01", "2026-12-31", "2026-03-02")})},
+      // Any later message for the client, once the einddatum is within a month, sends the stop.
+      {"03-WMO305.xml", iwmo::test::wmo305(header("ST-2", "2026-12-02"), {line(100, "02", "02A01", "2026-03-01", "2026-12-31", "2026-03-02")})},
+  }, "");
+  const auto summary = nlohmann::json::parse(iwmo::test::readFile(outcome.out / "summary.json"));
+  INFO(summary.dump());
+  CHECK(summary["ieb"]["attention_open"] == 0);
+  // 01.xml: StatusAanlevering 1 without the stop (EB-WINDOW-FUTURE); 02.xml: 2 with it.
+  expectScenario("13-far-einddatum", outcome);
+}
+
 TEST_CASE("ieb scenario: a duplicate WMO305 sends nothing twice", "[integration][ieb]") {
   iwmo::test::TempDir dir;
   const std::string start = iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")});

@@ -124,7 +124,7 @@ TEST_CASE("simulate-cak: rejects each deliberately wrong record with its EB001 c
   CHECK(iwmo::test::readFile(dir.path() / "out/03-WMO405-WMO406.xml") == before);
 }
 
-TEST_CASE("simulate-cak: a Di01 is answered in a Du01 naming it; a broken payload in a Di01 gets a Fo01 StUF055",
+TEST_CASE("simulate-cak: a Di01 is answered in a Du01 naming it, a broken payload in a Di01 gets a Fo01 StUF055",
           "[integration][ieb][cak][ggk]") {
   iwmo::test::TempDir dir;
   const auto config = iwmo::test::writeDaemonConfig(dir.path(), iwmo::test::freeLocalPort());

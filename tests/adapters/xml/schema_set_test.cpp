@@ -111,7 +111,7 @@ TEST_CASE("drop-in: the official iWmo 3.2 XSDs, renamed, load and validate the o
   }
 }
 
-TEST_CASE("drop-in: the iJw 3.2 set validates its examples; JW315 and JW318 stay negative",
+TEST_CASE("drop-in: the iJw 3.2 set validates its examples, JW315 and JW318 stay negative",
           "[xml][schemas][reference]") {
   const auto reference = iwmo::test::referenceDir();
   if (!reference) return;

@@ -176,7 +176,7 @@ TEMPLATE_TEST_CASE("eb store: a client never seen reads as looked up with an emp
   CHECK(other.periods_size() == 0);
 }
 
-TEMPLATE_TEST_CASE("eb store: a later decision's state replaces the stored one whole; an unattached one changes nothing",
+TEMPLATE_TEST_CASE("eb store: a later decision's state replaces the stored one whole, an unattached one changes nothing",
                    "[journal][ieb]", SqliteBackend, MemoryBackend) {
   Fixture<TestType> f;
   const std::uint64_t first = iwmo::test::journalMessage(f.journal, "WMO305", kT0);
@@ -350,6 +350,51 @@ TEMPLATE_TEST_CASE("eb store: operator items are listed oldest first and closed 
   REQUIRE(all.size() == 3);
   CHECK(all[1].state == "done");
   CHECK(all[1].note == "phoned the CAK");
+  CHECK(f.counts().attention_open == 2);
+}
+
+TEMPLATE_TEST_CASE("eb store: a resolved period closes its own open items in the same commit, no others",
+                   "[journal][ieb]", SqliteBackend, MemoryBackend) {
+  Fixture<TestType> f;
+  const std::uint64_t first = iwmo::test::journalMessage(f.journal, "WMO305", kT0);
+  iwmo::proto::HandlerResult held;
+  held.set_message_id(first);
+  for (const std::uint64_t start_nummer : {std::uint64_t{11}, std::uint64_t{12}}) {
+    auto* item = held.add_eb_attention();
+    item->set_kind("held");
+    item->set_bsn(kBsn);
+    item->set_rule("EB-BW-RESPONSIBLE-UNKNOWN");
+    item->set_summary("period " + std::to_string(start_nummer) + " waits for the review");
+    item->set_start_nummer(start_nummer);
+  }
+  auto* unrelated = held.add_eb_attention();  // another client's period with the same number
+  unrelated->set_kind("manual");
+  unrelated->set_bsn("999993653");
+  unrelated->set_rule("EB-WINDOW-2020");
+  unrelated->set_summary("start before 2020");
+  unrelated->set_start_nummer(11);
+  iwmo::test::commitOk(f.journal, held, kT0);
+  REQUIRE(f.attention(false).size() == 3);
+  CHECK(f.attention(false)[0].start_nummer == 11);
+
+  const std::uint64_t second = iwmo::test::journalMessage(f.journal, "WMO305", kT1);
+  iwmo::proto::HandlerResult sent;
+  sent.set_message_id(second);
+  auto* resolved = sent.add_eb_resolved();
+  resolved->set_bsn(kBsn);
+  resolved->set_start_nummer(11);
+  resolved->set_how("sent with StatusAanlevering 1: 2026-03-01 .. open");
+  iwmo::test::commitOk(f.journal, sent, kT1);
+
+  const auto open = f.attention(false);
+  REQUIRE(open.size() == 2);
+  CHECK(open[0].start_nummer == 12);
+  CHECK(open[1].bsn == "999993653");
+  const auto all = f.attention(true);
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].state == "done");
+  CHECK(all[0].note == "closed by message #" + std::to_string(second) +
+                           ": the period was sent with StatusAanlevering 1: 2026-03-01 .. open");
   CHECK(f.counts().attention_open == 2);
 }
 

@@ -766,7 +766,7 @@ TEMPLATE_TEST_CASE("oldestUndelivered is the oldest pending outbox item, waiting
 }
 
 TEMPLATE_TEST_CASE(
-    "recordDelivery records success, retry and giving up; a repeat after success changes "
+    "recordDelivery records success, retry and giving up, a repeat after success changes "
     "nothing",
     "[journal]", SqliteBackend, MemoryBackend)  {
   TestType backend;
@@ -1007,6 +1007,40 @@ TEST_CASE("a version-1 journal is upgraded in place: reference-data and review t
   CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))) ==
         std::to_string(SqliteJournal::kSchemaVersion));
   sqlite3_finalize(stmt);
+}
+
+TEST_CASE("a version-5 journal is upgraded: operator items name their period, and the items that only "
+          "waited for a date are closed with the reason",
+          "[journal][ieb]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  {
+    auto journal = openJournal(file);
+    appendOk(journal->queue(), {.payload = "<1/>", .source = "1"});
+  }
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+    // Back to the version-5 shape, with the items such a journal holds.
+    REQUIRE(sqlite3_exec(db.get(),
+                         "DROP INDEX eb_attention_period; ALTER TABLE eb_attention DROP COLUMN start_nummer; "
+                         "INSERT INTO eb_attention (message_id, at, kind, bsn, rule, summary) VALUES "
+                         "(1, 1, 'held', '999948714', 'EB-WINDOW-FUTURE', 'stop 2027-12-31 is more than a month ahead'), "
+                         "(1, 1, 'held', '999948714', 'EB-BW-RESPONSIBLE-UNKNOWN', 'waits for the review'), "
+                         "(1, 1, 'manual', '999948714', 'EB-WINDOW-2020', 'start before 2020'); "
+                         "UPDATE meta SET value = '5' WHERE key = 'schema_version'",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  auto journal = openJournal(file);
+  auto items = journal->eb().attention(true);
+  REQUIRE(items);
+  REQUIRE(items->size() == 3);
+  CHECK((*items)[0].state == "done");
+  CHECK_THAT((*items)[0].note, Catch::Contains("upgrade to journal schema 6"));
+  CHECK((*items)[1].state == "open");  // an operator still has the review to close
+  CHECK((*items)[2].state == "open");
+  CHECK((*items)[2].start_nummer == 0);
 }
 
 namespace {

@@ -18,7 +18,8 @@ using iwmo::pipeline::DeliveryOptions;
 using namespace iwmo::test::stages;
 
 // Commits `count` outgoing files for `peer` as the result of one journaled message.
-void commitOutgoing(MemoryJournal& journal, int count, const std::string& peer, const std::string& prefix) {
+void commitOutgoing(MemoryJournal& journal, int count, const std::string& peer, const std::string& prefix,
+                    iwmo::Timestamp at = iwmo::Timestamp::fromSeconds(1767225600)) {
   const auto id = journalMessage(journal.queue(), wmo305For(kClientBsns[0], prefix), "in/" + prefix + ".xml");
   iwmo::proto::HandlerResult result;
   result.set_message_id(id);
@@ -30,7 +31,7 @@ void commitOutgoing(MemoryJournal& journal, int count, const std::string& peer, 
     out->set_payload("<payload n=\"" + std::to_string(i) + "\"/>");
     out->set_message_type("WMO305");
   }
-  auto committed = journal.queue().commitResultSync(std::move(result), {}, iwmo::Timestamp::fromSeconds(1767225600));
+  auto committed = journal.queue().commitResultSync(std::move(result), {}, at);
   REQUIRE(committed);
   REQUIRE(*committed);
 }
@@ -138,6 +139,24 @@ TEST_CASE("delivery: health turns bad once the oldest undelivered item waited lo
   CHECK(delivery.health().isOk());
   CHECK(delivery.oldestUndeliveredSeconds() == 0);
   delivery.stop();
+}
+
+TEST_CASE("delivery: in a replay an item stamped with a logical time in the future is delivered at once",
+          "[pipeline][delivery]") {
+  iwmo::test::TempDir dir;
+  MemoryJournal journal;
+  commitOutgoing(journal, 2, "cak", "f", iwmo::Timestamp::fromSeconds(4102444800));  // Dagtekening in 2100
+  iwmo::transport::DirectorySink sink(dir.path() / "cak");
+  iwmo::SystemClock clock;
+  iwmo::pipeline::Metrics metrics;
+  DeliveryOptions options = fastRetries();
+  options.logical_time = true;
+  Delivery delivery(options, journal.queue(), {{"cak", &sink}}, clock, metrics);
+  delivery.start();
+  delivery.wake();
+  REQUIRE(eventually([&] { return outboxPending(journal) == 0; }));
+  delivery.stop();
+  CHECK(iwmo::test::readFile(dir.path() / "cak/f-1.xml") == "<payload n=\"1\"/>");
 }
 
 TEST_CASE("delivery: an item for a peer without a sink is not dropped: it stays pending and fails loudly",

@@ -156,8 +156,15 @@ TEST_CASE("eigen bijdrage: dates outside the CAK's windows are reported, never d
     CHECK(decided.attention[0].rule == "EB-WINDOW-INITIAL-12M");
     REQUIRE(decided.state.periods.size() == 1);  // recorded
     CHECK_FALSE(decided.state.periods[0].held.empty());
+    CHECK(decided.attention[0].start_nummer == decided.state.periods[0].start_nummer);
+    // The provider corrects the start into the window: the period goes out and its item is resolved.
+    EbLine corrected = start(1, "02", "2025-06-01");
+    const auto later = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-03-06", {corrected}), params());
+    REQUIRE(later.records.size() == 1);
+    REQUIRE(later.resolved.size() == 1);
+    CHECK(later.resolved[0].start_nummer == decided.attention[0].start_nummer);
   }
-  SECTION("a start more than 1 month ahead: held") {
+  SECTION("a start more than 1 month ahead: held in the state, with no operator item") {
     EbParams p = params();
     EbPolicy at_toewijzing;
     at_toewijzing.categorie = "02";
@@ -169,12 +176,35 @@ TEST_CASE("eigen bijdrage: dates outside the CAK's windows are reported, never d
     toewijzing.ingangsdatum = d("2026-06-01");
     const auto decided = decideEigenBijdrage(client, event("WMO301", 1, "2026-03-05", {toewijzing}), p);
     CHECK(decided.records.empty());
-    REQUIRE(decided.attention.size() == 1);
-    CHECK(decided.attention[0].rule == "EB-WINDOW-FUTURE");
-    // Once the start is near, the next message for the client sends it.
+    CHECK(decided.attention.empty());  // waiting for a date gives an operator nothing to do
+    REQUIRE(decided.waiting.size() == 1);
+    CHECK(hasRule(decided, "EB-WINDOW-FUTURE"));
+    REQUIRE(decided.state.periods.size() == 1);
+    CHECK_FALSE(decided.state.periods[0].held.empty());
+    // Once the start is near, the next message for the client sends it, and the hold is resolved.
     const auto later = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-05-20", {start(1, "02", "2026-06-01")}), p);
     REQUIRE(later.records.size() == 1);
     CHECK(later.records[0].values.startdatum == d("2026-06-01"));
+    REQUIRE(later.resolved.size() == 1);
+    CHECK(later.resolved[0].start_nummer == decided.state.periods[0].start_nummer);
+    CHECK(later.resolved[0].how.find("sent with StatusAanlevering 1") == 0);
+  }
+  SECTION("a stop more than 1 month ahead: the start goes out without it, and no operator item") {
+    EbParams p = params();
+    EbPolicy at_toewijzing;
+    at_toewijzing.categorie = "02";
+    at_toewijzing.start_at = EbStartAt::kToewijzing;
+    p.policies.push_back(at_toewijzing);
+    EbLine toewijzing;
+    toewijzing.toewijzing_nummer = 1;
+    toewijzing.categorie = "02";
+    toewijzing.ingangsdatum = d("2026-03-01");
+    toewijzing.einddatum = d("2026-12-31");
+    const auto decided = decideEigenBijdrage(client, event("WMO301", 1, "2026-03-05", {toewijzing}), p);
+    REQUIRE(decided.records.size() == 1);
+    CHECK_FALSE(decided.records[0].values.stopdatum);
+    CHECK(decided.attention.empty());
+    CHECK(hasRule(decided, "EB-WINDOW-FUTURE"));
   }
   SECTION("a date before 2020: manual") {
     const auto decided = decideEigenBijdrage(client, event("WMO305", 1, "2020-03-05", {start(1, "02", "2019-12-01")}), params());
@@ -183,7 +213,7 @@ TEST_CASE("eigen bijdrage: dates outside the CAK's windows are reported, never d
   }
 }
 
-TEST_CASE("eigen bijdrage: no delete after a stop; a new period after a delete", "[rules][ieb]") {
+TEST_CASE("eigen bijdrage: no delete after a stop, a new period after a delete", "[rules][ieb]") {
   EbClient client;
   auto decided = decideEigenBijdrage(client, event("WMO307", 1, "2026-04-02", {stop(1, "02", "2026-02-01", "2026-03-31")}), params());
   REQUIRE(decided.records.size() == 1);
@@ -230,8 +260,9 @@ TEST_CASE("eigen bijdrage: go-live and the WMO407 Afzender", "[rules][ieb]") {
   bw.bw_responsible = "0599";
   auto decided = decideEigenBijdrage(client, bw, p);
   CHECK(decided.records.empty());
-  REQUIRE(decided.attention.size() == 1);
-  CHECK(decided.attention[0].rule == "EB-BEFORE-GO-LIVE");
+  CHECK(decided.attention.empty());  // recorded, waiting for the go-live date: nothing to do
+  CHECK(hasRule(decided, "EB-BEFORE-GO-LIVE"));
+  REQUIRE(decided.waiting.size() == 1);
   // After go-live the recorded period goes out.
   EbEvent later = event("WMO305", 2, "2023-01-05", {start(1, "15", "2022-10-15")});
   later.bw_responsible = "0599";
@@ -245,6 +276,16 @@ TEST_CASE("eigen bijdrage: go-live and the WMO407 Afzender", "[rules][ieb]") {
     const auto held = decideEigenBijdrage(fresh, event("WMO305", 3, "2026-03-05", {start(5, "15", "2026-03-01")}), p);
     CHECK(held.records.empty());
     CHECK(hasRule(held, "EB-BW-RESPONSIBLE-UNKNOWN"));
+    REQUIRE(held.attention.size() == 1);  // the operator closes the review that names the municipality
+    CHECK(held.attention[0].kind == "held");
+    // The review is closed and the next message knows the municipality: sent, and the item resolved.
+    EbEvent decided_later = event("WMO305", 5, "2026-03-09", {start(5, "15", "2026-03-01")});
+    decided_later.bw_responsible = "0599";
+    const auto sent = decideEigenBijdrage(held.state, decided_later, p);
+    REQUIRE(sent.records.size() == 1);
+    CHECK(sent.records[0].afzender == "0599");
+    REQUIRE(sent.resolved.size() == 1);
+    CHECK(sent.resolved[0].start_nummer == held.attention[0].start_nummer);
   }
   SECTION("another municipality is responsible: not ours to send") {
     EbClient fresh;
@@ -253,5 +294,6 @@ TEST_CASE("eigen bijdrage: go-live and the WMO407 Afzender", "[rules][ieb]") {
     const auto held = decideEigenBijdrage(fresh, other, p);
     CHECK(held.records.empty());
     CHECK(hasRule(held, "EB-BW-NOT-OURS"));
+    CHECK(held.attention.empty());  // that municipality reports it: nothing for this one's operators
   }
 }

@@ -131,7 +131,7 @@ ResponsibilityInput kampenResident(const char* report_date) {
 
 // --- regime selection -------------------------------------------------------------------------------
 
-TEST_CASE("regime B starts on regime_b_effective; the day before is regime A", "[responsibility]") {
+TEST_CASE("regime B starts on regime_b_effective, the day before is regime A", "[responsibility]") {
   const auto on = decide(kampenResident("2027-01-01"), regimeBParams());
   CHECK(on.regime == 'B');
   CHECK(on.rule == "B-woonadres");
@@ -388,7 +388,7 @@ TEST_CASE("B-institution: the woonadres before a designated stay", "[responsibil
   }
 }
 
-TEST_CASE("B-institution: exactly 5 years after the stay began still counts; a day later the vangnet",
+TEST_CASE("B-institution: exactly 5 years after the stay began still counts, a day later the vangnet",
           "[responsibility]") {
   REQUIRE(day("2022-04-01").plusYears(5) == day("2027-04-01"));
   const auto exactly = decide(prisonStay("2027-04-01"), regimeBParams());

@@ -115,7 +115,7 @@ TEST_CASE("CAK checks: an accepted record says what the state holds for its key"
   }
 }
 
-TEST_CASE("CAK checks: periods overlap when they share a day; a stop is the last day", "[cak]") {
+TEST_CASE("CAK checks: periods overlap when they share a day, a stop is the last day", "[cak]") {
   CHECK(overlaps(ebRecord("BW", "1", 1, "2026-03-01", "2026-03-31"), ebRecord("BW", "1", 2, "2026-03-31")));
   CHECK_FALSE(overlaps(ebRecord("BW", "1", 1, "2026-03-01", "2026-03-31"), ebRecord("BW", "1", 2, "2026-04-01")));
   CHECK(overlaps(ebRecord("BW", "1", 1, "2026-03-01"), ebRecord("BW", "1", 2, "2030-01-01", "2030-02-01")));
