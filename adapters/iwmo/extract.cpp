@@ -66,6 +66,10 @@ void extractProduct(const XmlTree& tree, const XmlElement& element, proto::Produ
   out.set_reden_beeindiging(std::string(tree.textAt(element, "RedenBeeindiging")));
   out.set_referentie_aanbieder(std::string(tree.textAt(element, "ReferentieAanbieder")));
   out.set_gewenste_ingangsdatum(std::string(tree.textAt(element, "GewensteIngangsdatum")));
+  if (const XmlElement* budget = tree.child(element, "Budget")) {
+    out.set_has_budget(true);
+    out.set_budget(number<std::uint64_t>(budget->text));
+  }
   retourCodes(tree, element, *out.mutable_retour_codes());
 }
 

@@ -357,6 +357,13 @@ void readEigenBijdrage(const toml::table& root, const fs::path& base_dir, Proble
           } else {
             policy.exempt = *v.value<bool>();
           }
+        } else if (name == "capped") {
+          if (!v.is_boolean()) {
+            problems.add(v.source(), key + ".capped", "must be true or false (without quotes)");
+            ok = false;
+          } else {
+            policy.capped = *v.value<bool>();
+          }
         } else if (name == "kostprijs") {
           const auto amount = v.value<std::int64_t>();
           if (!v.is_integer() || !amount || *amount <= 0 || *amount > 99999999) {
@@ -368,7 +375,7 @@ void readEigenBijdrage(const toml::table& root, const fs::path& base_dir, Proble
           }
         } else {
           problems.add(v.source(), key + "." + name,
-                       "unknown key; a policy has categorie, code, start_at, exempt and kostprijs");
+                       "unknown key; a policy has categorie, code, start_at, exempt, capped and kostprijs");
           ok = false;
         }
       }

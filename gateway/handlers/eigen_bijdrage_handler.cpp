@@ -101,6 +101,7 @@ rules::EbClient toRules(const proto::EbClientState& state) {
     out.delivery_end = dateOf(p.delivery_end());
     out.last_message = p.last_message();
     out.responsible = p.responsible();
+    if (p.has_budget()) out.budget = p.budget();
   }
   for (const proto::EbPeriodState& p : state.periods()) {
     rules::EbPeriod& out = client.periods.emplace_back();
@@ -140,6 +141,10 @@ proto::EbClientState toProto(const rules::EbClient& client) {
     out.set_delivery_end(textOf(p.delivery_end));
     out.set_last_message(p.last_message);
     out.set_responsible(p.responsible);
+    if (p.budget) {
+      out.set_has_budget(true);
+      out.set_budget(*p.budget);
+    }
   }
   for (const rules::EbPeriod& p : client.periods) {
     proto::EbPeriodState& out = *state.add_periods();
@@ -227,6 +232,7 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
     line.begindatum = dateOf(product.begindatum());
     line.status_aanlevering = product.status_aanlevering();
     line.reden_wijziging = product.reden_wijziging();
+    if (product.has_budget()) line.budget = product.budget();
   }
   for (const proto::Decision& earlier : result.decisions()) {
     if (handlerKindOf(earlier) == HandlerKind::kResponsibility && !earlier.responsible_gemeente().empty()) {

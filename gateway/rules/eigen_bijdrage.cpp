@@ -81,6 +81,7 @@ void applyLines(EbClient& client, const EbEvent& event, Recorder& rec) {
     if (event.message_type == "WMO301") {
       p.toegewezen_begin = line.ingangsdatum;
       p.toegewezen_end = line.einddatum;
+      p.budget = line.budget;
       p.deleted = line.reden_wijziging == "13";
       rec.note(origin + ": " + label(p) + " toegewezen " + text(p.toegewezen_begin) + " .. " +
                text(p.toegewezen_end) + (p.deleted ? ", deleted (RedenWijziging 13)" : ""));
@@ -111,6 +112,25 @@ struct Liable {
   std::optional<std::uint64_t> kostprijs;
 };
 
+// The kostprijs of a capped provision (DESIGN §2.2: hulpmiddelen and woonvoorzieningen): the
+// amount its toewijzing carries (WMO301 Budget), else the product's tariff from the policy.
+std::optional<std::uint64_t> kostprijsOf(const EbProvision& p, const EbPolicy* policy, Recorder& rec) {
+  if (policy == nullptr || (!policy->capped && !policy->kostprijs)) return std::nullopt;
+  if (p.budget) {
+    rec.step("EB-KOSTPRIJS-BUDGET", label(p) + ": kostprijs " + std::to_string(*p.budget) +
+                                        " cent, the toewijzing's Budget");
+    return p.budget;
+  }
+  if (policy->kostprijs) {
+    rec.step("EB-KOSTPRIJS-TARIEF", label(p) + ": kostprijs " + std::to_string(*policy->kostprijs) +
+                                        " cent, the product's tariff (the toewijzing carries no Budget)");
+    return policy->kostprijs;
+  }
+  rec.step("EB-KOSTPRIJS-UNKNOWN", label(p) + ": capped, but the toewijzing carries no Budget and the policy "
+                                              "no kostprijs: the period goes without a cap");
+  return std::nullopt;
+}
+
 std::optional<Liable> liableInterval(const EbClient& client, const EbProvision& p, const EbParams& params,
                                      bool bw, Recorder& rec) {
   if (p.deleted) {
@@ -138,7 +158,7 @@ std::optional<Liable> liableInterval(const EbClient& client, const EbProvision& 
              "): no liable period");
     return std::nullopt;
   }
-  Liable liable{*begin, end, policy != nullptr ? policy->kostprijs : std::nullopt};
+  Liable liable{*begin, end, kostprijsOf(p, policy, rec)};
   // Every provision, BW included (DESIGN §2.2; issue 17: a 17-year-old in BW got a WMO407).
   if (client.geboortedatum &&
       std::find(params.minors_liable_categories.begin(), params.minors_liable_categories.end(), p.categorie) ==

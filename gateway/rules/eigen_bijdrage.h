@@ -8,6 +8,9 @@
 // Rule ids (in the decision's rule_ids and trail):
 //   EB-LIABLE               a provision carries an eigen bijdrage from .. to ..
 //   EB-EXEMPT-CATEGORIE     the policy exempts its productcategorie / product (rolstoelen, opvang)
+//   EB-KOSTPRIJS-BUDGET / EB-KOSTPRIJS-TARIEF   a capped provision's kostprijs: its WMO301 Budget,
+//                           or (no Budget) the product's tariff from the policy
+//   EB-KOSTPRIJS-UNKNOWN    capped, but neither a Budget nor a tariff: the period goes without cap
 //   EB-EXEMPT-UNDER-18      the client is under 18 (liable from the 18th birthday), for every
 //                           provision (AT and BW) except the categories the policy keeps
 //                           (woningaanpassingen)
@@ -58,7 +61,10 @@ struct EbPolicy {
   std::string code;       // "" = the whole category
   EbStartAt start_at = EbStartAt::kDelivery;
   bool exempt = false;
-  std::optional<std::uint64_t> kostprijs;  // eurocent: the kostprijs cap (hulpmiddelen, woonvoorzieningen)
+  // The kostprijs cap (hulpmiddelen, woonvoorzieningen): each provision's own amount is its
+  // WMO301 Budget; where the toewijzing carries none, the product's tariff `kostprijs` (eurocent).
+  bool capped = false;
+  std::optional<std::uint64_t> kostprijs;  // the tariff; set means capped
 };
 
 struct EbParams {
@@ -85,6 +91,7 @@ struct EbProvision {
   std::optional<Date> delivery_begin;
   std::optional<Date> delivery_end;
   std::string last_message;
+  std::optional<std::uint64_t> budget;  // WMO301 Budget, eurocent
   // BW only: the responsible municipality (WMO407 Afzender) the responsibility rules gave for
   // this toewijzing's latest message ("" = none yet).
   std::string responsible;
@@ -134,6 +141,7 @@ struct EbLine {
   std::optional<Date> begindatum;    // StartProduct / StopProduct Begindatum
   std::string status_aanlevering;
   std::string reden_wijziging;
+  std::optional<std::uint64_t> budget;  // WMO301 ToegewezenProduct/Budget, eurocent
 };
 
 struct EbEvent {

@@ -326,6 +326,22 @@ TEST_CASE("ieb scenario: a toewijzing that ends months ahead leaves no operator 
   expectScenario("13-far-einddatum", outcome);
 }
 
+TEST_CASE("ieb scenario: the kostprijs of a woningaanpassing follows the WMO301 Budget (issue 17)", "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  ProductLine traplift = line(100, "13", "", "2026-03-01", "2026-08-31");  // a Budget: no code (CD041)
+  traplift.budget = "412500";
+  ProductLine plain = line(101, "13", "13A02", "2026-05-01", "2026-08-31");  // no Budget: the tariff
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {traplift})},
+      {"02-WMO301.xml", iwmo::test::wmo301(header("TW-2", "2026-04-20"), {plain})},
+  }, "[eigen_bijdrage]\npolicies = [ { categorie = \"13\", start_at = \"toewijzing\", capped = true, kostprijs = 57000 } ]\n");
+  INFO(iwmo::test::readFile(outcome.out / "routing.log"));
+  REQUIRE(outcome.cak.size() == 2);
+  CHECK_THAT(outcome.cak[0].second, Catch::Contains("KostprijsBedrag>412500</"));
+  CHECK_THAT(outcome.cak[1].second, Catch::Contains("KostprijsBedrag>469500</"));  // 412500 + 57000
+  expectScenario("14-kostprijs-budget", outcome);
+}
+
 TEST_CASE("ieb scenario: a duplicate WMO305 sends nothing twice", "[integration][ieb]") {
   iwmo::test::TempDir dir;
   const std::string start = iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")});

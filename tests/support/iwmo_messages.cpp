@@ -66,8 +66,12 @@ std::string wmo301(const MessageHeader& h, const std::vector<ProductLine>& lines
     if (!line.reden_wijziging.empty()) {
       s += "        <" + p + "RedenWijziging>" + line.reden_wijziging + "</" + p + "RedenWijziging>\n";
     }
-    s += "        <" + p + "Omvang>\n          <iwmo:Volume>3</iwmo:Volume>\n          <iwmo:Eenheid>04</iwmo:Eenheid>\n"
-         "          <iwmo:Frequentie>2</iwmo:Frequentie>\n        </" + p + "Omvang>\n";
+    if (line.budget.empty()) {
+      s += "        <" + p + "Omvang>\n          <iwmo:Volume>3</iwmo:Volume>\n          <iwmo:Eenheid>04</iwmo:Eenheid>\n"
+           "          <iwmo:Frequentie>2</iwmo:Frequentie>\n        </" + p + "Omvang>\n";
+    } else {
+      s += "        <" + p + "Budget>" + line.budget + "</" + p + "Budget>\n";  // CD077: no Omvang beside it
+    }
     s += "      </" + p + "ToegewezenProduct>\n";
   }
   s += "    </" + p + "ToegewezenProducten>\n";

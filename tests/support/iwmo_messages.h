@@ -20,6 +20,7 @@ struct ProductLine {
   std::string begindatum;       // WMO305/307 Begindatum
   std::string status = "1";     // WMO305/307 StatusAanlevering
   std::string reden_wijziging;  // WMO301 RedenWijziging (13 = verwijderd)
+  std::string budget;           // WMO301 Budget in eurocent, instead of Omvang (needs an Einddatum, CD075)
 };
 
 struct MessageHeader {

@@ -127,6 +127,66 @@ TEST_CASE("eigen bijdrage: the kostprijs cap applies only when every provision i
   CHECK_FALSE(decided.records[0].values.kostprijs_bedrag);
 }
 
+TEST_CASE("eigen bijdrage: a capped provision's kostprijs is its WMO301 Budget, else the product's tariff",
+          "[rules][ieb]") {
+  EbParams p = params();
+  EbPolicy woon;
+  woon.categorie = "13";
+  woon.capped = true;
+  woon.kostprijs = 57000;  // the tariff, where the toewijzing carries no Budget
+  woon.start_at = EbStartAt::kToewijzing;
+  p.policies.push_back(woon);
+  EbPolicy hulp;
+  hulp.categorie = "12";
+  hulp.capped = true;  // no tariff: only a Budget caps it
+  hulp.start_at = EbStartAt::kToewijzing;
+  p.policies.push_back(hulp);
+  EbLine traplift;
+  traplift.toewijzing_nummer = 1;
+  traplift.categorie = "13";
+  traplift.ingangsdatum = d("2026-03-01");
+  traplift.einddatum = d("2026-03-31");
+  traplift.budget = 412500;
+  EbClient client;
+  auto decided = decideEigenBijdrage(client, event("WMO301", 1, "2026-03-05", {traplift}), p);
+  REQUIRE(decided.records.size() == 1);
+  REQUIRE(decided.records[0].values.kostprijs_bedrag);
+  CHECK(*decided.records[0].values.kostprijs_bedrag == 412500);
+  CHECK(hasRule(decided, "EB-KOSTPRIJS-BUDGET"));
+
+  SECTION("without a Budget the tariff is the kostprijs") {
+    EbLine plain = traplift;
+    plain.budget.reset();
+    const auto tariff = decideEigenBijdrage(EbClient{}, event("WMO301", 2, "2026-03-05", {plain}), p);
+    REQUIRE(tariff.records.size() == 1);
+    CHECK(*tariff.records[0].values.kostprijs_bedrag == 57000);
+    CHECK(hasRule(tariff, "EB-KOSTPRIJS-TARIEF"));
+  }
+  SECTION("two capped provisions in one period: the sum of their own amounts") {
+    EbLine scootmobiel;
+    scootmobiel.toewijzing_nummer = 2;
+    scootmobiel.categorie = "12";
+    scootmobiel.ingangsdatum = d("2026-03-10");
+    scootmobiel.einddatum = d("2026-03-31");
+    scootmobiel.budget = 150000;
+    const auto both = decideEigenBijdrage(decided.state, event("WMO301", 3, "2026-03-12", {scootmobiel}), p);
+    REQUIRE(both.records.size() == 1);
+    CHECK(both.records[0].values.status == 2);
+    CHECK(*both.records[0].values.kostprijs_bedrag == 562500);
+    CHECK(*both.records[0].values.kostprijs_startdatum == d("2026-03-01"));
+  }
+  SECTION("capped without Budget or tariff: no cap, and the trail says why") {
+    EbLine none;
+    none.toewijzing_nummer = 3;
+    none.categorie = "12";
+    none.ingangsdatum = d("2026-03-01");
+    const auto uncapped = decideEigenBijdrage(EbClient{}, event("WMO301", 4, "2026-03-05", {none}), p);
+    REQUIRE(uncapped.records.size() == 1);
+    CHECK_FALSE(uncapped.records[0].values.kostprijs_bedrag);
+    CHECK(hasRule(uncapped, "EB-KOSTPRIJS-UNKNOWN"));
+  }
+}
+
 TEST_CASE("eigen bijdrage: a gap between provisions gives a second period with its own number", "[rules][ieb]") {
   EbClient client;
   auto decided = decideEigenBijdrage(client, event("WMO307", 1, "2026-04-02", {stop(1, "02", "2026-02-01", "2026-03-31")}), params());
