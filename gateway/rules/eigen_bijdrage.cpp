@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 
 namespace iwmo::rules {
 namespace {
@@ -41,6 +42,17 @@ class Recorder {
  private:
   EbDecision& out_;
 };
+
+// Holds that only wait (for a date, or for another municipality to report): no operator item.
+bool isWaitingRule(std::string_view rule) {
+  return rule == "EB-WINDOW-FUTURE" || rule == "EB-BEFORE-GO-LIVE" || rule == "EB-AT-NOT-OURS" ||
+         rule == "EB-BW-NOT-OURS";
+}
+
+// A period's hold ("RULE: why") that gives an operator something to do.
+bool holdNeedsOperator(const std::string& held) {
+  return !held.empty() && !isWaitingRule(std::string_view(held).substr(0, held.find(':')));
+}
 
 const EbPolicy* policyFor(const EbParams& params, const std::string& categorie, const std::string& code) {
   const EbPolicy* by_category = nullptr;
@@ -283,15 +295,11 @@ class Reconciler {
     return !p.last_sent || (p.last_sent->status == 1 && p.last_answer == EbAnswer::kRejected);
   }
 
-  // Whether a hold gives an operator something to do: a manual correction, or the review that
-  // names the responsible municipality. Waiting for a date, or for another municipality, does not.
-  static bool needsOperator(const std::string& kind, const std::string& rule) {
-    return kind == "manual" || rule == "EB-BW-RESPONSIBLE-UNKNOWN";
-  }
-
+  // An operator has something to do for a manual correction, or for the review that names the
+  // responsible municipality; waiting for a date, or for another municipality, gives no item.
   void hold(EbPeriod& period, const std::string& kind, const std::string& rule, const std::string& why) {
     const std::string held = rule + ": " + why;
-    if (!needsOperator(kind, rule)) {
+    if (isWaitingRule(rule)) {
       rec_.waiting(rule, periodLabel(period) + ": " + why);
     } else if (period.held != held) {
       rec_.attention(kind, rule, periodLabel(period) + ": " + why, period.start_nummer);
@@ -477,13 +485,15 @@ EbDecision decideEigenBijdrage(const EbClient& before, const EbEvent& event, con
     }
     reconciler.reconcile(kind, afzender, spans);
   }
-  // Periods that were held before and are not any more: sent, settled, or gone.
+  // Periods an operator had to act on and no longer has to: sent, settled, waiting only, or gone.
   for (const EbPeriod& was : before.periods) {
-    if (was.held.empty()) continue;
+    if (!holdNeedsOperator(was.held)) continue;
     const auto now = std::find_if(out.state.periods.begin(), out.state.periods.end(),
                                   [&](const EbPeriod& p) { return p.start_nummer == was.start_nummer; });
-    if (now != out.state.periods.end() && !now->held.empty()) continue;
-    std::string how = "no longer wanted (no liable provision is left)";
+    if (now != out.state.periods.end() && holdNeedsOperator(now->held)) continue;
+    std::string how = now != out.state.periods.end() && !now->held.empty()
+                          ? "waiting, with nothing for an operator to do (" + now->held + ")"
+                          : "no longer wanted (no liable provision is left)";
     for (const EbOutRecord& record : out.records) {
       if (record.start_nummer != was.start_nummer) continue;
       how = "sent with StatusAanlevering " + std::to_string(record.values.status) + ": " +

@@ -217,12 +217,20 @@ TEST_CASE("eigen bijdrage: dates outside the CAK's windows are reported, never d
     REQUIRE(decided.state.periods.size() == 1);  // recorded
     CHECK_FALSE(decided.state.periods[0].held.empty());
     CHECK(decided.attention[0].start_nummer == decided.state.periods[0].start_nummer);
-    // The provider corrects the start into the window: the period goes out and its item is resolved.
-    EbLine corrected = start(1, "02", "2025-06-01");
-    const auto later = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-03-06", {corrected}), params());
-    REQUIRE(later.records.size() == 1);
-    REQUIRE(later.resolved.size() == 1);
-    CHECK(later.resolved[0].start_nummer == decided.attention[0].start_nummer);
+    SECTION("the provider corrects the start into the window: the period goes out, its item resolved") {
+      const auto later = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-03-06", {start(1, "02", "2025-06-01")}), params());
+      REQUIRE(later.records.size() == 1);
+      REQUIRE(later.resolved.size() == 1);
+      CHECK(later.resolved[0].start_nummer == decided.attention[0].start_nummer);
+      CHECK(later.resolved[0].how.find("sent with StatusAanlevering 1") == 0);
+    }
+    SECTION("corrected to a start more than a month ahead: only a wait, so the item is resolved") {
+      const auto later = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-03-06", {start(1, "02", "2026-06-01")}), params());
+      CHECK(later.records.empty());
+      CHECK(later.attention.empty());
+      REQUIRE(later.resolved.size() == 1);
+      CHECK(later.resolved[0].how.find("waiting, with nothing for an operator to do (EB-WINDOW-FUTURE") == 0);
+    }
   }
   SECTION("a start more than 1 month ahead: held in the state, with no operator item") {
     EbParams p = params();
@@ -241,13 +249,12 @@ TEST_CASE("eigen bijdrage: dates outside the CAK's windows are reported, never d
     CHECK(hasRule(decided, "EB-WINDOW-FUTURE"));
     REQUIRE(decided.state.periods.size() == 1);
     CHECK_FALSE(decided.state.periods[0].held.empty());
-    // Once the start is near, the next message for the client sends it, and the hold is resolved.
+    // Once the start is near, the next message for the client sends it; there was no item to close.
     const auto later = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-05-20", {start(1, "02", "2026-06-01")}), p);
     REQUIRE(later.records.size() == 1);
     CHECK(later.records[0].values.startdatum == d("2026-06-01"));
-    REQUIRE(later.resolved.size() == 1);
-    CHECK(later.resolved[0].start_nummer == decided.state.periods[0].start_nummer);
-    CHECK(later.resolved[0].how.find("sent with StatusAanlevering 1") == 0);
+    CHECK(later.resolved.empty());
+    CHECK(later.state.periods[0].held.empty());
   }
   SECTION("a stop more than 1 month ahead: the start goes out without it, and no operator item") {
     EbParams p = params();
