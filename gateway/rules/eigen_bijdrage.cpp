@@ -200,12 +200,13 @@ struct Span {
   std::optional<Date> kostprijs_start;
 };
 
-// Per person, not per provision: overlapping or adjoining liable intervals form one period.
-std::vector<Span> merge(std::vector<Liable> intervals) {
+// Per person, not per provision: overlapping or adjoining liable intervals form one period, and
+// so does a restart within restart_gap_days after a stop.
+std::vector<Span> merge(std::vector<Liable> intervals, int restart_gap_days) {
   std::sort(intervals.begin(), intervals.end(), [](const Liable& a, const Liable& b) { return a.begin < b.begin; });
   std::vector<Span> spans;
   for (const Liable& l : intervals) {
-    if (!spans.empty() && (!spans.back().end || l.begin <= spans.back().end->plusDays(1))) {
+    if (!spans.empty() && (!spans.back().end || l.begin <= spans.back().end->plusDays(1 + restart_gap_days))) {
       Span& span = spans.back();
       span.end = (span.end && l.end) ? std::optional<Date>(std::max(*span.end, *l.end)) : std::nullopt;
     } else {
@@ -479,7 +480,8 @@ EbDecision decideEigenBijdrage(const EbClient& before, const EbEvent& event, con
   Reconciler reconciler(out.state, event, params, out, rec);
   for (const auto& [kind, afzender] : keys) {
     auto it = liable_by_key.find({kind, afzender});
-    std::vector<Span> spans = it == liable_by_key.end() ? std::vector<Span>{} : merge(it->second);
+    std::vector<Span> spans =
+        it == liable_by_key.end() ? std::vector<Span>{} : merge(it->second, params.restart_gap_days);
     if (kind == "BW") {
       for (Span& span : spans) span.all_capped = false;
     }

@@ -187,6 +187,33 @@ TEST_CASE("eigen bijdrage: a capped provision's kostprijs is its WMO301 Budget, 
   }
 }
 
+TEST_CASE("eigen bijdrage: a restart within restart_gap_days of the stop continues the same period",
+          "[rules][ieb]") {
+  EbParams p = params();
+  p.restart_gap_days = 14;
+  EbClient client;
+  auto decided = decideEigenBijdrage(client, event("WMO307", 1, "2026-04-02", {stop(1, "02", "2026-02-01", "2026-03-31")}), p);
+  REQUIRE(decided.records.size() == 1);
+  const auto number = decided.records[0].start_nummer;
+  REQUIRE(decided.records[0].values.stopdatum);
+  // Ten days later a new provision starts: within the gap, so the stop is withdrawn, not a new period.
+  decided = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-04-12", {start(2, "01", "2026-04-10")}), p);
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].start_nummer == number);
+  CHECK(decided.records[0].values.status == 2);
+  CHECK(decided.records[0].values.startdatum == d("2026-02-01"));
+  CHECK_FALSE(decided.records[0].values.stopdatum);
+  SECTION("beyond the gap it is a new period") {
+    p.restart_gap_days = 5;
+    EbClient fresh;
+    auto first = decideEigenBijdrage(fresh, event("WMO307", 1, "2026-04-02", {stop(1, "02", "2026-02-01", "2026-03-31")}), p);
+    const auto second = decideEigenBijdrage(first.state, event("WMO305", 2, "2026-04-12", {start(2, "01", "2026-04-10")}), p);
+    REQUIRE(second.records.size() == 1);
+    CHECK(second.records[0].values.status == 1);
+    CHECK(second.records[0].start_nummer != number);
+  }
+}
+
 TEST_CASE("eigen bijdrage: a gap between provisions gives a second period with its own number", "[rules][ieb]") {
   EbClient client;
   auto decided = decideEigenBijdrage(client, event("WMO307", 1, "2026-04-02", {stop(1, "02", "2026-02-01", "2026-03-31")}), params());
