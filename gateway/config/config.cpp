@@ -351,19 +351,12 @@ void readEigenBijdrage(const toml::table& root, const fs::path& base_dir, Proble
           }
         } else if (name == "start_at") {
           startAt(&v, key + ".start_at", policy.start_at);
-        } else if (name == "exempt") {
+        } else if (name == "exempt" || name == "capped") {
           if (!v.is_boolean()) {
-            problems.add(v.source(), key + ".exempt", "must be true or false (without quotes)");
+            problems.add(v.source(), key + "." + name, "must be true or false (without quotes)");
             ok = false;
           } else {
-            policy.exempt = *v.value<bool>();
-          }
-        } else if (name == "capped") {
-          if (!v.is_boolean()) {
-            problems.add(v.source(), key + ".capped", "must be true or false (without quotes)");
-            ok = false;
-          } else {
-            policy.capped = *v.value<bool>();
+            (name == "exempt" ? policy.exempt : policy.capped) = *v.value<bool>();
           }
         } else if (name == "kostprijs") {
           const auto amount = v.value<std::int64_t>();

@@ -123,20 +123,28 @@ TEST_CASE("config: [eigen_bijdrage] defaults and mistakes, each with its line an
     CHECK(config->cak.deliver_dir == "/etc/x/var/cak/upload");
   }
   SECTION("a policy list replaces the defaults") {
-    auto config = parseConfig(base + "[eigen_bijdrage]\npolicies=[{categorie=\"13\",start_at=\"toewijzing\",kostprijs=57000}]\n",
+    auto config = parseConfig(base + "[eigen_bijdrage]\nrestart_gap_days = 14\n"
+                                     "policies=[{categorie=\"13\",start_at=\"toewijzing\",kostprijs=57000},"
+                                     "{categorie=\"12\",capped=true}]\n",
                               "my.toml", "/");
     REQUIRE(config);
-    REQUIRE(config->eigen_bijdrage.params.policies.size() == 1);
+    REQUIRE(config->eigen_bijdrage.params.policies.size() == 2);
     CHECK(config->eigen_bijdrage.params.policies[0].start_at == iwmo::rules::EbStartAt::kToewijzing);
     CHECK(*config->eigen_bijdrage.params.policies[0].kostprijs == 57000);
+    CHECK(config->eigen_bijdrage.params.policies[1].capped);
+    CHECK_FALSE(config->eigen_bijdrage.params.policies[1].kostprijs);
+    CHECK(config->eigen_bijdrage.params.restart_gap_days == 14);
   }
   SECTION("mistakes") {
     auto config = parseConfig(base + "[eigen_bijdrage]\nstart_at=\"later\"\nbw_go_live=\"2022-13-01\"\n"
                                      "policies=[{categorie=\"1\"},{categorie=\"13\",kostprijs=-5},{categorie=\"14\",colour=\"red\"},"
-                                     "{categorie=\"11\",exempt=true},{categorie=\"11\",exempt=true}]\n",
+                                     "{categorie=\"11\",exempt=true},{categorie=\"11\",exempt=true},"
+                                     "{categorie=\"12\",capped=\"yes\"}]\nrestart_gap_days = -1\n",
                               "my.toml", "/");
     REQUIRE_FALSE(config);
     const std::string message = config.status().message();
+    CHECK_THAT(message, Catch::Contains("eigen_bijdrage.policies.capped: must be true or false"));
+    CHECK_THAT(message, Catch::Contains("my.toml:9: eigen_bijdrage.restart_gap_days: must be between 0 and 366"));
     CHECK_THAT(message, Catch::Contains("my.toml:6: eigen_bijdrage.start_at: must be \"toewijzing\""));
     CHECK_THAT(message, Catch::Contains("my.toml:7: eigen_bijdrage.bw_go_live: must be a date"));
     CHECK_THAT(message, Catch::Contains("eigen_bijdrage.policies.categorie: must be a 2-digit productcategorie"));
