@@ -45,6 +45,21 @@ long peakResidentKiB() {
   return 0;
 }
 
+// What a replay that made no progress for a minute still waits for, for the operator.
+std::string waitingFor(journal::Journal& journal) {
+  auto counts = journal.queue().counts();
+  if (!counts) return "iwmo-gateway replay: no progress for a minute, and the journal cannot be read: " +
+                      counts.status().message();
+  std::string text = "iwmo-gateway replay: no progress for a minute: " + std::to_string(counts->pending) +
+                     " messages undecided, " + std::to_string(counts->outbox_pending) + " outgoing files undelivered";
+  if (auto oldest = journal.queue().oldestUndelivered(); oldest && *oldest) {
+    const journal::OutboxItem& item = **oldest;
+    text += "; the oldest, " + item.file_name + " for " + item.peer + ", after " + std::to_string(item.attempts) +
+            " attempts" + (item.last_error.empty() ? std::string() : ": " + item.last_error);
+  }
+  return text;
+}
+
 class Progress {
  public:
   Progress(std::uint64_t total, bool enabled) : total_(total), enabled_(enabled), start_(SteadyClock::now()) {}
@@ -263,7 +278,20 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
     pipeline.stop();
     return fail(read.message());
   }
-  while (!pipeline.waitIdle(std::chrono::milliseconds(100))) progress.update(pipeline.totals().committed);
+  // A replay that stops making progress says what it waits for, once a minute.
+  std::uint64_t last_done = 0;
+  auto last_change = SteadyClock::now();
+  while (!pipeline.waitIdle(std::chrono::milliseconds(100))) {
+    const pipeline::PipelineTotals now = pipeline.totals();
+    progress.update(now.committed);
+    if (now.committed + now.delivered != last_done) {
+      last_done = now.committed + now.delivered;
+      last_change = SteadyClock::now();
+    } else if (SteadyClock::now() - last_change >= std::chrono::minutes(1)) {
+      std::cerr << "\n" << waitingFor(**journal) << "\n";
+      last_change = SteadyClock::now();
+    }
+  }
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
   progress.update(*total, true);
   pipeline.stop();
