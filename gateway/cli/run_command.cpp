@@ -307,7 +307,8 @@ void reload(config::Config& config, const std::filesystem::path& config_file,
   std::cerr << "iwmo-gateway: SIGHUP: reloaded " << config_file.string() << "\n";
 }
 
-// Until SIGTERM / SIGINT: the systemd watchdog while healthy, a reload on SIGHUP.
+// Until SIGTERM / SIGINT: the systemd watchdog while the stages are alive (not while a peer is
+// down: a restart would not deliver sooner), a reload on SIGHUP.
 void serveUntilStopped(const sigset_t& signals, config::Config& config, const std::filesystem::path& config_file,
                        const std::shared_ptr<const adapters::xml::SchemaSet>& schemas,
                        handlers::HandlerChainHolder& chain, const pipeline::Pipeline& pipeline) {
@@ -317,7 +318,7 @@ void serveUntilStopped(const sigset_t& signals, config::Config& config, const st
     timespec wait{0, 500 * 1000 * 1000};
     siginfo_t info{};
     const int signal = sigtimedwait(&signals, &info, &wait);
-    if (watchdog && pipeline.health().isOk()) sd_notify(0, "WATCHDOG=1");
+    if (watchdog && pipeline.liveness().isOk()) sd_notify(0, "WATCHDOG=1");
     if (signal == SIGHUP) {
       sd_notify(0, "RELOADING=1");
       reload(config, config_file, schemas, chain);

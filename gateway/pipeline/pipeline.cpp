@@ -115,8 +115,15 @@ Gauges Pipeline::gauges() const {
   return gauges;
 }
 
+Status Pipeline::liveness() const {
+  for (const Status& status : {intake_.health(), dispatch_.health(), commit_.health()}) {
+    if (!status.isOk()) return status;
+  }
+  return Status::ok();
+}
+
 Status Pipeline::health() const {
-  for (const Status& status : {intake_.health(), dispatch_.health(), commit_.health(), delivery_.health()}) {
+  for (const Status& status : {liveness(), delivery_.health()}) {
     if (!status.isOk()) return status;
   }
   if (started_ && options_.dispatch.inprocess_workers == 0 && dispatch_.busCounters().workers == 0) {

@@ -94,8 +94,13 @@ class Pipeline {
   LatencyHistogram latencies() const;  // intake to durable commit, ms
   Gauges gauges() const;
   // OK, or why the pipeline is unhealthy (journal failing, pending work that cannot be read,
-  // deliveries failing, no handler worker connected).
+  // an outgoing message waiting longer than delivery.unhealthy_after_s, no handler worker
+  // connected): what /healthz reports.
   Status health() const;
+  // The stages' own health, without delivery's backlog: what a restart could mend (the systemd
+  // watchdog). A peer that does not answer is reported by health(), and restarting the daemon
+  // would not deliver sooner.
+  Status liveness() const;
 
  private:
   void logLines();

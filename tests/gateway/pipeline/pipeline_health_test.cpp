@@ -148,8 +148,32 @@ TEST_CASE("issue 16: health is unhealthy while pending work cannot be read, and 
   REQUIRE(iwmo::test::waitFor([&] { return !f.pipeline.health().isOk(); }, std::chrono::seconds(5)));
   CHECK_THAT(f.pipeline.health().message(),
              Catch::Contains("cannot read pending work") && Catch::Contains("malformed"));
+  CHECK_FALSE(f.pipeline.liveness().isOk());  // the stage itself is stuck: a restart may mend it
   f.journal.fail_pending = false;
   CHECK(iwmo::test::waitFor([&] { return f.pipeline.health().isOk(); }, std::chrono::seconds(5)));
+  f.pipeline.stop();
+}
+
+TEST_CASE("issue 17: an outgoing message stuck for a peer makes the pipeline unhealthy but not dead "
+          "(the systemd watchdog goes on)",
+          "[pipeline][health]") {
+  Fixture f;
+  const MessageId id = f.append("a.xml");
+  iwmo::proto::HandlerResult result;
+  result.set_message_id(id);
+  result.set_disposition("routed");
+  auto* out = result.add_outgoing();
+  out->set_peer("ggk");  // the fixture's pipeline has no sink for it: every attempt fails
+  out->set_file_name("a-out.xml");
+  out->set_payload("<a/>");
+  out->set_message_type("WMO305");
+  REQUIRE(f.sqlite->queue().commitResultSync(std::move(result), {}, f.clock.now().plusMillis(-10 * 60 * 1000)));
+  REQUIRE(f.pipeline.start().isOk());
+  REQUIRE(iwmo::test::waitFor([&] { return f.pipeline.totals().delivery_failures >= 1; }, std::chrono::seconds(5)));
+  const iwmo::Status health = f.pipeline.health();
+  REQUIRE_FALSE(health.isOk());
+  CHECK_THAT(health.message(), Catch::Contains("a-out.xml") && Catch::Contains("has waited 10 min"));
+  CHECK(f.pipeline.liveness().isOk());
   f.pipeline.stop();
 }
 
