@@ -60,6 +60,9 @@ CREATE INDEX IF NOT EXISTS eb_attention_state ON eb_attention(state, kind);
 inline constexpr const char* kEbAttentionPeriodColumn = "ALTER TABLE eb_attention ADD COLUMN start_nummer INTEGER";
 inline constexpr const char* kEbSchemaV6 = R"sql(
 CREATE INDEX IF NOT EXISTS eb_attention_period ON eb_attention(bsn, start_nummer) WHERE state = 'open';
+-- An older item names its period only in its summary ("AT period 11 (Afzender 0599): ...").
+UPDATE eb_attention SET start_nummer = CAST(substr(summary, 11) AS INTEGER)
+ WHERE start_nummer IS NULL AND (summary LIKE 'AT period %' OR summary LIKE 'BW period %');
 UPDATE eb_attention SET state = 'done', resolved_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000000,
        note = 'closed by the upgrade to journal schema 6: waiting for a date or for another municipality ' ||
               'needs no operator; the gateway sends the record when it is due'

@@ -305,13 +305,16 @@ Result<std::vector<PendingMessage>> MemoryMessageQueue::pending(MessageId after,
   return out;
 }
 
-Result<std::vector<OutboxItem>> MemoryMessageQueue::dueOutbox(Timestamp now, std::size_t limit) {
+Result<std::vector<OutboxItem>> MemoryMessageQueue::dueOutbox(Timestamp now, std::size_t limit,
+                                                              bool first_attempts_due) {
   std::lock_guard lock(mutex_);
   std::vector<OutboxItem> out;
   for (const OutboxItem& item : outbox_) {
     if (out.size() >= limit) break;
-    if (item.state == OutboxState::kPending && item.next_attempt_at.micros <= now.micros)
+    if (item.state == OutboxState::kPending &&
+        (item.next_attempt_at.micros <= now.micros || (first_attempts_due && item.attempts == 0))) {
       out.push_back(item);
+    }
   }
   return out;
 }

@@ -28,7 +28,7 @@ class MemoryMessageQueue final : public MessageQueue {
   Result<bool> closeQuarantine(MessageId id, std::string note, Timestamp at) override;
 
   Result<std::vector<PendingMessage>> pending(MessageId after, std::size_t limit) override;
-  Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit) override;
+  Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit, bool first_attempts_due) override;
   Result<std::optional<OutboxItem>> oldestUndelivered() override;
   Result<std::vector<LogEntry>> logAfter(std::uint64_t after, std::size_t limit) override;
   Result<std::optional<MessageId>> findMessage(std::string_view key) override;

@@ -257,7 +257,10 @@ class MessageQueue {
   // not read back comes with `unreadable` set rather than failing the whole read.
   virtual Result<std::vector<PendingMessage>> pending(MessageId after, std::size_t limit) = 0;
   // Pending outbox items with next_attempt_at <= now, ascending id, at most `limit`.
-  virtual Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit) = 0;
+  // `first_attempts_due`: items never attempted are due whatever their time (replay, whose
+  // logical times may lie in the future); retries still wait for their next_attempt_at.
+  virtual Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit,
+                                                    bool first_attempts_due = false) = 0;
   // The oldest outbox item not delivered yet (state pending, due or waiting for a retry), its
   // payload left out; nullopt when everything is delivered. /healthz judges delivery by its age.
   virtual Result<std::optional<OutboxItem>> oldestUndelivered() = 0;

@@ -220,7 +220,8 @@ Result<std::unique_ptr<SqliteMessageQueue>> SqliteMessageQueue::create(SqliteWri
        // outbox_pending walks the pending items in id order and stops at the limit, instead of
        // sorting every pending row (payloads included) on each call.
        {&r.due, "SELECT " + outbox_columns +
-                    " FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' AND next_attempt_at <= ?1 "
+                    " FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' "
+                    "AND (next_attempt_at <= ?1 OR (?3 AND attempts = 0)) "
                     "ORDER BY id LIMIT ?2"},
        {&r.oldest_undelivered, "SELECT " + outbox_columns_without_payload +
                                    " FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' ORDER BY id LIMIT 1"},
@@ -538,10 +539,11 @@ Result<std::vector<PendingMessage>> SqliteMessageQueue::pending(MessageId after,
   return messages;
 }
 
-Result<std::vector<OutboxItem>> SqliteMessageQueue::dueOutbox(Timestamp now, std::size_t limit) {
+Result<std::vector<OutboxItem>> SqliteMessageQueue::dueOutbox(Timestamp now, std::size_t limit,
+                                                              bool first_attempts_due) {
   std::lock_guard lock(read_mutex_);
   Query q(reader_, read_->due.get(), "reading the due outbox items");
-  q.bind(1, now.micros).bind(2, sqlite::limitParam(limit));
+  q.bind(1, now.micros).bind(2, sqlite::limitParam(limit)).bindBool(3, first_attempts_due);
   std::vector<OutboxItem> items;
   while (true) {
     Result<bool> row = q.step();

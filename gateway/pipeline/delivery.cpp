@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iostream>
-#include <limits>
 #include <vector>
 
 #include "gateway/base/thread_role.h"
@@ -49,23 +48,19 @@ std::chrono::milliseconds Delivery::backoff(std::uint32_t attempts) const {
 
 void Delivery::loop() {
   while (!stopping_) {
-    const Round round = deliverDue();
-    if (round == Round::kDelivered) continue;
-    // Replay: every item is due at once, so a round in which all failed waits the first backoff
-    // before the next (outside replay the items' own retry times do this).
-    const auto pause = round == Round::kAllFailed ? backoff(1) : std::chrono::milliseconds(200);
+    if (deliverDue() == Round::kDelivered) continue;
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, pause, [&] { return (woken_ && round != Round::kAllFailed) || stopping_.load(); });
+    wake_.wait_for(lock, std::chrono::milliseconds(200),
+                   [&] { return woken_ || stopping_.load(); });
     woken_ = false;
   }
 }
 
 Delivery::Round Delivery::deliverDue() {
   // Replay stamps items with logical times (a batch's Dagtekening may lie in the future), so
-  // there every pending item is due at once; attempts are timed by the wall clock.
+  // there an item's first attempt is due at once; retries are timed by the wall clock.
   const Timestamp real_now = options_.logical_time ? SystemClock().now() : clock_.now();
-  auto due = queue_.dueOutbox(options_.logical_time ? Timestamp{std::numeric_limits<std::int64_t>::max()} : real_now,
-                              options_.batch);
+  auto due = queue_.dueOutbox(real_now, options_.batch, options_.logical_time);
   if (!due) {
     std::cerr << "iwmo-gateway: cannot read the outbox: " << due.status().message() << "\n";
     return Round::kNothingDue;
@@ -130,7 +125,7 @@ Delivery::Round Delivery::deliverDue() {
     totals_.failures += failed;
   }
   if (log_lines_) log_lines_();
-  return delivered == 0 && options_.logical_time ? Round::kAllFailed : Round::kDelivered;
+  return Round::kDelivered;
 }
 
 DeliveryTotals Delivery::totals() const {

@@ -9,8 +9,8 @@
 // (issue 17: failing deliveries show at once, not after ten backed-off attempts), naming the
 // item and its last error; a queue that moves keeps its oldest item young.
 //
-// Thread-safety: wake() from any thread; the rest from the thread that owns the stage, which
-// runs one thread of its own. The sinks must outlive the stage; each is used from that thread only.
+// Thread-safety: wake(), totals(), health() and oldestUndeliveredSeconds() from any thread; the
+// rest from the thread that owns the stage, which runs one thread of its own. The sinks must outlive the stage; each is used from that thread only.
 #pragma once
 
 #include <atomic>
@@ -33,7 +33,7 @@ struct DeliveryOptions {
   std::uint32_t retry_initial_ms = 1000;
   std::uint32_t retry_max_ms = 300000;
   std::size_t batch = 256;     // outbox items per round
-  bool logical_time = false;   // replay: every pending item due at once, attempts stamped created + 1 ms
+  bool logical_time = false;   // replay: first attempts due at once, attempts stamped created + 1 ms
   bool log_deliveries = true;  // replay: false (delivery lines would race with decisions)
   std::uint32_t unhealthy_after_s = 300;  // oldest undelivered item older than this: unhealthy
 };
@@ -65,9 +65,9 @@ class Delivery {
   double oldestUndeliveredSeconds() const;
 
  private:
-  enum class Round { kNothingDue, kDelivered, kAllFailed };
+  enum class Round { kNothingDue, kDelivered };
   void loop();
-  // One round of due items. kAllFailed only in replay, where every pending item is due.
+  // One round of the due items.
   Round deliverDue();
   std::chrono::milliseconds backoff(std::uint32_t attempts) const;
 

@@ -170,7 +170,7 @@ std::optional<Liable> liableInterval(const EbClient& client, const EbProvision& 
              "): no liable period");
     return std::nullopt;
   }
-  Liable liable{*begin, end, kostprijsOf(p, policy, rec)};
+  Liable liable{*begin, end, bw ? std::nullopt : kostprijsOf(p, policy, rec)};  // WMO407 has no kostprijs
   // Every provision, BW included (DESIGN §2.2; issue 17: a 17-year-old in BW got a WMO407).
   if (client.geboortedatum &&
       std::find(params.minors_liable_categories.begin(), params.minors_liable_categories.end(), p.categorie) ==
@@ -303,6 +303,10 @@ class Reconciler {
     if (isWaitingRule(rule)) {
       rec_.waiting(rule, periodLabel(period) + ": " + why);
     } else if (period.held != held) {
+      // A new item for the period replaces its earlier one (closed first, in the same commit).
+      if (holdNeedsOperator(period.held)) {
+        out_.resolved.push_back({period.start_nummer, "replaced by a newer item (" + rule + ")"});
+      }
       rec_.attention(kind, rule, periodLabel(period) + ": " + why, period.start_nummer);
     } else {
       rec_.step(rule, periodLabel(period) + ": still " + why);
@@ -497,9 +501,15 @@ EbDecision decideEigenBijdrage(const EbClient& before, const EbEvent& event, con
                           ? "waiting, with nothing for an operator to do (" + now->held + ")"
                           : "no longer wanted (no liable provision is left)";
     for (const EbOutRecord& record : out.records) {
-      if (record.start_nummer != was.start_nummer) continue;
-      how = "sent with StatusAanlevering " + std::to_string(record.values.status) + ": " +
+      const bool same = record.start_nummer == was.start_nummer;
+      // A BW period without a municipality is replaced by one under the decided Afzender.
+      const bool successor = now == out.state.periods.end() && was.afzender.empty() && record.kind == was.kind;
+      if (!same && !successor) continue;
+      how = std::string(same ? "" : "replaced by period " + std::to_string(record.start_nummer) + " (Afzender " +
+                                        record.afzender + "), ") +
+            "sent with StatusAanlevering " + std::to_string(record.values.status) + ": " +
             record.values.startdatum.toString() + " .. " + text(record.values.stopdatum);
+      if (same) break;
     }
     if (now != out.state.periods.end() && how.starts_with("no longer") && now->startdatum) {
       how = "settled: the CAK already has what the rules want";

@@ -75,8 +75,8 @@ struct EbParams {
   std::vector<std::string> own_gemeente;
   std::optional<Date> at_go_live;  // WMO405 may be sent for messages dated from this day
   std::optional<Date> bw_go_live;  // WMO407 likewise
-  // A provision that starts at most this many days after the previous one stopped continues its
-  // period (one period, no stop and restart). 0: only a start the day after the stop.
+  // A provision that starts after a gap of at most this many days without a provision continues
+  // the period (no stop and new start). 0: only a start on the day after the stop.
   int restart_gap_days = 0;
   int initial_months_back = 12;
   int correction_months_back = 36;

@@ -159,6 +159,25 @@ TEST_CASE("delivery: in a replay an item stamped with a logical time in the futu
   CHECK(iwmo::test::readFile(dir.path() / "cak/f-1.xml") == "<payload n=\"1\"/>");
 }
 
+TEST_CASE("delivery: in a replay, items that keep failing do not starve the ones behind them",
+          "[pipeline][delivery]") {
+  iwmo::test::TempDir dir;
+  MemoryJournal journal;
+  commitOutgoing(journal, 20, "cak", "x");  // no sink for the CAK: every attempt fails
+  commitOutgoing(journal, 3, "backoffice", "y");
+  iwmo::transport::DirectorySink sink(dir.path() / "backoffice");
+  iwmo::SystemClock clock;
+  iwmo::pipeline::Metrics metrics;
+  DeliveryOptions options = fastRetries();  // batches of 16
+  options.logical_time = true;
+  Delivery delivery(options, journal.queue(), {{"backoffice", &sink}}, clock, metrics);
+  delivery.start();
+  delivery.wake();
+  REQUIRE(eventually([&] { return outboxPending(journal) == 20; }));
+  delivery.stop();
+  CHECK(iwmo::test::readFile(dir.path() / "backoffice/y-2.xml") == "<payload n=\"2\"/>");
+}
+
 TEST_CASE("delivery: an item for a peer without a sink is not dropped: it stays pending and fails loudly",
           "[pipeline][delivery]") {
   MemoryJournal journal;

@@ -49,8 +49,8 @@ class FlakyQueue final : public MessageQueue {
     if (fail_pending) return Status::dataLoss("database disk image is malformed (test)");
     return real_.pending(after, limit);
   }
-  Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit) override {
-    return real_.dueOutbox(now, limit);
+  Result<std::vector<OutboxItem>> dueOutbox(Timestamp now, std::size_t limit, bool first_attempts_due) override {
+    return real_.dueOutbox(now, limit, first_attempts_due);
   }
   Result<std::optional<OutboxItem>> oldestUndelivered() override { return real_.oldestUndelivered(); }
   Result<std::vector<LogEntry>> logAfter(std::uint64_t after, std::size_t limit) override {

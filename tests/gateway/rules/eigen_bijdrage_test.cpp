@@ -251,6 +251,13 @@ TEST_CASE("eigen bijdrage: dates outside the CAK's windows are reported, never d
       CHECK(later.resolved[0].start_nummer == decided.attention[0].start_nummer);
       CHECK(later.resolved[0].how.find("sent with StatusAanlevering 1") == 0);
     }
+    SECTION("a later message with a new Dagtekening replaces the item, and the earlier one is closed") {
+      const auto later = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-03-09", {start(1, "02", "2025-02-01")}), params());
+      REQUIRE(later.attention.size() == 1);  // the text names the new Dagtekening
+      REQUIRE(later.resolved.size() == 1);
+      CHECK(later.resolved[0].start_nummer == decided.attention[0].start_nummer);
+      CHECK(later.resolved[0].how == "replaced by a newer item (EB-WINDOW-INITIAL-12M)");
+    }
     SECTION("corrected to a start more than a month ahead: only a wait, so the item is resolved") {
       const auto later = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-03-06", {start(1, "02", "2026-06-01")}), params());
       CHECK(later.records.empty());
@@ -380,6 +387,8 @@ TEST_CASE("eigen bijdrage: go-live and the WMO407 Afzender", "[rules][ieb]") {
     CHECK(sent.records[0].afzender == "0599");
     REQUIRE(sent.resolved.size() == 1);
     CHECK(sent.resolved[0].start_nummer == held.attention[0].start_nummer);
+    CHECK(sent.resolved[0].how.find("replaced by period " + std::to_string(sent.records[0].start_nummer) +
+                                    " (Afzender 0599), sent with StatusAanlevering 1") == 0);
   }
   SECTION("another municipality is responsible: not ours to send") {
     EbClient fresh;
