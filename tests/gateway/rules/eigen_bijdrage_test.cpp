@@ -49,6 +49,26 @@ EbLine stop(std::uint64_t nummer, const char* categorie, const char* begin, cons
   return l;
 }
 
+// A WMO301 ToegewezenProduct line.
+EbLine toewijzingLine(std::uint64_t nummer, const char* categorie, const char* ingang, const char* eind = nullptr) {
+  EbLine l;
+  l.toewijzing_nummer = nummer;
+  l.categorie = categorie;
+  l.ingangsdatum = d(ingang);
+  if (eind != nullptr) l.einddatum = d(eind);
+  return l;
+}
+
+// params() with a policy that starts the eigen bijdrage at the toewijzing for `categorie`.
+EbParams atToewijzing(const char* categorie) {
+  EbParams p = params();
+  EbPolicy policy;
+  policy.categorie = categorie;
+  policy.start_at = EbStartAt::kToewijzing;
+  p.policies.push_back(policy);
+  return p;
+}
+
 bool hasRule(const EbDecision& decision, const std::string& rule) {
   return std::find(decision.rule_ids.begin(), decision.rule_ids.end(), rule) != decision.rule_ids.end();
 }
@@ -141,11 +161,7 @@ TEST_CASE("eigen bijdrage: a capped provision's kostprijs is its WMO301 Budget, 
   hulp.capped = true;  // no tariff: only a Budget caps it
   hulp.start_at = EbStartAt::kToewijzing;
   p.policies.push_back(hulp);
-  EbLine traplift;
-  traplift.toewijzing_nummer = 1;
-  traplift.categorie = "13";
-  traplift.ingangsdatum = d("2026-03-01");
-  traplift.einddatum = d("2026-03-31");
+  EbLine traplift = toewijzingLine(1, "13", "2026-03-01", "2026-03-31");
   traplift.budget = 412500;
   EbClient client;
   auto decided = decideEigenBijdrage(client, event("WMO301", 1, "2026-03-05", {traplift}), p);
@@ -163,11 +179,7 @@ TEST_CASE("eigen bijdrage: a capped provision's kostprijs is its WMO301 Budget, 
     CHECK(hasRule(tariff, "EB-KOSTPRIJS-TARIEF"));
   }
   SECTION("two capped provisions in one period: the sum of their own amounts") {
-    EbLine scootmobiel;
-    scootmobiel.toewijzing_nummer = 2;
-    scootmobiel.categorie = "12";
-    scootmobiel.ingangsdatum = d("2026-03-10");
-    scootmobiel.einddatum = d("2026-03-31");
+    EbLine scootmobiel = toewijzingLine(2, "12", "2026-03-10", "2026-03-31");
     scootmobiel.budget = 150000;
     const auto both = decideEigenBijdrage(decided.state, event("WMO301", 3, "2026-03-12", {scootmobiel}), p);
     REQUIRE(both.records.size() == 1);
@@ -176,11 +188,8 @@ TEST_CASE("eigen bijdrage: a capped provision's kostprijs is its WMO301 Budget, 
     CHECK(*both.records[0].values.kostprijs_startdatum == d("2026-03-01"));
   }
   SECTION("capped without Budget or tariff: no cap, and the trail says why") {
-    EbLine none;
-    none.toewijzing_nummer = 3;
-    none.categorie = "12";
-    none.ingangsdatum = d("2026-03-01");
-    const auto uncapped = decideEigenBijdrage(EbClient{}, event("WMO301", 4, "2026-03-05", {none}), p);
+    const auto uncapped =
+        decideEigenBijdrage(EbClient{}, event("WMO301", 4, "2026-03-05", {toewijzingLine(3, "12", "2026-03-01")}), p);
     REQUIRE(uncapped.records.size() == 1);
     CHECK_FALSE(uncapped.records[0].values.kostprijs_bedrag);
     CHECK(hasRule(uncapped, "EB-KOSTPRIJS-UNKNOWN"));
@@ -267,15 +276,8 @@ TEST_CASE("eigen bijdrage: dates outside the CAK's windows are reported, never d
     }
   }
   SECTION("a start more than 1 month ahead: held in the state, with no operator item") {
-    EbParams p = params();
-    EbPolicy at_toewijzing;
-    at_toewijzing.categorie = "02";
-    at_toewijzing.start_at = EbStartAt::kToewijzing;
-    p.policies.push_back(at_toewijzing);
-    EbLine toewijzing;
-    toewijzing.toewijzing_nummer = 1;
-    toewijzing.categorie = "02";
-    toewijzing.ingangsdatum = d("2026-06-01");
+    const EbParams p = atToewijzing("02");
+    const EbLine toewijzing = toewijzingLine(1, "02", "2026-06-01");
     const auto decided = decideEigenBijdrage(client, event("WMO301", 1, "2026-03-05", {toewijzing}), p);
     CHECK(decided.records.empty());
     CHECK(decided.attention.empty());  // waiting for a date gives an operator nothing to do
@@ -291,16 +293,8 @@ TEST_CASE("eigen bijdrage: dates outside the CAK's windows are reported, never d
     CHECK(later.state.periods[0].held.empty());
   }
   SECTION("a stop more than 1 month ahead: the start goes out without it, and no operator item") {
-    EbParams p = params();
-    EbPolicy at_toewijzing;
-    at_toewijzing.categorie = "02";
-    at_toewijzing.start_at = EbStartAt::kToewijzing;
-    p.policies.push_back(at_toewijzing);
-    EbLine toewijzing;
-    toewijzing.toewijzing_nummer = 1;
-    toewijzing.categorie = "02";
-    toewijzing.ingangsdatum = d("2026-03-01");
-    toewijzing.einddatum = d("2026-12-31");
+    const EbParams p = atToewijzing("02");
+    const EbLine toewijzing = toewijzingLine(1, "02", "2026-03-01", "2026-12-31");
     const auto decided = decideEigenBijdrage(client, event("WMO301", 1, "2026-03-05", {toewijzing}), p);
     REQUIRE(decided.records.size() == 1);
     CHECK_FALSE(decided.records[0].values.stopdatum);
