@@ -4,6 +4,8 @@
 // I/O errors.
 #include <CLI/CLI.hpp>
 #include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -339,6 +341,19 @@ int main(int argc, char** argv) {
   mallopt(M_ARENA_MAX, 2);
   mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
   mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
+  // The daemon and the worker take SIGTERM / SIGINT / SIGHUP with sigtimedwait once they run.
+  // They are blocked from the first line, so that a stop sent while the daemon is still starting
+  // (systemctl stop during start-up, a test that stops it at once) is taken as a stop when the
+  // daemon is ready, not as a kill by the default action. Every other command gets them back
+  // right after parsing.
+  sigset_t stop_signals;
+  sigset_t mask_before;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, &mask_before);
+
   CLI::App app{"iwmo-gateway: validates, journals and routes iWmo 3.2 and iEb messages between a "
                "municipality's back office and the GGk."};
   app.set_version_flag("--version", std::string("iwmo-gateway ") + IWMO_VERSION);
@@ -359,6 +374,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
+  }
+  if (!commands.run_cmd->parsed() && !commands.worker_cmd->parsed()) {
+    pthread_sigmask(SIG_SETMASK, &mask_before, nullptr);
   }
 
   if (commands.check_cmd->parsed()) return iwmo::cli::runConfigCheck(commands.check_file);

@@ -111,6 +111,9 @@ TEST_CASE("crash test: 10 000 messages, SIGKILL at random moments, every message
   }
   producer.join();
   INFO("kills: " << kills);
+  // The last start is stopped with SIGTERM below, so it must be up first: a stop that arrives
+  // before main() runs is the default action's kill (status 143), which is not what is tested.
+  REQUIRE(waitFor([&] { return iwmo::test::httpGet(port, "/healthz").first != 0; }, std::chrono::seconds(60)));
 
   // After the last restart everything must come out.
   const bool done = waitFor([&] { return filesIn(to_ggk).size() + filesIn(to_backoffice).size() >= kMessages &&

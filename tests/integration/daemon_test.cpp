@@ -4,7 +4,10 @@
 // caught; `tail`, `explain` and `status` tell what happened; SIGTERM drains and exits 0.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <regex>
 #include <set>
@@ -308,6 +311,35 @@ TEST_CASE("daemon: SIGHUP reloads own_gemeente without a restart", "[integration
   iwmo::test::dropFile(gw.receiveDir("backoffice"), "after.xml", other);
   REQUIRE(waitFor([&] { return countIn(gw.dir.path() / "ggk/upload") == 1; }, std::chrono::seconds(20)));
   CHECK(gw.daemon.terminate() == 0);
+}
+
+TEST_CASE("daemon: a SIGTERM sent while the daemon is still starting is a clean stop once it is up",
+          "[integration][daemon]") {
+  // The config is a FIFO, so the daemon is held in the middle of its start (reading the config)
+  // for as long as the test wants: it gets SIGTERM there, then its config.
+  iwmo::test::TempDir dir;
+  const int port = iwmo::test::freeLocalPort();
+  const fs::path written = iwmo::test::writeDaemonConfig(dir.path(), port);
+  const std::string text = iwmo::test::readFile(written);
+  const fs::path fifo = dir.path() / "gateway-fifo.toml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  iwmo::test::DaemonProcess daemon(fifo, dir.path() / "daemon.log");
+  daemon.start();
+  int writer = -1;
+  // Opening the FIFO for writing succeeds once the daemon has opened it for reading.
+  REQUIRE(waitFor([&] { return (writer = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK)) >= 0; },
+                  std::chrono::seconds(20)));
+  REQUIRE(::kill(daemon.pid(), SIGTERM) == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(daemon.running());  // not killed by the default action
+  REQUIRE(::fcntl(writer, F_SETFL, 0) == 0);
+  REQUIRE(::write(writer, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(writer);
+  CHECK(daemon.waitExit(std::chrono::seconds(30)) == 0);
+  const std::string log = iwmo::test::readFile(dir.path() / "daemon.log");
+  INFO(log);
+  CHECK(log.find("iwmo-gateway: stopping: no new messages") != std::string::npos);
+  CHECK(log.find("iwmo-gateway: stopped;") != std::string::npos);
 }
 
 TEST_CASE("daemon: handler workers in a separate process over ipc, and one that dies",

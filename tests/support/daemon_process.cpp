@@ -84,6 +84,11 @@ void DaemonProcess::start() {
 int DaemonProcess::terminate(std::chrono::seconds timeout) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
+  return waitExit(timeout);
+}
+
+int DaemonProcess::waitExit(std::chrono::seconds timeout) {
+  if (pid_ <= 0) return -1;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -35,6 +35,9 @@ class DaemonProcess {
   void start();
   // SIGTERM and wait; returns the exit status (or 128+signal).
   int terminate(std::chrono::seconds timeout = std::chrono::seconds(60));
+  // Waits for the process to exit by itself; returns as terminate(), or -2 (and SIGKILL) when it
+  // is still running after `timeout`.
+  int waitExit(std::chrono::seconds timeout);
   void kill9();
   bool running();
   pid_t pid() const { return pid_; }
