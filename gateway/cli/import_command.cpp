@@ -1,7 +1,14 @@
 #include "gateway/cli/import_command.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <fstream>
 #include <iostream>
@@ -11,14 +18,80 @@
 #include "gateway/base/bsn.h"
 #include "gateway/base/csv.h"
 #include "gateway/cli/wiring.h"
+#include "gateway/journal/eb_store.h"
 #include "gateway/journal/reference_store.h"
 #include "gateway/journal/sqlite_journal.h"
+#include "gateway/reference_data/cak_period_rows.h"
 #include "gateway/reference_data/reference_rows.h"
 
 namespace iwmo::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The lock `iwmo-gateway run` holds on its state directory: an import of the CAK's periods
+// changes the clients' eigen-bijdrage state, which a running daemon reads and writes.
+Result<int> lockJournalDirectory(const fs::path& journal_file) {
+  const fs::path lock_file = journal_file.parent_path() / "iwmo-gateway.lock";
+  const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) return Status::unavailable("cannot open " + lock_file.string() + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char holder[32] = {};
+    const bool named = ::pread(fd, holder, sizeof holder - 1, 0) > 0;
+    ::close(fd);
+    std::string pid(holder);
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == '\0')) pid.pop_back();
+    return Status::unavailable("a daemon" + (named && !pid.empty() ? " (pid " + pid + ")" : std::string()) +
+                               " is running on " + journal_file.string() +
+                               "; stop it (systemctl stop iwmo-gateway), import, then start it again: the import "
+                               "changes the eigen-bijdrage state the daemon works on");
+  }
+  return fd;
+}
+
+// `import cak-periods FILE`: the CAK's AT / BW periods on adoption day (issue 17).
+int importCakPeriods(const config::Config& config, const ImportOptions& options, const CsvTable& csv,
+                     const rules::GemeenteTable& table) {
+  const auto fail = [](const std::string& message, int code) {
+    std::cerr << "iwmo-gateway import: " << message << "\n";
+    return code;
+  };
+  const auto report = [&](const reference_data::RowProblems& problems) {
+    for (const auto& p : problems.shown) std::cerr << p << "\n";
+    if (problems.count > problems.shown.size()) std::cerr << "... and " << problems.count - problems.shown.size() << " more\n";
+    return fail(std::to_string(problems.count) + " bad row(s) in " + options.file.string() +
+                    "; nothing imported. Fix them and import the whole file again.",
+                1);
+  };
+  reference_data::RowProblems problems;
+  auto rows = reference_data::checkCakPeriodRows(csv, options.file.string(), table, config.own_gemeente, problems);
+  if (!rows) return fail(rows.status().message(), 1);
+  if (problems.count > 0) return report(problems);
+
+  const fs::path journal_file = options.journal.empty() ? config.journalFile() : options.journal;
+  std::error_code ec;
+  fs::create_directories(journal_file.parent_path(), ec);
+  auto lock = lockJournalDirectory(journal_file);
+  if (!lock) return fail(lock.status().message(), 2);
+  auto journal = journal::SqliteJournal::open(journal_file, {});
+  if (!journal) return fail(journal.status().message(), 2);
+  journal::EbStore& store = (*journal)->eb();
+  auto states = reference_data::withImportedPeriods(
+      *rows, options.file.string(), [&](const std::string& bsn) { return store.clientState(bsn); }, problems);
+  if (!states) return fail(states.status().message() + "; nothing imported", 2);
+  if (problems.count > 0) return report(problems);
+  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  if (Status stored = store.storeImportedStates(*states, Timestamp{now.count()}); !stored.isOk()) {
+    return fail(stored.message() + "; nothing imported", 2);
+  }
+  std::cout << "imported " << rows->size() << " CAK period(s) of " << states->size() << " client(s) from "
+            << options.file.string() << " into " << journal_file.string()
+            << "; the gateway's messages for these clients now change these records (StatusAanlevering 2) "
+               "instead of starting new ones\n";
+  ::close(*lock);
+  return 0;
+}
 
 }  // namespace
 
@@ -28,7 +101,9 @@ int runImport(const config::Config& config, const ImportOptions& options) {
     return code;
   };
   const auto kind = reference_data::referenceKindNamed(options.kind);
-  if (!kind) return fail("unknown data set '" + options.kind + "'; import brp, institutions, episodes or regions", 2);
+  if (!kind && options.kind != "cak-periods") {
+    return fail("unknown data set '" + options.kind + "'; import brp, institutions, episodes, regions or cak-periods", 2);
+  }
   std::ifstream in(options.file, std::ios::binary);
   if (!in) return fail("cannot read " + options.file.string(), 2);
   std::ostringstream text;
@@ -37,6 +112,7 @@ int runImport(const config::Config& config, const ImportOptions& options) {
   if (!csv) return fail(csv.status().message(), 1);
   auto table = loadGemeenteTable(config);
   if (!table) return fail(table.status().message(), 2);
+  if (!kind) return importCakPeriods(config, options, *csv, *table);
 
   reference_data::RowProblems problems;
   auto rows = reference_data::checkReferenceRows(*kind, *csv, options.file.string(), *table, problems);

@@ -164,10 +164,12 @@ struct Commands {
     import_cmd = app.add_subcommand(
         "import",
         "Import reference data for the responsibility rules from CSV into the journal (replacing the "
-        "previous data set; nothing is imported when any row is bad). Exit 0 imported, 1 bad rows.");
-    import_cmd->add_option("kind", import_options.kind, "brp, institutions, episodes or regions")
+        "previous data set), or on adoption day the periods the CAK already holds (cak-periods: added "
+        "to the clients' eigen-bijdrage state, with the daemon stopped). Nothing is imported when any "
+        "row is bad. Exit 0 imported, 1 bad rows.");
+    import_cmd->add_option("kind", import_options.kind, "brp, institutions, episodes, regions or cak-periods")
         ->required()
-        ->check(CLI::IsMember({"brp", "institutions", "episodes", "regions"}));
+        ->check(CLI::IsMember({"brp", "institutions", "episodes", "regions", "cak-periods"}));
     import_cmd->add_option("file", import_options.file, "The CSV file")->required()->check(CLI::ExistingFile);
     import_cmd->add_option("--journal", import_options.journal, "Journal file (default: the config's)");
   }
@@ -264,6 +266,10 @@ struct Commands {
     simulate_cmd->add_option("--processed", simulate.processed, "Where answered input files move (default: STATE_DIR/cak-simulator/processed)");
     simulate_cmd->add_option("--today", simulate.today, "The CAK's date, YYYY-MM-DD (default: today, UTC)");
     simulate_cmd->add_flag("--follow", simulate.follow, "Keep answering new files until SIGINT / SIGTERM");
+    simulate_cmd->add_option("--seed", simulate.seed,
+                             "CSV of the periods the CAK holds before the first message (the format of "
+                             "`import cak-periods`)")
+        ->check(CLI::ExistingFile);
     simulate_cmd->add_flag("--json", simulate.json, "One JSON object per message");
 
     // config check

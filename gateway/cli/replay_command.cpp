@@ -236,6 +236,13 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   if (Status copied = copyImportedReferenceData(config.journalFile(), (*journal)->reference()); !copied.isOk()) {
     return fail(copied.message());
   }
+  // And from what the CAK held on adoption day (`import cak-periods`), as imported.
+  auto cak_periods = copyImportedCakPeriods(config.journalFile(), (*journal)->eb());
+  if (!cak_periods) return fail(cak_periods.status().message());
+  if (*cak_periods > 0) {
+    std::cerr << "iwmo-gateway replay: starting from " << *cak_periods << " CAK period(s) imported in "
+              << config.journalFile().string() << "\n";
+  }
   auto reference_counts = (*journal)->reference().counts();
   if (!reference_counts) return fail(reference_counts.status().message());
   if (reference_counts->brp_periods == 0 && reference_counts->region_members == 0) {

@@ -4,10 +4,15 @@
 #include <chrono>
 #include <csignal>
 #include <ctime>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
+#include "gateway/base/csv.h"
 #include "gateway/cli/wiring.h"
+#include "gateway/reference_data/cak_period_rows.h"
+#include "simulators/cak/cak_state.h"
 #include "simulators/cak/cak_simulator.h"
 
 namespace iwmo::cli {
@@ -23,6 +28,51 @@ std::string todayUtc() {
   char text[16];
   std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
   return text;
+}
+
+// Stores the periods of `file` (the `import cak-periods` format) in the simulator's state:
+// what the CAK holds before the gateway's first message. A period already there with the same
+// record is left alone; one with another record is an error.
+Status seedCakState(const std::filesystem::path& file, const std::filesystem::path& state_file,
+                    const rules::GemeenteTable& gemeenten, std::size_t& seeded) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::notFound("--seed " + file.string() + " cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto csv = CsvTable::parse(text.str(), file.string());
+  if (!csv) return csv.status();
+  reference_data::RowProblems problems;
+  auto rows = reference_data::checkCakPeriodRows(*csv, file.string(), gemeenten, {}, problems);
+  if (!rows) return rows.status();
+  if (problems.count > 0) {
+    std::string all;
+    for (const auto& p : problems.shown) all += "\n" + p;
+    return Status::invalid(std::to_string(problems.count) + " bad row(s) in --seed " + file.string() +
+                           "; nothing seeded:" + all);
+  }
+  auto state = simulators::cak::CakState::open(state_file);
+  if (!state) return state.status();
+  IWMO_RETURN_IF_ERROR((*state)->begin());
+  for (const auto& row : *rows) {
+    auto held = (*state)->find(row.afzender, row.record);
+    if (!held) {
+      (*state)->rollback();
+      return held.status();
+    }
+    if (*held) {
+      if ((*held)->record.SerializeAsString() == row.record.SerializeAsString()) continue;
+      (*state)->rollback();
+      return Status::invalid(file.string() + ":" + std::to_string(row.line) + ": the simulated CAK already holds " +
+                             row.record.kind() + " period " + std::to_string(row.record.start_nummer()) +
+                             " of this client with another record; use a new --state to start over");
+    }
+    if (Status stored = (*state)->store(row.afzender, {row.record, false}); !stored.isOk()) {
+      (*state)->rollback();
+      return stored;
+    }
+    ++seeded;
+  }
+  return (*state)->commit();
 }
 
 }  // namespace
@@ -50,6 +100,14 @@ int runSimulateCak(const config::Config& config, const SimulateCakOptions& given
   options.max_envelope_bytes = config.max_message_bytes;
   options.applicatie_versie = config.ggk_envelope.applicatie_versie;
   options.applicatie_subversie = config.ggk_envelope.applicatie_subversie;
+  if (!given.seed.empty()) {
+    std::size_t seeded = 0;
+    if (Status s = seedCakState(given.seed, options.state, *gemeenten, seeded); !s.isOk()) return fail(s.message());
+    if (!given.json) {
+      std::cerr << "iwmo-gateway simulate-cak: the CAK holds " << seeded << " more period(s) from "
+                << given.seed.string() << "\n";
+    }
+  }
   options.gemeenten = std::move(*gemeenten);
   auto simulator = simulators::cak::CakSimulator::open(options);
   if (!simulator) return fail(simulator.status().message());

@@ -19,6 +19,9 @@ struct SimulateCakOptions {
   std::string today;                // DagtekeningRetour and the 8848 check; default: today (UTC)
   bool follow = false;              // keep watching --in until SIGINT / SIGTERM
   bool json = false;                // one JSON line per message processed
+  // The periods the CAK holds before the first message (the `import cak-periods` format):
+  // stored in the simulator's state, unless it has them already.
+  std::filesystem::path seed;
 };
 
 // Exit codes: 0 every file answered (accepted or rejected); 1 some file refused at level 1;

@@ -136,6 +136,20 @@ Status copyImportedReferenceData(const std::filesystem::path& from, journal::Ref
   return into.replaceImported(*data);
 }
 
+Result<std::size_t> copyImportedCakPeriods(const std::filesystem::path& from, journal::EbStore& into) {
+  std::error_code ec;
+  if (!std::filesystem::exists(from, ec)) return std::size_t{0};
+  auto source = journal::SqliteJournal::open(from, {});
+  if (!source) return source.status();
+  auto imported = (*source)->eb().importedPeriods();
+  if (!imported) return imported.status();
+  if (imported->empty()) return std::size_t{0};
+  std::size_t periods = 0;
+  for (const auto& [bsn, state] : *imported) periods += static_cast<std::size_t>(state.periods_size());
+  IWMO_RETURN_IF_ERROR(into.storeImportedStates(*imported, Timestamp{}));
+  return periods;
+}
+
 BsnPseudonymiser operatorPseudonymiser(const config::Config& config) {
   std::error_code ec;
   if (std::filesystem::exists(config.log.hmac_key_file, ec)) {

@@ -67,6 +67,9 @@ Result<std::unique_ptr<journal::SqliteJournal>> openOperatorJournal(const config
 // journal `from` into `into`, replacing what it held; a missing `from` copies nothing (replay:
 // decide on what the gateway has imported). Errors: those of the journals.
 Status copyImportedReferenceData(const std::filesystem::path& from, journal::ReferenceStore& into);
+// The CAK's periods imported into the journal `from` (`import cak-periods`), as imported, into
+// `into` (a replay's journal): the replay starts from what the CAK held. Returns how many.
+Result<std::size_t> copyImportedCakPeriods(const std::filesystem::path& from, journal::EbStore& into);
 
 // The routing-log projector over `journal`: file per config.log, feed when `feed` is non-empty.
 Result<std::unique_ptr<log::LogProjector>> startProjector(journal::MessageQueue& journal,

@@ -119,6 +119,7 @@ rules::EbClient toRules(const proto::EbClientState& state) {
     out.last_answer = answerOf(p.last_answer());
     out.deleted = p.deleted();
     out.held = p.held();
+    if (p.has_imported_as()) out.imported_as = valuesOf(p.imported_as());
   }
   return client;
 }
@@ -166,6 +167,7 @@ proto::EbClientState toProto(const rules::EbClient& client) {
     out.set_last_answer(textOf(p.last_answer));
     out.set_deleted(p.deleted);
     out.set_held(p.held);
+    if (p.imported_as) *out.mutable_imported_as() = recordOf(p.kind, client.bsn, p.start_nummer, *p.imported_as);
   }
   return state;
 }

@@ -80,6 +80,39 @@ class EbStore {
   // Closes an attention item. False when there is no open item with that id.
   virtual Result<bool> resolveAttention(std::uint64_t id, const std::string& note, Timestamp at) = 0;
   virtual Result<EbCounts> counts(Timestamp overdue_before = {}) = 0;
+  // Stores the clients' states whole, keyed by BSN, in one transaction (`iwmo-gateway import
+  // cak-periods`: the states with the imported periods added; no message made them).
+  virtual Status storeImportedStates(const std::map<std::string, proto::EbClientState>& states, Timestamp at) = 0;
+  // The periods imported from the CAK, as imported (each client's state holds only those, with
+  // the record the CAK had as its last one), keyed by BSN: what a replay starts from.
+  virtual Result<std::map<std::string, proto::EbClientState>> importedPeriods() = 0;
 };
+
+// `state` with only its imported periods, each as it was imported (wish and last record the
+// CAK's, answer accepted, no hold); nullopt when it has none.
+inline std::optional<proto::EbClientState> onlyImportedPeriods(const proto::EbClientState& state) {
+  proto::EbClientState out;
+  for (const proto::EbPeriodState& period : state.periods()) {
+    if (!period.has_imported_as()) continue;
+    const proto::EbRecord& cak = period.imported_as();
+    proto::EbPeriodState& kept = *out.add_periods();
+    kept.set_kind(period.kind());
+    kept.set_afzender(period.afzender());
+    kept.set_start_nummer(period.start_nummer());
+    kept.set_startdatum(cak.startdatum());
+    kept.set_stopdatum(cak.stopdatum());
+    kept.set_has_kostprijs(cak.has_kostprijs());
+    kept.set_kostprijs_bedrag(cak.kostprijs_bedrag());
+    kept.set_kostprijs_startdatum(cak.kostprijs_startdatum());
+    kept.set_sent(true);
+    *kept.mutable_last_sent() = cak;
+    kept.set_last_answer("accepted");
+    *kept.mutable_imported_as() = cak;
+  }
+  if (out.periods_size() == 0) return std::nullopt;
+  out.set_looked_up(true);
+  out.set_bsn(state.bsn());
+  return out;
+}
 
 }  // namespace iwmo::journal

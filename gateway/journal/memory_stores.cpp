@@ -277,6 +277,21 @@ Status MemoryReviewStore::apply(const proto::HandlerResult& result, const Commit
 // ---------------------------------------------------------------------------------------------
 // MemoryEbStore
 
+Status MemoryEbStore::storeImportedStates(const std::map<std::string, proto::EbClientState>& states, Timestamp) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [bsn, state] : states) data_.clients[bsn] = state;
+  return Status::ok();
+}
+
+Result<std::map<std::string, proto::EbClientState>> MemoryEbStore::importedPeriods() {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, proto::EbClientState> out;
+  for (const auto& [bsn, state] : data_.clients) {
+    if (auto imported = onlyImportedPeriods(state)) out.emplace(bsn, std::move(*imported));
+  }
+  return out;
+}
+
 Result<proto::EbClientState> MemoryEbStore::clientState(const std::string& bsn) {
   std::lock_guard lock(mutex_);
   proto::EbClientState state;

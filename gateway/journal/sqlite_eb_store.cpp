@@ -151,6 +151,44 @@ Result<bool> SqliteEbStore::resolveAttention(std::uint64_t id, const std::string
   return closed;
 }
 
+Status SqliteEbStore::storeImportedStates(const std::map<std::string, proto::EbClientState>& states, Timestamp at) {
+  return writer_.runAndWait([&]() -> Status {
+    Result<sqlite3_stmt*> stmt = write_.get(
+        "INSERT INTO eb_clients (bsn, state, message_id, updated_at) VALUES (?1, ?2, NULL, ?3) "
+        "ON CONFLICT(bsn) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at");
+    if (!stmt) return stmt.status();
+    for (const auto& [bsn, state] : states) {
+      std::string blob;
+      if (!state.SerializeToString(&blob)) {
+        return Status::internal(sqlite::prefixOf(writer_.file()) + "cannot serialize an imported eigen-bijdrage state");
+      }
+      Query q(writer_.connection(), *stmt, "storing an imported eigen-bijdrage state");
+      IWMO_RETURN_IF_ERROR(q.bindText(1, bsn).bindBlob(2, blob).bind(3, at.micros).run());
+    }
+    return Status::ok();
+  });
+}
+
+Result<std::map<std::string, proto::EbClientState>> SqliteEbStore::importedPeriods() {
+  std::lock_guard lock(reader_.mutex);
+  Result<sqlite3_stmt*> stmt = reader_.statements.get("SELECT bsn, state FROM eb_clients ORDER BY bsn");
+  if (!stmt) return stmt.status();
+  std::map<std::string, proto::EbClientState> out;
+  Query q(reader_.connection, *stmt, "reading the imported CAK periods");
+  while (true) {
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    proto::EbClientState state;
+    if (!state.ParseFromString(q.bytes(1))) {
+      return Status::dataLoss("the eigen-bijdrage state of a client does not parse (eb_clients)");
+    }
+    state.set_bsn(q.bytes(0));
+    if (auto imported = onlyImportedPeriods(state)) out.emplace(q.bytes(0), std::move(*imported));
+  }
+  return out;
+}
+
 Result<EbCounts> SqliteEbStore::counts(Timestamp overdue_before) {
   std::lock_guard lock(reader_.mutex);
   EbCounts counts;

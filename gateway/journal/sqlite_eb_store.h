@@ -24,6 +24,8 @@ class SqliteEbStore final : public EbStore, public StateEffects {
   Result<std::vector<EbAttentionRow>> attention(bool include_done) override;
   Result<bool> resolveAttention(std::uint64_t id, const std::string& note, Timestamp at) override;
   Result<EbCounts> counts(Timestamp overdue_before) override;
+  Status storeImportedStates(const std::map<std::string, proto::EbClientState>& states, Timestamp at) override;
+  Result<std::map<std::string, proto::EbClientState>> importedPeriods() override;
 
   Status apply(const proto::HandlerResult& result, const CommitContext& context) override;
 

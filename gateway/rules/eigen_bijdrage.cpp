@@ -239,11 +239,17 @@ class Reconciler {
       : state_(state), event_(event), params_(params), out_(out), rec_(rec) {}
 
   // Matches the wanted spans to the live periods (in start order), creating and retiring periods.
-  void reconcile(const std::string& kind, const std::string& afzender, const std::vector<Span>& spans) {
+  // Imported periods take the spans that touch them first (EB-IMPORTED).
+  void reconcile(const std::string& kind, const std::string& afzender, std::vector<Span> spans) {
     std::vector<std::size_t> live;
     for (std::size_t i = 0; i < state_.periods.size(); ++i) {
       const EbPeriod& p = state_.periods[i];
-      if (p.kind == kind && !p.deleted && p.afzender == afzender) live.push_back(i);
+      if (p.kind != kind || p.deleted || p.afzender != afzender) continue;
+      if (p.imported_as) {
+        reconcileImported(state_.periods[i], spans);
+      } else {
+        live.push_back(i);
+      }
     }
     std::sort(live.begin(), live.end(), [&](std::size_t a, std::size_t b) {
       return startOf(state_.periods[a]) < startOf(state_.periods[b]);
@@ -256,7 +262,7 @@ class Reconciler {
         EbPeriod created;
         created.kind = kind;
         created.afzender = afzender;
-        created.start_nummer = event_.message_id * 10 + ++created_;
+        created.start_nummer = nextStartNummer();
         state_.periods.push_back(created);
         targets.push_back(state_.periods.size() - 1);
       }
@@ -287,6 +293,62 @@ class Reconciler {
   }
 
  private:
+  // message_id * 10 + n, but none the client's periods use (an imported number may be any).
+  std::uint64_t nextStartNummer() {
+    while (true) {
+      const std::uint64_t candidate = event_.message_id * 10 + ++created_;
+      if (std::none_of(state_.periods.begin(), state_.periods.end(),
+                       [&](const EbPeriod& p) { return p.start_nummer == candidate; })) {
+        return candidate;
+      }
+    }
+  }
+
+  // Whether a span shares a day with the CAK's record, or starts within restart_gap_days after
+  // its stop (then it continues the period, as merge() would).
+  bool touches(const Span& span, const EbRecordValues& cak) const {
+    if (span.end && *span.end < cak.startdatum) return span.end->plusDays(1 + params_.restart_gap_days) >= cak.startdatum;
+    return !cak.stopdatum || span.begin <= cak.stopdatum->plusDays(1 + params_.restart_gap_days);
+  }
+
+  // An imported period (adoption day): the spans that touch it are its known provisions; they
+  // decide the stop only (see EB-IMPORTED in the header). The spans it takes leave `spans`.
+  void reconcileImported(EbPeriod& period, std::vector<Span>& spans) {
+    const EbRecordValues& cak = *period.imported_as;
+    std::optional<Span> joined;
+    for (auto span = spans.begin(); span != spans.end();) {
+      if (!touches(*span, cak)) {
+        ++span;
+        continue;
+      }
+      if (!joined) {
+        joined = *span;
+      } else {
+        joined->begin = std::min(joined->begin, span->begin);
+        joined->end = joined->end && span->end ? std::optional<Date>(std::max(*joined->end, *span->end)) : std::nullopt;
+      }
+      span = spans.erase(span);
+    }
+    period.startdatum = cak.startdatum;
+    period.kostprijs_bedrag = cak.kostprijs_bedrag;
+    period.kostprijs_startdatum = cak.kostprijs_startdatum;
+    if (!joined) {
+      period.stopdatum = cak.stopdatum;
+      rec_.step("EB-IMPORTED-KEPT", periodLabel(period) + ": imported from the CAK (" + cak.startdatum.toString() +
+                                        " .. " + text(cak.stopdatum) + "); no provision the gateway knows touches "
+                                        "it, so it stays as the CAK has it");
+    } else {
+      period.stopdatum = !cak.stopdatum || !joined->end ? joined->end
+                                                        : std::optional<Date>(std::max(*cak.stopdatum, *joined->end));
+      rec_.step("EB-IMPORTED", periodLabel(period) + ": imported from the CAK (" + cak.startdatum.toString() + " .. " +
+                                   text(cak.stopdatum) + "); the provisions the gateway knows run " +
+                                   joined->begin.toString() + " .. " + text(joined->end) + ": the start" +
+                                   (cak.kostprijs_bedrag ? " and kostprijs stay" : " stays") + ", the stop is " +
+                                   text(period.stopdatum));
+    }
+    sync(period);
+  }
+
   static Date startOf(const EbPeriod& p) {
     if (p.startdatum) return *p.startdatum;
     if (p.last_sent) return p.last_sent->startdatum;
@@ -489,7 +551,7 @@ EbDecision decideEigenBijdrage(const EbClient& before, const EbEvent& event, con
     if (kind == "BW") {
       for (Span& span : spans) span.all_capped = false;
     }
-    reconciler.reconcile(kind, afzender, spans);
+    reconciler.reconcile(kind, afzender, std::move(spans));
   }
   // Periods an operator had to act on and no longer has to: sent, settled, waiting only, or gone.
   for (const EbPeriod& was : before.periods) {

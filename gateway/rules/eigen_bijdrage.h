@@ -28,6 +28,12 @@
 //   EB-DELETE-AFTER-STOP    a period whose stop was sent cannot be deleted (TR071): manual
 //   EB-BW-RESPONSIBLE-UNKNOWN   the responsibility rules gave no municipality: held for a person
 //   EB-BW-NOT-OURS          the responsible municipality is not one this gateway serves
+//   EB-IMPORTED             a period imported from the CAK's records (issue 17: adoption day)
+//                           takes the provisions that overlap or adjoin it: its start and
+//                           kostprijs stay as the CAK has them; its stop is the known provisions'
+//                           end when the CAK's period is open, else the later of the two
+//   EB-IMPORTED-KEPT        no known provision touches an imported period: it stays as imported
+//                           (never deleted: the gateway does not know the provisions behind it)
 // Nothing a rule cannot send is dropped. A period an operator must act on (a "manual" rule, or
 // a BW period held until someone closes the client's responsibility review) becomes an attention
 // item; a period that only waits for a date (EB-WINDOW-FUTURE, EB-BEFORE-GO-LIVE) or that
@@ -39,7 +45,9 @@
 // Sequencing (DESIGN §2.2): never a change (2) without an accepted-or-pending first delivery
 // (1); never a change after a delete (3): a period that comes back after a delete is a new
 // period with a new start number; no delete after a stop was sent. The start number of a new
-// period is message_id * 10 + n (n = 1.. within the decision): unique within the journal.
+// period is message_id * 10 + n (n = 1.. within the decision), skipping a number the client's
+// periods already use (an imported one): unique for the client (the CAK's key is Afzender, Bsn
+// and EbStartNummer, TR404).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -125,6 +133,8 @@ struct EbPeriod {
   EbAnswer last_answer = EbAnswer::kPending;
   bool deleted = false;
   std::string held;
+  // Imported from the CAK's records (`import cak-periods`): the record the CAK had then.
+  std::optional<EbRecordValues> imported_as;
 };
 
 struct EbClient {

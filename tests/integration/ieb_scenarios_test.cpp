@@ -363,3 +363,131 @@ TEST_CASE("ieb scenario: a WMO307 before its WMO305", "[integration][ieb]") {
   }, "");
   expectScenario("11-out-of-order", outcome);
 }
+
+namespace {
+
+// What the CAK holds for client 999948714 on adoption day: an AT and a BW period of 0599.
+const char* const kCakPeriods =
+    "# exported from the CAK portal on adoption day\n"
+    "bsn,kind,afzender,start_nummer,startdatum,stopdatum\n"
+    "999948714,AT,0599,7001,2025-03-01,\n"
+    "999948714,BW,0599,7002,2025-09-01,\n";
+
+// The client's first messages through the gateway: an AT and a BW provision start, then stop.
+std::vector<Message> adoptionDayMessages() {
+  return {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-10-20"), {line(100, "02", "02A01", "2026-11-01"),
+                                                                           line(200, "15", "15B02", "2026-11-01")})},
+      {"02-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-11-03"), {line(100, "02", "02A01", "2026-11-01", "", "2026-11-02"),
+                                                                           line(200, "15", "15B02", "2026-11-01", "", "2026-11-01")})},
+      {"03-WMO307.xml", iwmo::test::wmo307(header("SP-1", "2026-12-02"),
+                                           {line(100, "02", "02A01", "2026-11-01", "2026-11-30", "2026-11-02"),
+                                            line(200, "15", "15B02", "2026-11-01", "2026-11-30", "2026-11-01")})},
+  };
+}
+
+// Replays `messages` (after `import cak-periods` when `import_first`), then plays the CAK, which
+// holds kCakPeriods before the first message (simulate-cak --seed). Returns simulate-cak's lines.
+std::vector<nlohmann::json> adoptionDay(const iwmo::test::TempDir& dir, bool import_first, std::string& cak_files) {
+  const fs::path batch = dir.path() / "batch";
+  for (const Message& message : adoptionDayMessages()) iwmo::test::writeFile(batch / message.name, message.xml);
+  const auto config = iwmo::test::writeDaemonConfig(dir.path(), iwmo::test::freeLocalPort());
+  const fs::path periods = dir.path() / "cak-periods.csv";
+  iwmo::test::writeFile(periods, kCakPeriods);
+  const std::string gateway = iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " + iwmo::test::shellQuote(config.string());
+  if (import_first) {
+    const auto imported = iwmo::test::runCommand(gateway + " import cak-periods " + iwmo::test::shellQuote(periods.string()));
+    INFO(imported.out << imported.err);
+    REQUIRE(imported.exit_code == 0);
+    CHECK_THAT(imported.out, Catch::Contains("imported 2 CAK period(s) of 1 client(s)"));
+  }
+  const fs::path out = dir.path() / "out";
+  const auto replay = iwmo::test::runCommand(gateway + " replay " + iwmo::test::shellQuote(batch.string()) +
+                                             " --clock dagtekening --out " + iwmo::test::shellQuote(out.string()));
+  INFO(replay.out << replay.err);
+  REQUIRE(replay.exit_code == 0);
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(out / "cak")) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) cak_files += iwmo::test::readGgkDocument(iwmo::test::readFile(file)).payload + "\n";
+  const auto cak = iwmo::test::runCommand(
+      gateway + " simulate-cak --json --today 2026-12-31 --seed " + iwmo::test::shellQuote(periods.string()) + " --in " +
+      iwmo::test::shellQuote((out / "cak").string()) + " --out " + iwmo::test::shellQuote((dir.path() / "retours").string()) +
+      " --state " + iwmo::test::shellQuote((dir.path() / "cak.sqlite").string()) + " --processed " +
+      iwmo::test::shellQuote((dir.path() / "processed").string()));
+  INFO(cak.out << cak.err);
+  REQUIRE(cak.exit_code == 0);
+  std::vector<nlohmann::json> answers;
+  std::istringstream lines(cak.out);
+  for (std::string text; std::getline(lines, text);) answers.push_back(nlohmann::json::parse(text));
+  return answers;
+}
+
+}  // namespace
+
+TEST_CASE("ieb scenario: adoption day with the CAK's periods imported sends changes, never an overlapping start "
+          "(issue 17)",
+          "[integration][ieb][import]") {
+  iwmo::test::TempDir dir;
+  std::string sent;
+  const auto answers = adoptionDay(dir, true, sent);
+  INFO(sent);
+  // The starts overlap what the CAK has: nothing; the stops: StatusAanlevering 2 on 7001 and 7002.
+  REQUIRE(answers.size() == 2);
+  for (const auto& answer : answers) {
+    INFO(answer.dump());
+    CHECK(answer["outcome"] == "accepted");
+  }
+  CHECK(sent.find("<StatusAanlevering>1<") == std::string::npos);
+  CHECK_THAT(sent, Catch::Contains("<EbStartNummer>7001</EbStartNummer>"));
+  CHECK_THAT(sent, Catch::Contains("<BwStartNummer>7002</BwStartNummer>"));
+  CHECK_THAT(sent, Catch::Contains("2025-03-01"));  // the start stays the CAK's
+  CHECK_THAT(sent, Catch::Contains("2026-11-30"));
+
+  // Without the import, the same messages start a second BW period that the CAK refuses (9400).
+  iwmo::test::TempDir without;
+  std::string sent_without;
+  const auto refused = adoptionDay(without, false, sent_without);
+  INFO(sent_without);
+  bool overlap_refused = false;
+  for (const auto& answer : refused) overlap_refused = overlap_refused || answer["codes"].get<std::string>().find("9400") != std::string::npos;
+  CHECK(overlap_refused);
+}
+
+TEST_CASE("import cak-periods: bad rows are named and nothing is imported, a second import of the file and an "
+          "import while the daemon runs are refused",
+          "[integration][ieb][import]") {
+  iwmo::test::TempDir dir;
+  const int port = iwmo::test::freeLocalPort();
+  const auto config = iwmo::test::writeDaemonConfig(dir.path(), port);
+  const std::string gateway = iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " + iwmo::test::shellQuote(config.string());
+  const fs::path bad = dir.path() / "bad.csv";
+  iwmo::test::writeFile(bad, "bsn,kind,afzender,start_nummer,startdatum,stopdatum\n"
+                             "999948714,AT,0599,7001,2025-03-01,\n"
+                             "999948714,AT,0599,7003,2025-13-01,\n");
+  auto result = iwmo::test::runCommand(gateway + " import cak-periods " + iwmo::test::shellQuote(bad.string()));
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err, Catch::Contains("bad.csv:3: startdatum '2025-13-01' is not a date"));
+  CHECK_THAT(result.err, Catch::Contains("nothing imported"));
+  CHECK(result.err.find("999948714") == std::string::npos);
+
+  const fs::path good = dir.path() / "good.csv";
+  iwmo::test::writeFile(good, kCakPeriods);
+  result = iwmo::test::runCommand(gateway + " import cak-periods " + iwmo::test::shellQuote(good.string()));
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  result = iwmo::test::runCommand(gateway + " import cak-periods " + iwmo::test::shellQuote(good.string()));
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err, Catch::Contains("good.csv:3: the journal already holds AT period 7001 for this client (imported before)"));
+
+  iwmo::test::DaemonProcess daemon(config, dir.path() / "daemon.log");
+  daemon.start();
+  REQUIRE(iwmo::test::waitFor([&] { return iwmo::test::httpGet(port, "/healthz").first == 200; }, std::chrono::seconds(20)));
+  const fs::path more = dir.path() / "more.csv";
+  iwmo::test::writeFile(more, "bsn,kind,afzender,start_nummer,startdatum\n999990007,AT,0599,12,2025-01-01\n");
+  result = iwmo::test::runCommand(gateway + " import cak-periods " + iwmo::test::shellQuote(more.string()));
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains("is running on"));
+  CHECK_THAT(result.err, Catch::Contains("stop it (systemctl stop iwmo-gateway), import, then start it again"));
+  CHECK(daemon.terminate() == 0);
+}

@@ -486,3 +486,54 @@ TEMPLATE_TEST_CASE("eb store: overdue counts pending records sent before the giv
   CHECK(f.counts(kT0.plusMillis(1)).overdue == 1);
   CHECK(f.counts(kT1.plusMillis(1)).overdue == 2);  // the answered one is not overdue
 }
+
+TEMPLATE_TEST_CASE("eb store: imported states are stored whole, and read back as imported for a replay",
+                   "[journal][ieb][import]", SqliteBackend, MemoryBackend) {
+  Fixture<TestType> f;
+  iwmo::proto::EbRecord cak;
+  cak.set_bsn(kBsn);
+  cak.set_kind("AT");
+  cak.set_status_aanlevering("1");
+  cak.set_start_nummer(7001);
+  cak.set_startdatum("2025-03-01");
+  iwmo::proto::EbClientState state;
+  state.set_looked_up(true);
+  state.set_bsn(kBsn);
+  auto& period = *state.add_periods();
+  period.set_kind("AT");
+  period.set_afzender("0599");
+  period.set_start_nummer(7001);
+  period.set_startdatum("2025-03-01");
+  period.set_sent(true);
+  *period.mutable_last_sent() = cak;
+  period.set_last_answer("accepted");
+  *period.mutable_imported_as() = cak;
+  REQUIRE(f.eb.storeImportedStates({{kBsn, state}}, kT0).isOk());
+  const auto read = f.state();
+  REQUIRE(read.periods_size() == 1);
+  CHECK(read.periods(0).last_answer() == "accepted");  // no record of the gateway's: the imported answer stays
+  CHECK(read.periods(0).has_imported_as());
+
+  // The gateway then changes the period and adds one of its own: a replay starts from the import only.
+  const std::uint64_t id = iwmo::test::journalMessage(f.journal, "WMO305", kT0);
+  iwmo::test::commitOk(f.journal, startResult(id, 11, "EB1-1"), kT0);
+  auto imported = f.eb.importedPeriods();
+  REQUIRE(imported);
+  CHECK(imported->empty());  // startResult replaced the state whole, with no imported period left
+  auto changed = read;
+  changed.mutable_periods(0)->set_stopdatum("2026-11-30");
+  changed.mutable_periods(0)->mutable_last_sent()->set_stopdatum("2026-11-30");
+  changed.mutable_periods(0)->set_last_identificatie("EB9-1");
+  changed.add_periods()->set_start_nummer(21);
+  REQUIRE(f.eb.storeImportedStates({{kBsn, changed}}, kT0).isOk());
+  imported = f.eb.importedPeriods();
+  REQUIRE(imported);
+  REQUIRE(imported->size() == 1);
+  const auto& kept = imported->at(kBsn);
+  REQUIRE(kept.periods_size() == 1);
+  CHECK(kept.periods(0).start_nummer() == 7001);
+  CHECK(kept.periods(0).stopdatum().empty());
+  CHECK(kept.periods(0).last_sent().stopdatum().empty());
+  CHECK(kept.periods(0).last_identificatie().empty());
+  CHECK(kept.periods(0).last_answer() == "accepted");
+}

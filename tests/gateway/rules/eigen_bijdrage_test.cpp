@@ -394,3 +394,109 @@ TEST_CASE("eigen bijdrage: go-live and the WMO407 Afzender", "[rules][ieb]") {
     CHECK(held.attention.empty());  // that municipality reports it: nothing for this one's operators
   }
 }
+
+namespace {
+
+// A client the CAK already knew on adoption day (`import cak-periods`): one period, accepted.
+EbClient importedClient(const char* kind, std::uint64_t start_nummer, const char* startdatum,
+                        const char* stopdatum = nullptr) {
+  EbRecordValues cak;
+  cak.status = 1;
+  cak.startdatum = d(startdatum);
+  if (stopdatum != nullptr) cak.stopdatum = d(stopdatum);
+  EbPeriod period;
+  period.kind = kind;
+  period.afzender = "0599";
+  period.start_nummer = start_nummer;
+  period.startdatum = cak.startdatum;
+  period.stopdatum = cak.stopdatum;
+  period.last_sent = cak;
+  period.last_answer = EbAnswer::kAccepted;
+  period.imported_as = cak;
+  EbClient client;
+  client.bsn = "999948714";
+  client.periods.push_back(period);
+  return client;
+}
+
+}  // namespace
+
+TEST_CASE("eigen bijdrage: a provision that overlaps an imported period changes it, never starts another",
+          "[rules][ieb][import]") {
+  // The CAK has AT period 7001 from 2025-03-01 (provisions the gateway never saw); a new one starts.
+  const EbClient client = importedClient("AT", 7001, "2025-03-01");
+  auto decided = decideEigenBijdrage(client, event("WMO305", 5, "2026-12-03", {start(40, "02", "2026-12-01")}), params());
+  INFO(decided.trail.size());
+  CHECK(decided.records.empty());  // the CAK already has an open period: nothing overlapping goes
+  CHECK(hasRule(decided, "EB-IMPORTED"));
+  CHECK(hasRule(decided, "EB-NO-CHANGE"));
+  REQUIRE(decided.state.periods.size() == 1);
+  CHECK(decided.state.periods[0].start_nummer == 7001);
+  CHECK(decided.state.periods[0].startdatum == d("2025-03-01"));  // the start stays the CAK's
+
+  // The back office stops an old provision the gateway never saw start: the stop follows it.
+  decided = decideEigenBijdrage(client, event("WMO307", 6, "2026-12-03", {stop(41, "02", "2024-06-01", "2026-11-30")}),
+                                params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].start_nummer == 7001);
+  CHECK(decided.records[0].values.status == 2);
+  CHECK(decided.records[0].values.startdatum == d("2025-03-01"));
+  CHECK(decided.records[0].values.stopdatum == d("2026-11-30"));
+}
+
+TEST_CASE("eigen bijdrage: an imported period without a known provision is kept, never deleted",
+          "[rules][ieb][import]") {
+  EbClient client = importedClient("AT", 7002, "2025-03-01");
+  // Only an exempt provision is known: no liable one for the period.
+  auto decided = decideEigenBijdrage(client, event("WMO305", 7, "2026-12-03", {start(50, "11", "2026-12-01")}), params());
+  CHECK(decided.records.empty());
+  CHECK(hasRule(decided, "EB-IMPORTED-KEPT"));
+  REQUIRE(decided.state.periods.size() == 1);
+  CHECK_FALSE(decided.state.periods[0].deleted);
+  // A known provision that was deleted (RedenWijziging 13) after its stop went out: the period
+  // returns to the record the CAK had.
+  decided = decideEigenBijdrage(client, event("WMO307", 8, "2026-12-03", {stop(51, "02", "2025-06-01", "2026-11-30")}),
+                                params());
+  REQUIRE(decided.records.size() == 1);
+  EbLine deleted = toewijzingLine(51, "02", "2025-06-01", "2026-11-30");
+  deleted.reden_wijziging = "13";
+  decided = decideEigenBijdrage(decided.state, event("WMO301", 9, "2026-12-04", {deleted}), params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.status == 2);
+  CHECK_FALSE(decided.records[0].values.stopdatum);
+  CHECK(hasRule(decided, "EB-IMPORTED-KEPT"));
+  CHECK_FALSE(hasRule(decided, "EB-AT-DELETE"));
+}
+
+TEST_CASE("eigen bijdrage: an imported period's stop only moves later, a provision after it is a new period",
+          "[rules][ieb][import]") {
+  // The CAK's period ended 2026-06-30; a known provision inside it ends earlier: no change.
+  const EbClient client = importedClient("AT", 91, "2025-03-01", "2026-06-30");
+  auto decided = decideEigenBijdrage(client, event("WMO307", 9, "2026-07-02", {stop(60, "02", "2026-01-01", "2026-03-31")}),
+                                     params());
+  CHECK(decided.records.empty());
+  // One that runs past it extends it.
+  decided = decideEigenBijdrage(client, event("WMO307", 9, "2026-08-02", {stop(61, "02", "2026-05-01", "2026-07-31")}),
+                                params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].start_nummer == 91);
+  CHECK(decided.records[0].values.stopdatum == d("2026-07-31"));
+  // One that starts months after it is a new period; its number skips the imported 91
+  // (message 9's first would be 91).
+  decided = decideEigenBijdrage(client, event("WMO305", 9, "2026-12-03", {start(62, "02", "2026-12-01")}), params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.status == 1);
+  CHECK(decided.records[0].start_nummer == 92);
+  CHECK(decided.records[0].values.startdatum == d("2026-12-01"));
+}
+
+TEST_CASE("eigen bijdrage: an imported BW period takes the BW provision that overlaps it", "[rules][ieb][import]") {
+  const EbClient client = importedClient("BW", 8001, "2025-09-01");
+  EbEvent e = event("WMO305", 12, "2026-12-03", {start(70, "15", "2026-12-01")});
+  e.bw_responsible = "0599";
+  auto decided = decideEigenBijdrage(client, e, params());
+  CHECK(decided.records.empty());  // not a second, overlapping BW period (the CAK refuses those: 9400)
+  CHECK(hasRule(decided, "EB-IMPORTED"));
+  REQUIRE(decided.state.periods.size() == 1);
+  CHECK(decided.state.periods[0].kind == "BW");
+}
