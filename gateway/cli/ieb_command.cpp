@@ -27,6 +27,19 @@ int runIeb(const config::Config& config, const IebOptions& options) {
   if (!journal) return fail(journal.status().message());
   journal::EbStore& store = (*journal)->eb();
   const Timestamp now = SystemClock().now();
+  if (options.action == "numbers") {
+    auto highest = store.highestStartNummerSent();
+    if (!highest) return fail(highest.status().message());
+    auto first = store.firstStartNummer();
+    if (!first) return fail(first.status().message());
+    const std::string journal_file = options.journal.empty() ? config.journalFile().string() : options.journal.string();
+    std::cout << "journal " << journal_file << ":\n  new periods are numbered from "
+              << (*first ? std::to_string(**first) : std::string("11 (message_id * 10 + n; no first_start_nummer kept)"))
+              << "\n  highest start number sent to the CAK: " << *highest
+              << "\nFor a new journal that replaces this one: [eigen_bijdrage] first_start_nummer = " << *highest + 1
+              << " (or higher)\n";
+    return 0;
+  }
   if (options.action == "done") {
     auto done = store.resolveAttention(options.item_id, options.note, now);
     if (!done) return fail(done.status().message());

@@ -5,6 +5,8 @@
 //             retour_timeout_hours), and open items held or waiting for manual handling
 //   rejected  open items the CAK rejected (EB001 codes with their meaning) and unmatched retours
 //   done ID --note TEXT   closes one item
+//   numbers   the journal's first start number and the highest one sent, for the
+//             first_start_nummer of a journal that replaces it (issue 14)
 // `iwmo-gateway simulate-cak` (simulate_cak_command.h) plays the CAK on the outbox.
 #pragma once
 
@@ -18,7 +20,7 @@
 namespace iwmo::cli {
 
 struct IebOptions {
-  std::string action;  // "pending", "rejected", "done"
+  std::string action;  // "pending", "rejected", "done", "numbers"
   bool json = false;
   bool all = false;    // include closed items
   std::filesystem::path journal;  // default: the config's

@@ -32,10 +32,16 @@ namespace fs = std::filesystem;
 // The lock `iwmo-gateway run` holds on its state directory: an import of the CAK's periods
 // changes the clients' eigen-bijdrage state, which a running daemon reads and writes.
 Result<int> lockJournalDirectory(const fs::path& journal_file) {
-  const fs::path lock_file = journal_file.parent_path() / "iwmo-gateway.lock";
+  std::error_code ec;
+  const fs::path lock_file = fs::weakly_canonical(fs::absolute(journal_file), ec).parent_path() / "iwmo-gateway.lock";
   const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0) return Status::unavailable("cannot open " + lock_file.string() + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    if (error != EWOULDBLOCK) {
+      ::close(fd);
+      return Status::unavailable("cannot lock " + lock_file.string() + ": " + std::strerror(error));
+    }
     char holder[32] = {};
     const bool named = ::pread(fd, holder, sizeof holder - 1, 0) > 0;
     ::close(fd);

@@ -82,6 +82,7 @@ struct Commands {
   CLI::App* ieb_pending = nullptr;
   CLI::App* ieb_rejected = nullptr;
   CLI::App* ieb_done = nullptr;
+  CLI::App* ieb_numbers = nullptr;
   iwmo::cli::SimulateCakOptions simulate;
   CLI::App* simulate_cmd = nullptr;
   CLI::App* config_cmd = nullptr;
@@ -253,6 +254,10 @@ struct Commands {
     ieb_done->add_option("id", ieb.item_id, "The item's id (first column of the listing)")->required();
     ieb_done->add_option("--note", ieb.note, "What was done (kept in the journal)")->required();
     ieb_done->add_option("--journal", ieb.journal, "Journal file (default: the config's)");
+    ieb_numbers = ieb_cmd->add_subcommand(
+        "numbers", "The journal's first start number and the highest one sent: what a new journal's "
+                   "[eigen_bijdrage] first_start_nummer must exceed.");
+    ieb_numbers->add_option("--journal", ieb.journal, "Journal file (default: the config's)");
   }
 
   // Simulate-cak, config check, keygen, worker
@@ -319,7 +324,10 @@ struct Commands {
       return iwmo::cli::runGgk(config, ggk);
     }
     if (ieb_cmd->parsed()) {
-      ieb.action = ieb_done->parsed() ? "done" : ieb_rejected->parsed() ? "rejected" : "pending";
+      ieb.action = ieb_done->parsed()       ? "done"
+                   : ieb_numbers->parsed()  ? "numbers"
+                   : ieb_rejected->parsed() ? "rejected"
+                                            : "pending";
       return iwmo::cli::runIeb(config, ieb);
     }
     if (simulate_cmd->parsed()) return iwmo::cli::runSimulateCak(config, simulate);
@@ -383,6 +391,13 @@ int main(int argc, char** argv) {
   }
   if (!commands.run_cmd->parsed() && !commands.worker_cmd->parsed()) {
     pthread_sigmask(SIG_SETMASK, &mask_before, nullptr);
+  } else if (commands.worker_cmd->parsed() && !sigismember(&mask_before, SIGHUP)) {
+    // A worker waits for SIGTERM / SIGINT only; a hang-up (its terminal or SSH session closed)
+    // ends it as before.
+    sigset_t hangup;
+    sigemptyset(&hangup);
+    sigaddset(&hangup, SIGHUP);
+    pthread_sigmask(SIG_UNBLOCK, &hangup, nullptr);
   }
 
   if (commands.check_cmd->parsed()) return iwmo::cli::runConfigCheck(commands.check_file);

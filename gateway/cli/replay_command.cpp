@@ -236,6 +236,12 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   if (Status copied = copyImportedReferenceData(config.journalFile(), (*journal)->reference()); !copied.isOk()) {
     return fail(copied.message());
   }
+  // Its journal is new: new periods are numbered from the config's first_start_nummer (11,
+  // message_id * 10 + n, when none is set; a replay refuses nothing for want of one).
+  if (Status first = (*journal)->eb().setFirstStartNummer(config.eigen_bijdrage.first_start_nummer.value_or(11));
+      !first.isOk()) {
+    return fail(first.message());
+  }
   // And from what the CAK held on adoption day (`import cak-periods`), as imported.
   auto cak_periods = copyImportedCakPeriods(config.journalFile(), (*journal)->eb());
   if (!cak_periods) return fail(cak_periods.status().message());

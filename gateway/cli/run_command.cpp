@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <httplib.h>
 #include <iostream>
 #include <thread>
@@ -297,6 +298,8 @@ void reload(config::Config& config, const std::filesystem::path& config_file,
   if (config.ggk_envelope.https_out.enabled) {
     reloaded->ggk_envelope.envelopes = config.ggk_envelope.envelopes;  // see needsRestart
   }
+  // The journal's, not the file's (journalFirstStartNummer).
+  reloaded->eigen_bijdrage.params.first_start_nummer = config.eigen_bijdrage.params.first_start_nummer;
   auto reloaded_chain = makeHandlerChain(*reloaded, schemas);
   if (!reloaded_chain) {
     std::cerr << "iwmo-gateway: SIGHUP: keeping the running config; " << reloaded_chain.status().message() << "\n";
@@ -311,14 +314,20 @@ void reload(config::Config& config, const std::filesystem::path& config_file,
 // down: a restart would not deliver sooner), a reload on SIGHUP.
 void serveUntilStopped(const sigset_t& signals, config::Config& config, const std::filesystem::path& config_file,
                        const std::shared_ptr<const adapters::xml::SchemaSet>& schemas,
-                       handlers::HandlerChainHolder& chain, const pipeline::Pipeline& pipeline) {
+                       handlers::HandlerChainHolder& chain, const pipeline::Pipeline& pipeline,
+                       const std::function<void()>& every_few_minutes) {
   std::uint64_t watchdog_usec = 0;
   const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  auto next_periodic = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   while (true) {
     timespec wait{0, 500 * 1000 * 1000};
     siginfo_t info{};
     const int signal = sigtimedwait(&signals, &info, &wait);
     if (watchdog && pipeline.liveness().isOk()) sd_notify(0, "WATCHDOG=1");
+    if (std::chrono::steady_clock::now() >= next_periodic) {
+      every_few_minutes();
+      next_periodic = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    }
     if (signal == SIGHUP) {
       sd_notify(0, "RELOADING=1");
       reload(config, config_file, schemas, chain);
@@ -356,6 +365,9 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
   auto sinks = makeSinks(config);
   if (!sinks) return fail(sinks.status().message());
 
+  auto first_start_nummer = journalFirstStartNummer(config, **journal);
+  if (!first_start_nummer) return fail(first_start_nummer.status().message());
+  config.eigen_bijdrage.params.first_start_nummer = *first_start_nummer;
   auto handler_chain = makeHandlerChain(config, *schemas);
   if (!handler_chain) return fail(handler_chain.status().message());
   handlers::HandlerChainHolder chain(std::move(*handler_chain));
@@ -398,7 +410,14 @@ int runDaemon(const config::Config& initial_config, const std::filesystem::path&
 
   printRunning(config, **sinks);
   sd_notify(0, "READY=1\nSTATUS=running");
-  serveUntilStopped(signals, config, config_file, *schemas, chain, pipeline);
+  // Start numbers stay reserved ahead of the journal (journalFirstStartNummer).
+  const auto reserve = [&config, &journal, first = *first_start_nummer] {
+    if (Status reserved = reserveStartNummers(config, **journal, first); !reserved.isOk()) {
+      std::cerr << "iwmo-gateway: cannot reserve start numbers ahead: " << reserved.message()
+                << "; a journal that replaces this one could reuse numbers beyond the last reservation\n";
+    }
+  };
+  serveUntilStopped(signals, config, config_file, *schemas, chain, pipeline, reserve);
 
   std::cerr << "iwmo-gateway: stopping: no new messages; finishing what is journaled\n";
   sd_notify(0, "STOPPING=1\nSTATUS=draining");

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -11,6 +13,7 @@
 
 #include "adapters/emit/ggk_emitter.h"
 #include "adapters/emit/ieb_emitter.h"
+#include "gateway/base/durable_file.h"
 #include "gateway/handlers/eigen_bijdrage_handler.h"
 #include "gateway/handlers/responsibility_handler.h"
 #include "gateway/handlers/routing_handler.h"
@@ -148,6 +151,98 @@ Result<std::size_t> copyImportedCakPeriods(const std::filesystem::path& from, jo
   for (const auto& [bsn, state] : *imported) periods += static_cast<std::size_t>(state.periods_size());
   IWMO_RETURN_IF_ERROR(into.storeImportedStates(*imported, Timestamp{}));
   return periods;
+}
+
+namespace {
+
+// STATE_DIR/eb-start-nummers: the highest start number a journal of this state directory may
+// have handed out, written at each start before any is (issue 14). It outlives the journal, so
+// a new journal in the same state directory numbers above it.
+constexpr const char* kReservedStartNummers = "eb-start-nummers";
+// How many messages ahead the numbers are reserved (ten per message), and when to extend.
+constexpr std::uint64_t kReservedMessages = 1'000'000;
+constexpr std::uint64_t kExtendWithin = 500'000;
+// The largest EbStartNummer / BwStartNummer the iEb schema takes (LDT_Nummer).
+constexpr std::uint64_t kLargestStartNummer = 999'999'999;
+
+Result<std::optional<std::uint64_t>> readReservedStartNummers(const std::filesystem::path& file) {
+  auto text = readSmallFile(file);
+  if (!text) return text.status();
+  if (!*text) return std::optional<std::uint64_t>();
+  std::string digits = **text;
+  while (!digits.empty() && (digits.back() == '\n' || digits.back() == ' ')) digits.pop_back();
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) {
+    return Status::dataLoss(file.string() + " does not hold a start number ('" + digits +
+                            "'); it records the highest start number used in this state directory: restore it, "
+                            "or write the highest EbStartNummer / BwStartNummer ever sent into it");
+  }
+  return std::optional<std::uint64_t>(value);
+}
+
+}  // namespace
+
+Result<std::uint64_t> journalFirstStartNummer(const config::Config& config, journal::Journal& journal) {
+  constexpr std::uint64_t kBeforeIssue14 = 11;  // message_id * 10 + n
+  const auto& wanted = config.eigen_bijdrage.first_start_nummer;
+  const std::filesystem::path reserved_file = config.state_dir / kReservedStartNummers;
+  auto reserved = readReservedStartNummers(reserved_file);
+  if (!reserved) return reserved.status();
+  auto counts = journal.queue().counts();
+  if (!counts) return counts.status();
+  auto kept = journal.eb().firstStartNummer();
+  if (!kept) return kept.status();
+  std::uint64_t first = 0;
+  if (*kept) {
+    first = **kept;
+    if (wanted && *wanted != first) {
+      std::cerr << "iwmo-gateway: [eigen_bijdrage] first_start_nummer = " << *wanted << " is not used: this journal "
+                << "numbers its periods from " << first << " (set when it was made); a new first_start_nummer "
+                << "applies to a new journal only\n";
+    }
+  } else if (counts->messages > 0) {
+    first = kBeforeIssue14;  // a journal from before issue 14 numbered so
+  } else if (*reserved) {
+    // A new journal where an earlier one ran: above everything that one may have sent.
+    first = std::max(wanted.value_or(0), **reserved + 1);
+    if (!wanted || *wanted <= **reserved) {
+      std::cerr << "iwmo-gateway: new journal " << config.journalFile().string() << ": start numbers from " << first
+                << ", above the " << **reserved << " an earlier journal in this state directory may have used ("
+                << reserved_file.string() << ")\n";
+    }
+  } else if (wanted) {
+    first = *wanted;
+  } else if (!config.eigen_bijdrage.enabled) {
+    return kBeforeIssue14;  // nothing goes to the CAK; decided when [eigen_bijdrage] is turned on
+  } else {
+    return Status::failedPrecondition(
+        "the journal " + config.journalFile().string() + " is new and [eigen_bijdrage] is on, but "
+        "[eigen_bijdrage] first_start_nummer is not set. Set it above the highest EbStartNummer / BwStartNummer "
+        "this municipality ever sent the CAK (`iwmo-gateway ieb numbers --journal OLD-JOURNAL` prints it for an "
+        "earlier journal; 1 when nothing was ever sent): a new journal cannot know which numbers were used, and "
+        "the CAK refuses a number it has (9102)");
+  }
+  if (first + (counts->messages + kReservedMessages) * 10 > kLargestStartNummer) {
+    return Status::failedPrecondition(
+        "start numbers from " + std::to_string(first) + " would pass " + std::to_string(kLargestStartNummer) +
+        ", the largest EbStartNummer the CAK takes; a journal that started so high cannot go on. Ask the CAK which "
+        "numbers are free, set [eigen_bijdrage] first_start_nummer to the lowest of them, and start on a new journal "
+        "(and a new " + reserved_file.string() + ")");
+  }
+  if (!*kept) IWMO_RETURN_IF_ERROR(journal.eb().setFirstStartNummer(first));
+  IWMO_RETURN_IF_ERROR(reserveStartNummers(config, journal, first));
+  return first;
+}
+
+Status reserveStartNummers(const config::Config& config, journal::Journal& journal, std::uint64_t first) {
+  const std::filesystem::path reserved_file = config.state_dir / kReservedStartNummers;
+  auto reserved = readReservedStartNummers(reserved_file);
+  if (!reserved) return reserved.status();
+  auto counts = journal.queue().counts();
+  if (!counts) return counts.status();
+  if (*reserved && **reserved >= first + (counts->messages + kExtendWithin) * 10) return Status::ok();
+  return writeFileDurably(reserved_file, std::to_string(first + (counts->messages + kReservedMessages) * 10) + "\n");
 }
 
 BsnPseudonymiser operatorPseudonymiser(const config::Config& config) {

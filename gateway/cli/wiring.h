@@ -70,6 +70,18 @@ Status copyImportedReferenceData(const std::filesystem::path& from, journal::Ref
 // The CAK's periods imported into the journal `from` (`import cak-periods`), as imported, into
 // `into` (a replay's journal): the replay starts from what the CAK held. Returns how many.
 Result<std::size_t> copyImportedCakPeriods(const std::filesystem::path& from, journal::EbStore& into);
+// The start number of the journal's first new period (issue 14): the one the journal keeps; for
+// a new journal, above the numbers an earlier journal of the state directory may have used
+// (STATE_DIR/eb-start-nummers) and at least [eigen_bijdrage] first_start_nummer (then kept); 11
+// for a journal that already holds messages (it numbered message_id * 10 + n before). Then
+// reserves (reserveStartNummers) before any number is handed out. Notes on stderr. Errors:
+// kFailedPrecondition for a new journal, no earlier one and no first_start_nummer while
+// [eigen_bijdrage] is on, or for numbers that would pass 999 999 999; those of the journal and
+// the file.
+Result<std::uint64_t> journalFirstStartNummer(const config::Config& config, journal::Journal& journal);
+// Records durably in STATE_DIR/eb-start-nummers the numbers of the next million messages, when
+// fewer than half a million are left: the daemon calls it at start and then every few minutes.
+Status reserveStartNummers(const config::Config& config, journal::Journal& journal, std::uint64_t first);
 
 // The routing-log projector over `journal`: file per config.log, feed when `feed` is non-empty.
 Result<std::unique_ptr<log::LogProjector>> startProjector(journal::MessageQueue& journal,

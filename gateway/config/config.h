@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,10 @@ struct EigenBijdrageConfig {
     return p;
   }();
   std::uint32_t retour_timeout_hours = 72;  // a WMO406/408 not received by then is flagged overdue
+  // Where a new journal starts its start numbers (params.first_start_nummer comes from the
+  // journal, which keeps this value from the day it was made; issue 14). Required for a new
+  // journal while enabled: only the operator knows the numbers an earlier journal sent.
+  std::optional<std::uint64_t> first_start_nummer;
 };
 
 // TLS material of one HTTPS end (PEM files) and the optional pin of the other end's subject.

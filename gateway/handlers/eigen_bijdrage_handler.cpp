@@ -244,7 +244,9 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
 
   proto::EbClientState stored = item.eb_state();
   stored.set_bsn(bsn);
-  rules::EbDecision decided = rules::decideEigenBijdrage(toRules(stored), event, params_);
+  rules::EbParams params = params_;
+  if (stored.first_start_nummer() != 0) params.first_start_nummer = stored.first_start_nummer();  // the journal's
+  rules::EbDecision decided = rules::decideEigenBijdrage(toRules(stored), event, params);
   if (!decided.relevant) return;
 
   proto::Decision& decision = addDecision(result);

@@ -86,6 +86,13 @@ class EbStore {
   // The periods imported from the CAK, as imported (each client's state holds only those, with
   // the record the CAK had as its last one), keyed by BSN: what a replay starts from.
   virtual Result<std::map<std::string, proto::EbClientState>> importedPeriods() = 0;
+  // The first start number this journal numbers new periods from (issue 14), once set; kept
+  // for the journal's life, so that a new journal is the only place a new one is chosen.
+  virtual Result<std::optional<std::uint64_t>> firstStartNummer() = 0;
+  virtual Status setFirstStartNummer(std::uint64_t first) = 0;
+  // The highest start number sent to the CAK from this journal (0: none), for the next journal's
+  // first_start_nummer (`iwmo-gateway ieb numbers`).
+  virtual Result<std::uint64_t> highestStartNummerSent() = 0;
 };
 
 // `state` with only its imported periods, each as it was imported (wish and last record the

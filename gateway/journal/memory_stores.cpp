@@ -292,6 +292,24 @@ Result<std::map<std::string, proto::EbClientState>> MemoryEbStore::importedPerio
   return out;
 }
 
+Result<std::optional<std::uint64_t>> MemoryEbStore::firstStartNummer() {
+  std::lock_guard lock(mutex_);
+  return data_.first_start_nummer;
+}
+
+Status MemoryEbStore::setFirstStartNummer(std::uint64_t first) {
+  std::lock_guard lock(mutex_);
+  data_.first_start_nummer = first;
+  return Status::ok();
+}
+
+Result<std::uint64_t> MemoryEbStore::highestStartNummerSent() {
+  std::lock_guard lock(mutex_);
+  std::uint64_t highest = 0;
+  for (const auto& record : data_.records) highest = std::max<std::uint64_t>(highest, record.record.start_nummer());
+  return highest;
+}
+
 Result<proto::EbClientState> MemoryEbStore::clientState(const std::string& bsn) {
   std::lock_guard lock(mutex_);
   proto::EbClientState state;
@@ -310,6 +328,7 @@ Result<proto::EbClientState> MemoryEbStore::clientState(const std::string& bsn) 
   }
   state.set_looked_up(true);
   state.set_bsn(bsn);
+  state.set_first_start_nummer(data_.first_start_nummer.value_or(0));
   return state;
 }
 

@@ -99,6 +99,7 @@ class MemoryEbStore final : public EbStore, public StateEffects {
     std::map<std::string, proto::EbClientState> clients;  // by BSN
     std::vector<EbRecordRow> records;                     // by id
     std::vector<EbAttentionRow> attention;                // by id
+    std::optional<std::uint64_t> first_start_nummer;
   };
 
   explicit MemoryEbStore(std::mutex& mutex) : mutex_(mutex) {}
@@ -112,6 +113,9 @@ class MemoryEbStore final : public EbStore, public StateEffects {
   Result<EbCounts> counts(Timestamp overdue_before) override;
   Status storeImportedStates(const std::map<std::string, proto::EbClientState>& states, Timestamp at) override;
   Result<std::map<std::string, proto::EbClientState>> importedPeriods() override;
+  Result<std::optional<std::uint64_t>> firstStartNummer() override;
+  Status setFirstStartNummer(std::uint64_t first) override;
+  Result<std::uint64_t> highestStartNummerSent() override;
 
   Status apply(const proto::HandlerResult& result, const CommitContext& context) override;
   Data save() const { return data_; }

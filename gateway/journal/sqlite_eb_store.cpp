@@ -1,5 +1,7 @@
 #include "gateway/journal/sqlite_eb_store.h"
 
+#include <charconv>
+
 namespace iwmo::journal {
 namespace {
 
@@ -28,6 +30,9 @@ void readRecordRow(const Query& q, EbRecordRow& row) {
 }  // namespace
 
 Result<proto::EbClientState> SqliteEbStore::clientState(const std::string& bsn) {
+  if (first_start_nummer_.load() == 0) {
+    if (auto first = firstStartNummer(); !first) return first.status();  // fills the cache when set
+  }
   return readInOrder(writer_, write_, reader_, [&](ReadSession& session) -> Result<proto::EbClientState> {
     proto::EbClientState state;
     Status read = session.snapshot(&reader_, [&]() -> Status {
@@ -61,6 +66,7 @@ Result<proto::EbClientState> SqliteEbStore::clientState(const std::string& bsn) 
     if (!read.isOk()) return read;
     state.set_looked_up(true);
     state.set_bsn(bsn);
+    state.set_first_start_nummer(first_start_nummer_.load());
     return state;
   });
 }
@@ -187,6 +193,44 @@ Result<std::map<std::string, proto::EbClientState>> SqliteEbStore::importedPerio
     if (auto imported = onlyImportedPeriods(state)) out.emplace(q.bytes(0), std::move(*imported));
   }
   return out;
+}
+
+Result<std::optional<std::uint64_t>> SqliteEbStore::firstStartNummer() {
+  std::lock_guard lock(reader_.mutex);
+  Result<sqlite3_stmt*> stmt = reader_.statements.get("SELECT value FROM meta WHERE key = 'eb_first_start_nummer'");
+  if (!stmt) return stmt.status();
+  Query q(reader_.connection, *stmt, "reading the first start number");
+  Result<bool> row = q.step();
+  if (!row) return row.status();
+  if (!*row) return std::optional<std::uint64_t>();
+  const std::string text = q.bytes(0);
+  if (text.empty()) return std::optional<std::uint64_t>();
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value == 0) {
+    return Status::dataLoss(sqlite::prefixOf(writer_.file()) + "the meta table holds no valid eb_first_start_nummer ('" +
+                            text + "')");
+  }
+  first_start_nummer_.store(value);
+  return std::optional<std::uint64_t>(value);
+}
+
+Status SqliteEbStore::setFirstStartNummer(std::uint64_t first) {
+  const Status stored = writer_.runAndWait([&]() -> Status {
+    Result<sqlite3_stmt*> stmt = write_.get(
+        "INSERT INTO meta (key, value) VALUES ('eb_first_start_nummer', ?1) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!stmt) return stmt.status();
+    Query q(writer_.connection(), *stmt, "storing the first start number");
+    const std::string value = std::to_string(first);
+    return q.bindText(1, value).run();
+  });
+  if (stored.isOk()) first_start_nummer_.store(first);
+  return stored;
+}
+
+Result<std::uint64_t> SqliteEbStore::highestStartNummerSent() {
+  return reader_.count("SELECT coalesce(max(start_nummer), 0) FROM eb_records", "reading the highest start number sent");
 }
 
 Result<EbCounts> SqliteEbStore::counts(Timestamp overdue_before) {

@@ -4,6 +4,8 @@
 // decision's transaction.
 #pragma once
 
+#include <atomic>
+
 #include "gateway/journal/eb_store.h"
 #include "gateway/journal/sqlite_read_connection.h"
 #include "gateway/journal/sqlite_writer.h"
@@ -26,6 +28,9 @@ class SqliteEbStore final : public EbStore, public StateEffects {
   Result<EbCounts> counts(Timestamp overdue_before) override;
   Status storeImportedStates(const std::map<std::string, proto::EbClientState>& states, Timestamp at) override;
   Result<std::map<std::string, proto::EbClientState>> importedPeriods() override;
+  Result<std::optional<std::uint64_t>> firstStartNummer() override;
+  Status setFirstStartNummer(std::uint64_t first) override;
+  Result<std::uint64_t> highestStartNummerSent() override;
 
   Status apply(const proto::HandlerResult& result, const CommitContext& context) override;
 
@@ -33,6 +38,7 @@ class SqliteEbStore final : public EbStore, public StateEffects {
   SqliteWriter& writer_;
   SqliteReadConnection& reader_;
   sqlite::Statements write_;  // on the writer's connection, used in its jobs only
+  std::atomic<std::uint64_t> first_start_nummer_{0};  // the journal's, once read or set; 0 = not yet
 };
 
 }  // namespace iwmo::journal

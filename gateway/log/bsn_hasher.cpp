@@ -18,6 +18,8 @@
 #include <memory>
 #include <utility>
 
+#include "gateway/base/durable_file.h"
+
 namespace iwmo::log {
 namespace {
 
@@ -105,14 +107,6 @@ Status createPrivateDirectories(const fs::path& dir) {
       return Status::unavailable("cannot create directory " + partial.string() + ": " +
                                  errnoText(errno));
     }
-  }
-  return Status::ok();
-}
-
-Status fsyncDirectory(const fs::path& dir) {
-  Fd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || ::fsync(fd.get()) != 0) {
-    return Status::unavailable("cannot fsync directory " + dir.string() + ": " + errnoText(errno));
   }
   return Status::ok();
 }

@@ -15,6 +15,8 @@
 #include <system_error>
 #include <utility>
 
+#include "gateway/base/durable_file.h"
+
 namespace iwmo::log {
 namespace {
 
@@ -142,14 +144,6 @@ Status visitFileBackward(const fs::path& file,
       return Status::ok();
     }
   }
-}
-
-Status fsyncDirectory(const fs::path& dir) {
-  ScopedFd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || ::fsync(fd.get()) != 0) {
-    return Status::unavailable("cannot fsync directory " + dir.string() + ": " + errnoText(errno));
-  }
-  return Status::ok();
 }
 
 }  // namespace

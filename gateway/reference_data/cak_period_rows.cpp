@@ -17,8 +17,16 @@ bool shareADay(const std::string& start_a, const std::string& stop_a, const std:
   return (stop_b.empty() || start_a <= stop_b) && (stop_a.empty() || start_b <= stop_a);
 }
 
+// A start number for a message; one of 8 or more digits only by its length (it could be a BSN in
+// the wrong column).
+std::string nummerText(std::uint64_t nummer) {
+  const std::string digits = std::to_string(nummer);
+  if (digits.size() >= 8) return "(" + std::to_string(digits.size()) + " digits, not shown)";
+  return digits;
+}
+
 std::string periodText(const proto::EbRecord& record) {
-  return record.kind() + " period " + std::to_string(record.start_nummer()) + " (" + record.startdatum() + " .. " +
+  return record.kind() + " period " + nummerText(record.start_nummer()) + " (" + record.startdatum() + " .. " +
          (record.stopdatum().empty() ? std::string("open") : record.stopdatum()) + ")";
 }
 
@@ -74,6 +82,10 @@ Result<std::vector<CakPeriodRow>> checkCakPeriodRows(const CsvTable& csv, const 
     const auto start = check.date(row.line, "startdatum", field(csv, row, "startdatum"), false);
     const auto stop = check.date(row.line, "stopdatum", field(csv, row, "stopdatum"), true);
     check.order(row.line, start, stop, false);
+    if (start && *start < Date::fromYmd(2020, 1, 1)) {
+      check.problem(row.line, "startdatum " + start->toString() + " lies before 2020-01-01: the CAK holds no iEb period "
+                              "from before then (CS332); check the export");
+    }
     if (start) record.set_startdatum(start->toString());
     if (stop) record.set_stopdatum(stop->toString());
     const std::string bedrag = field(csv, row, "kostprijs_bedrag");
@@ -101,23 +113,25 @@ Result<std::vector<CakPeriodRow>> checkCakPeriodRows(const CsvTable& csv, const 
     rows.push_back(std::move(out));
   }
   // One key per line (TR404), and no two periods of one client, kind and municipality that share a day.
-  // Compared within each client and afzender only (an adoption-day file holds thousands of clients).
-  std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> earlier_rows;
+  // Compared within each client only (an adoption-day file holds thousands of clients). A start
+  // number is one period of the client, whatever the municipality: the gateway finds a period's
+  // items by client and number.
+  std::map<std::string, std::vector<std::size_t>> earlier_rows;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const CakPeriodRow& a = rows[i];
     if (a.record.startdatum().empty()) continue;
-    std::vector<std::size_t>& same_client = earlier_rows[{a.record.bsn(), a.afzender}];
+    std::vector<std::size_t>& same_client = earlier_rows[a.record.bsn()];
     same_client.push_back(i);
     for (std::size_t j : same_client) {
       if (j == i) break;
       const CakPeriodRow& b = rows[j];
       if (a.record.start_nummer() == b.record.start_nummer()) {
-        check.problem(a.line, "start_nummer " + std::to_string(a.record.start_nummer()) + " is on line " +
-                                  std::to_string(b.line) + " too, for the same client and afzender (TR404: one record "
-                                  "per EbStartNummer)");
+        check.problem(a.line, "start_nummer " + nummerText(a.record.start_nummer()) + " is on line " +
+                                  std::to_string(b.line) + " too, for the same client (TR404: one record per "
+                                  "EbStartNummer)");
         break;
       }
-      if (a.record.kind() == b.record.kind() &&
+      if (a.afzender == b.afzender && a.record.kind() == b.record.kind() &&
                  shareADay(a.record.startdatum(), a.record.stopdatum(), b.record.startdatum(), b.record.stopdatum())) {
         check.problem(a.line, "this " + periodText(a.record) + " shares days with the " + periodText(b.record) +
                                   " of line " + std::to_string(b.line) + " for the same client and afzender; the CAK "
@@ -148,21 +162,21 @@ Result<std::map<std::string, proto::EbClientState>> withImportedPeriods(
     proto::EbClientState& state = found->second;
     bool conflict = false;
     for (const proto::EbPeriodState& period : state.periods()) {
-      if (period.afzender() != row.afzender) continue;
       const std::string origin = period.has_imported_as() ? "imported before" : "reported by the gateway";
       if (period.start_nummer() == row.record.start_nummer()) {
         addProblem(problems, file, row.line, "the journal already holds " + period.kind() + " period " +
-                                                 std::to_string(period.start_nummer()) + " for this client (" + origin +
+                                                 nummerText(period.start_nummer()) + " for this client (" + origin +
                                                  "); a file is imported once, and only rows that are not there yet");
         conflict = true;
         break;
       }
+      if (period.afzender() != row.afzender) continue;
       const std::string start = period.sent() ? period.last_sent().startdatum() : period.startdatum();
       const std::string stop = period.sent() ? period.last_sent().stopdatum() : period.stopdatum();
       if (period.kind() == row.record.kind() && !period.deleted() && !start.empty() &&
           shareADay(row.record.startdatum(), row.record.stopdatum(), start, stop)) {
         addProblem(problems, file, row.line, "this " + periodText(row.record) + " shares days with " + period.kind() +
-                                                 " period " + std::to_string(period.start_nummer()) + " (" + start +
+                                                 " period " + nummerText(period.start_nummer()) + " (" + start +
                                                  " .. " + (stop.empty() ? "open" : stop) + ", " + origin +
                                                  ") of this client; correct one of them with the CAK first");
         conflict = true;

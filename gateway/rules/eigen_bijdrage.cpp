@@ -242,15 +242,13 @@ class Reconciler {
   // Imported periods take the spans that touch them first (EB-IMPORTED).
   void reconcile(const std::string& kind, const std::string& afzender, std::vector<Span> spans) {
     std::vector<std::size_t> live;
+    std::vector<std::size_t> imported;
     for (std::size_t i = 0; i < state_.periods.size(); ++i) {
       const EbPeriod& p = state_.periods[i];
       if (p.kind != kind || p.deleted || p.afzender != afzender) continue;
-      if (p.imported_as) {
-        reconcileImported(state_.periods[i], spans);
-      } else {
-        live.push_back(i);
-      }
+      (p.imported_as ? imported : live).push_back(i);
     }
+    reconcileImported(imported, spans);
     std::sort(live.begin(), live.end(), [&](std::size_t a, std::size_t b) {
       return startOf(state_.periods[a]) < startOf(state_.periods[b]);
     });
@@ -293,10 +291,12 @@ class Reconciler {
   }
 
  private:
-  // message_id * 10 + n, but none the client's periods use (an imported number may be any).
+  // From first_start_nummer, ten per message; none the client's periods use (an imported
+  // number may be any).
   std::uint64_t nextStartNummer() {
+    const std::uint64_t message_base = params_.first_start_nummer + (event_.message_id > 0 ? event_.message_id - 1 : 0) * 10;
     while (true) {
-      const std::uint64_t candidate = event_.message_id * 10 + ++created_;
+      const std::uint64_t candidate = message_base + created_++;
       if (std::none_of(state_.periods.begin(), state_.periods.end(),
                        [&](const EbPeriod& p) { return p.start_nummer == candidate; })) {
         return candidate;
@@ -311,42 +311,62 @@ class Reconciler {
     return !cak.stopdatum || span.begin <= cak.stopdatum->plusDays(1 + params_.restart_gap_days);
   }
 
-  // An imported period (adoption day): the spans that touch it are its known provisions; they
-  // decide the stop only (see EB-IMPORTED in the header). The spans it takes leave `spans`.
-  void reconcileImported(EbPeriod& period, std::vector<Span>& spans) {
-    const EbRecordValues& cak = *period.imported_as;
-    std::optional<Span> joined;
-    for (auto span = spans.begin(); span != spans.end();) {
-      if (!touches(*span, cak)) {
-        ++span;
-        continue;
+  // The imported periods of one key (adoption day), in start order: each takes the spans of the
+  // provisions the gateway knows that touch what the CAK holds for it now (see EB-IMPORTED in
+  // the header). They decide the stop only: while the CAK's record as imported is open, the stop
+  // is the first touching span's end (a later span, after a gap, is a period of its own); when it
+  // was closed, the later of its stop and the spans' end, but never into the next imported
+  // period. The spans taken leave `spans`.
+  void reconcileImported(std::vector<std::size_t> imported, std::vector<Span>& spans) {
+    std::sort(imported.begin(), imported.end(), [&](std::size_t a, std::size_t b) {
+      return state_.periods[a].imported_as->startdatum < state_.periods[b].imported_as->startdatum;
+    });
+    std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });
+    std::vector<bool> taken(spans.size(), false);
+    for (std::size_t k = 0; k < imported.size(); ++k) {
+      EbPeriod& period = state_.periods[imported[k]];
+      const EbRecordValues& cak = *period.imported_as;
+      const EbRecordValues& now = period.last_sent ? *period.last_sent : cak;  // what the CAK holds now
+      const std::optional<Date> next_start =
+          k + 1 < imported.size() ? std::optional<Date>(state_.periods[imported[k + 1]].imported_as->startdatum)
+                                  : std::nullopt;
+      std::optional<Span> joined;
+      for (std::size_t j = 0; j < spans.size(); ++j) {
+        if (!touches(spans[j], now)) continue;
+        if (joined && !cak.stopdatum) break;  // open as imported: the first touching span only
+        taken[j] = true;
+        if (!joined) {
+          joined = spans[j];
+        } else {
+          joined->end = joined->end && spans[j].end ? std::optional<Date>(std::max(*joined->end, *spans[j].end))
+                                                    : std::nullopt;
+        }
       }
+      period.startdatum = cak.startdatum;
+      period.kostprijs_bedrag = cak.kostprijs_bedrag;
+      period.kostprijs_startdatum = cak.kostprijs_startdatum;
       if (!joined) {
-        joined = *span;
+        period.stopdatum = cak.stopdatum;
+        rec_.step("EB-IMPORTED-KEPT", periodLabel(period) + ": imported from the CAK (" + cak.startdatum.toString() +
+                                          " .. " + text(cak.stopdatum) + "); no provision the gateway knows touches "
+                                          "it, so it stays as the CAK had it");
       } else {
-        joined->begin = std::min(joined->begin, span->begin);
-        joined->end = joined->end && span->end ? std::optional<Date>(std::max(*joined->end, *span->end)) : std::nullopt;
+        std::optional<Date> end = joined->end;
+        if (next_start && (!end || *end >= *next_start)) end = next_start->plusDays(-1);  // the next one takes over
+        period.stopdatum = !cak.stopdatum || !end ? end : std::optional<Date>(std::max(*cak.stopdatum, *end));
+        rec_.step("EB-IMPORTED", periodLabel(period) + ": imported from the CAK (" + cak.startdatum.toString() + " .. " +
+                                     text(cak.stopdatum) + "); the provisions the gateway knows run " +
+                                     joined->begin.toString() + " .. " + text(joined->end) + ": the start" +
+                                     (cak.kostprijs_bedrag ? " and kostprijs stay" : " stays") + ", the stop is " +
+                                     text(period.stopdatum));
       }
-      span = spans.erase(span);
+      sync(period);
     }
-    period.startdatum = cak.startdatum;
-    period.kostprijs_bedrag = cak.kostprijs_bedrag;
-    period.kostprijs_startdatum = cak.kostprijs_startdatum;
-    if (!joined) {
-      period.stopdatum = cak.stopdatum;
-      rec_.step("EB-IMPORTED-KEPT", periodLabel(period) + ": imported from the CAK (" + cak.startdatum.toString() +
-                                        " .. " + text(cak.stopdatum) + "); no provision the gateway knows touches "
-                                        "it, so it stays as the CAK has it");
-    } else {
-      period.stopdatum = !cak.stopdatum || !joined->end ? joined->end
-                                                        : std::optional<Date>(std::max(*cak.stopdatum, *joined->end));
-      rec_.step("EB-IMPORTED", periodLabel(period) + ": imported from the CAK (" + cak.startdatum.toString() + " .. " +
-                                   text(cak.stopdatum) + "); the provisions the gateway knows run " +
-                                   joined->begin.toString() + " .. " + text(joined->end) + ": the start" +
-                                   (cak.kostprijs_bedrag ? " and kostprijs stay" : " stays") + ", the stop is " +
-                                   text(period.stopdatum));
+    std::vector<Span> left;
+    for (std::size_t j = 0; j < spans.size(); ++j) {
+      if (!taken[j]) left.push_back(spans[j]);
     }
-    sync(period);
+    spans = std::move(left);
   }
 
   static Date startOf(const EbPeriod& p) {

@@ -45,9 +45,11 @@
 // Sequencing (DESIGN §2.2): never a change (2) without an accepted-or-pending first delivery
 // (1); never a change after a delete (3): a period that comes back after a delete is a new
 // period with a new start number; no delete after a stop was sent. The start number of a new
-// period is message_id * 10 + n (n = 1.. within the decision), skipping a number the client's
-// periods already use (an imported one): unique for the client (the CAK's key is Afzender, Bsn
-// and EbStartNummer, TR404).
+// period is first_start_nummer + (message_id - 1) * 10 + (n - 1) (n = 1.. within the decision;
+// with the default 11 that is message_id * 10 + n), skipping a number the client's periods
+// already use (an imported one): unique for the client (the CAK's key is Afzender, Bsn and
+// EbStartNummer, TR404), and, with a first_start_nummer above every number sent before, unique
+// across journals (issue 14: a new journal reused numbers and the CAK answered 9102).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -86,6 +88,9 @@ struct EbParams {
   // A provision that starts after a gap of at most this many days without a provision continues
   // the period (no stop and new start). 0: only a start on the day after the stop.
   int restart_gap_days = 0;
+  // The start number of message 1's first period (see the header); the journal keeps the one it
+  // was made with (`[eigen_bijdrage] first_start_nummer`).
+  std::uint64_t first_start_nummer = 11;
   int initial_months_back = 12;
   int correction_months_back = 36;
   int months_ahead = 1;

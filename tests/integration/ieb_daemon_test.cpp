@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <ctime>
+#include <set>
 #include <sstream>
 
 #include "adapters/ieb/ieb_writer.h"
@@ -203,5 +204,78 @@ TEST_CASE("daemon: a WMO405 the CAK rejects reaches the operator with the EB001 
     return iwmo::test::readFile(gw.dir.path() / "log/routing.log").find("REJECT-UNKNOWN-HEEN") != std::string::npos;
   }, std::chrono::seconds(20)));
   CHECK(iwmo::test::readFile(gw.dir.path() / "log/routing.log").find("REJECT-DIRECTION") == std::string::npos);
+  CHECK(gw.daemon.terminate() == 0);
+}
+
+TEST_CASE("daemon: a new journal cannot reuse the start numbers of an earlier one (issue 14)",
+          "[integration][daemon][ieb]") {
+  Gateway gw;
+  // Without first_start_nummer a new journal is refused: only the operator knows what was sent.
+  std::string config_text = iwmo::test::readFile(gw.config);
+  config_text = iwmo::test::replaceFirst(config_text, "first_start_nummer = 11\n", "");
+  iwmo::test::writeFile(gw.config, config_text);
+  gw.daemon.start();
+  CHECK(gw.daemon.waitExit(std::chrono::seconds(30)) == 2);
+  CHECK_THAT(iwmo::test::readFile(gw.dir.path() / "daemon.log"),
+             Catch::Contains("is new and [eigen_bijdrage] is on, but [eigen_bijdrage] first_start_nummer is not set"));
+
+  config_text = iwmo::test::replaceFirst(config_text, "[eigen_bijdrage]\n", "[eigen_bijdrage]\nfirst_start_nummer = 5001\n");
+  iwmo::test::writeFile(gw.config, config_text);
+  const iwmo::Date start = today().plusDays(-20);
+  const auto sendStart = [&](const std::string& suffix, std::size_t expected_files) {
+    iwmo::test::MessageHeader h301;
+    h301.identificatie = "TW-N" + suffix;
+    h301.dagtekening = start.plusDays(-5).toString();
+    iwmo::test::ProductLine line;
+    line.toewijzing_nummer = 800;
+    line.ingangsdatum = start.toString();
+    iwmo::test::dropFile(gw.dir.path() / "backoffice/outbox", "301-" + suffix + ".xml", iwmo::test::wmo301(h301, {line}));
+    iwmo::test::MessageHeader h305 = h301;
+    h305.identificatie = "ST-N" + suffix;
+    h305.dagtekening = start.plusDays(2).toString();
+    line.begindatum = start.plusDays(1).toString();
+    REQUIRE(waitFor([&] { return filesIn(gw.dir.path() / "backoffice/outbox").empty(); }, std::chrono::seconds(20)));
+    iwmo::test::dropFile(gw.dir.path() / "ggk/download", "305-" + suffix + ".xml", iwmo::test::wmo305(h305, {line}));
+    REQUIRE(waitFor([&] { return filesIn(gw.dir.path() / "cak/upload").size() == expected_files; },
+                    std::chrono::seconds(20)));
+  };
+  const auto startNummers = [&] {
+    std::set<std::string> numbers;
+    for (const auto& file : filesIn(gw.dir.path() / "cak/upload")) {
+      const std::string payload = iwmo::test::readGgkDocument(iwmo::test::readFile(file)).payload;
+      const auto at = payload.find("<EbStartNummer>");
+      if (at != std::string::npos) numbers.insert(payload.substr(at + 15, payload.find('<', at + 15) - at - 15));
+    }
+    return numbers;
+  };
+
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+  sendStart("1", 1);
+  CHECK(startNummers() == std::set<std::string>{"5011"});  // message #2's first period: 5001 + 10
+  CHECK(gw.daemon.terminate() == 0);
+  const auto numbers = gw.cli("ieb numbers");
+  INFO(numbers.out << numbers.err);
+  CHECK(numbers.exit_code == 0);
+  CHECK_THAT(numbers.out, Catch::Contains("new periods are numbered from 5001"));
+  CHECK_THAT(numbers.out, Catch::Contains("highest start number sent to the CAK: 5011"));
+
+  // The journal is lost (or reset) and the config still says 5001: the state directory remembers.
+  for (const char* file : {"journal.sqlite", "journal.sqlite-wal", "journal.sqlite-shm"}) {
+    fs::remove(gw.dir.path() / "state" / file);
+  }
+  const std::string reserved = iwmo::test::readFile(gw.dir.path() / "state/eb-start-nummers");
+  INFO("reserved: " << reserved);
+  CHECK(std::stoull(reserved) > 5011);
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+  sendStart("2", 2);
+  const auto after = startNummers();
+  CHECK(after.size() == 2);  // not 5011 again
+  for (const auto& number : after) {
+    if (number != "5011") CHECK(std::stoull(number) > std::stoull(reserved));
+  }
+  CHECK_THAT(iwmo::test::readFile(gw.dir.path() / "daemon.log"),
+             Catch::Contains("an earlier journal in this state directory may have used"));
   CHECK(gw.daemon.terminate() == 0);
 }

@@ -38,8 +38,17 @@ std::filesystem::path writeDaemonConfig(const fs::path& dir, int http_port, cons
       << "[rejected]\ndir = \"rejected\"\n"
       << "[log]\nfile = \"log/routing.log\"\nfeed = \"ipc://run/feed.sock\"\n"
       << "[delivery]\nretry_initial_ms = 50\nretry_max_ms = 1000\n"
-      << "[http]\nlisten = \"127.0.0.1:" << http_port << "\"\n"
-      << extra;
+      << "[http]\nlisten = \"127.0.0.1:" << http_port << "\"\n";
+  // A new journal needs its first start number (issue 14); tests start at 11 (message_id * 10 + n).
+  const std::string eb_table = "[eigen_bijdrage]\n";
+  const std::size_t at = extra.find(eb_table);
+  if (at == std::string::npos) {
+    out << extra << "\n" << eb_table << "first_start_nummer = 11\n";
+  } else if (extra.find("first_start_nummer") == std::string::npos) {
+    out << extra.substr(0, at + eb_table.size()) << "first_start_nummer = 11\n" << extra.substr(at + eb_table.size());
+  } else {
+    out << extra;
+  }
   return file;
 }
 

@@ -537,3 +537,26 @@ TEMPLATE_TEST_CASE("eb store: imported states are stored whole, and read back as
   CHECK(kept.periods(0).last_identificatie().empty());
   CHECK(kept.periods(0).last_answer() == "accepted");
 }
+
+TEMPLATE_TEST_CASE("eb store: the journal keeps its first start number, hands it out with every state, and knows "
+                   "the highest number sent",
+                   "[journal][ieb]", SqliteBackend, MemoryBackend) {
+  Fixture<TestType> f;
+  auto first = f.eb.firstStartNummer();
+  REQUIRE(first);
+  CHECK_FALSE(*first);
+  CHECK(f.state().first_start_nummer() == 0);  // 0: the handler's default
+  REQUIRE(f.eb.setFirstStartNummer(5001).isOk());
+  first = f.eb.firstStartNummer();
+  REQUIRE(first);
+  CHECK(*first == std::optional<std::uint64_t>(5001));
+  CHECK(f.state().first_start_nummer() == 5001);
+  auto highest = f.eb.highestStartNummerSent();
+  REQUIRE(highest);
+  CHECK(*highest == 0);
+  const std::uint64_t id = iwmo::test::journalMessage(f.journal, "WMO305", kT0);
+  iwmo::test::commitOk(f.journal, startResult(id, 5011, "EB1-1"), kT0);
+  highest = f.eb.highestStartNummerSent();
+  REQUIRE(highest);
+  CHECK(*highest == 5011);
+}

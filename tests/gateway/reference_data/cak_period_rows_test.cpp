@@ -111,10 +111,19 @@ TEST_CASE("cak periods: every bad row is named with its line, and no BSN is show
   CHECK_THAT(all, Catch::Contains("cak.csv:6: end 2025-02-01 is before begin 2025-03-01"));
   CHECK_THAT(all, Catch::Contains("cak.csv:7: a BW period has no kostprijs"));
   CHECK_THAT(all, Catch::Contains("cak.csv:8: kostprijs_bedrag and kostprijs_startdatum go together"));
-  CHECK_THAT(all, Catch::Contains("cak.csv:10: start_nummer 9 is on line 9 too"));
+  CHECK_THAT(all, Catch::Contains("cak.csv:10: start_nummer 9 is on line 9 too, for the same client"));
   CHECK_THAT(all, Catch::Contains("cak.csv:11: this AT period 10 (2025-06-01 .. open) shares days with the AT period 9"));
   CHECK(all.find("99994871") == std::string::npos);
   CHECK(all.find("99999000") == std::string::npos);
+  // One start number is one period of the client, whatever the municipality.
+  RowProblems shared;
+  REQUIRE(checkCakPeriodRows(csvOf(std::string(kHeader) + "999948714,AT,0599,12,2025-03-01,,,\n"
+                                                           "999948714,BW,0363,12,2025-03-01,,,\n"
+                                                           "999990007,AT,0599,13,2019-12-01,,,\n"),
+                             "cak.csv", table(), {}, shared));
+  CHECK(shared.count == 2);
+  CHECK_THAT(joined(shared), Catch::Contains("cak.csv:3: start_nummer 12 is on line 2 too, for the same client"));
+  CHECK_THAT(joined(shared), Catch::Contains("cak.csv:4: startdatum 2019-12-01 lies before 2020-01-01"));
   // A missing column is refused as a whole.
   CHECK_FALSE(checkCakPeriodRows(csvOf("bsn,kind,afzender,startdatum\n999948714,AT,0599,2025-03-01\n"), "cak.csv",
                                  table(), {"0599"}, problems));

@@ -426,7 +426,6 @@ TEST_CASE("eigen bijdrage: a provision that overlaps an imported period changes 
   // The CAK has AT period 7001 from 2025-03-01 (provisions the gateway never saw); a new one starts.
   const EbClient client = importedClient("AT", 7001, "2025-03-01");
   auto decided = decideEigenBijdrage(client, event("WMO305", 5, "2026-12-03", {start(40, "02", "2026-12-01")}), params());
-  INFO(decided.trail.size());
   CHECK(decided.records.empty());  // the CAK already has an open period: nothing overlapping goes
   CHECK(hasRule(decided, "EB-IMPORTED"));
   CHECK(hasRule(decided, "EB-NO-CHANGE"));
@@ -499,4 +498,61 @@ TEST_CASE("eigen bijdrage: an imported BW period takes the BW provision that ove
   CHECK(hasRule(decided, "EB-IMPORTED"));
   REQUIRE(decided.state.periods.size() == 1);
   CHECK(decided.state.periods[0].kind == "BW");
+}
+
+TEST_CASE("eigen bijdrage: after the stop of an imported open period, a provision after a gap is a new period",
+          "[rules][ieb][import]") {
+  const EbClient client = importedClient("AT", 7001, "2025-03-01");
+  auto decided = decideEigenBijdrage(client, event("WMO307", 6, "2026-12-03", {stop(41, "02", "2024-06-01", "2026-11-30")}),
+                                     params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.stopdatum == d("2026-11-30"));
+  // Months later a new provision: a period of its own, not 7001 reopened over the gap.
+  decided = decideEigenBijdrage(decided.state, event("WMO305", 7, "2027-06-02", {start(42, "02", "2027-06-01")}), params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.status == 1);
+  CHECK(decided.records[0].start_nummer != 7001);
+  CHECK(decided.records[0].values.startdatum == d("2027-06-01"));
+  const auto kept = std::find_if(decided.state.periods.begin(), decided.state.periods.end(),
+                                 [](const EbPeriod& p) { return p.start_nummer == 7001; });
+  REQUIRE(kept != decided.state.periods.end());
+  CHECK(kept->stopdatum == d("2026-11-30"));
+}
+
+TEST_CASE("eigen bijdrage: a provision across two imported periods leaves each as the CAK has it",
+          "[rules][ieb][import]") {
+  // Whatever the order the periods were imported in.
+  for (const bool later_first : {false, true}) {
+    INFO("later period first: " << later_first);
+    EbClient client = importedClient("AT", 7001, "2025-01-01", "2025-12-31");
+    const EbClient second = importedClient("AT", 7002, "2026-01-01");
+    client.periods.insert(later_first ? client.periods.begin() : client.periods.end(), second.periods[0]);
+    auto decided = decideEigenBijdrage(client, event("WMO305", 8, "2026-12-03", {start(43, "02", "2025-06-01")}),
+                                       params());
+    CHECK(decided.records.empty());  // 7001 is not stretched over 7002 (the CAK would refuse the overlap)
+    CHECK(decided.state.periods.size() == 2);
+    // The provision stops: the open one takes the stop, the closed one stays.
+    decided = decideEigenBijdrage(decided.state,
+                                  event("WMO307", 9, "2026-12-03", {stop(43, "02", "2025-06-01", "2026-11-30")}), params());
+    REQUIRE(decided.records.size() == 1);
+    CHECK(decided.records[0].start_nummer == 7002);
+    CHECK(decided.records[0].values.stopdatum == d("2026-11-30"));
+  }
+}
+
+TEST_CASE("eigen bijdrage: a new start number skips any number of the client, whatever the municipality",
+          "[rules][ieb][import]") {
+  EbClient client = importedClient("BW", 31, "2025-09-01");
+  client.periods[0].afzender = "0363";  // another municipality's period of this client
+  auto decided = decideEigenBijdrage(client, event("WMO305", 3, "2026-12-03", {start(44, "02", "2026-12-01")}), params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].start_nummer == 32);  // message 3's first would be 31
+
+  EbParams from_5001 = params();
+  from_5001.first_start_nummer = 5001;  // a journal made after another one (issue 14)
+  decided = decideEigenBijdrage(EbClient{}, event("WMO305", 1, "2026-12-03", {start(45, "02", "2026-12-01")}), from_5001);
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].start_nummer == 5001);
+  decided = decideEigenBijdrage(EbClient{}, event("WMO305", 3, "2026-12-03", {start(45, "02", "2026-12-01")}), from_5001);
+  CHECK(decided.records[0].start_nummer == 5021);
 }
