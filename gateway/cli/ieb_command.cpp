@@ -94,6 +94,7 @@ int runIeb(const config::Config& config, const IebOptions& options) {
       line["at"] = item.at.toIso8601();
       line["client"] = pseudonym(item.bsn);
       line["rule"] = item.rule;
+      if (item.start_nummer != 0) line["start_nummer"] = item.start_nummer;  // the period it is about
       line["state"] = item.state;
       line["summary"] = item.summary;
       if (!item.note.empty()) line["note"] = item.note;

@@ -186,7 +186,19 @@ bool EigenBijdrageHandler::needsState(const proto::WorkItem& item) const {
          ((type == "WMO305" || type == "WMO307") && peerNamed(item.peer()) == Peer::kGgk);
 }
 
+namespace {
+
+// A Fo01 from the chain (about something the gateway sent; the preparer finds what).
+bool isChainFo01(const proto::WorkItem& item) {
+  return behindGgk(peerNamed(item.peer())) && item.envelope().ggk().kind() == "Fo01" && item.duplicate_of() == 0;
+}
+
+bool isIebFunctie(const std::string& functie) { return functie == "WMO405" || functie == "WMO407"; }
+
+}  // namespace
+
 bool EigenBijdrageHandler::needsSentRecords(const proto::WorkItem& item) const {
+  if (isChainFo01(item)) return true;
   const proto::Envelope& envelope = item.envelope();
   if (!envelope.verdict().valid() || item.duplicate_of() != 0) return false;
   const std::string& type = envelope.summary().message_type();
@@ -196,7 +208,63 @@ bool EigenBijdrageHandler::needsSentRecords(const proto::WorkItem& item) const {
 void EigenBijdrageHandler::handle(const proto::WorkItem& item, proto::HandlerResult& result) const {
   if (earlierRejected(result)) return;  // never forwarded: nothing to derive or correlate
   if (needsState(item)) handleProvisionMessage(item, result);
-  if (needsSentRecords(item)) handleRetour(item, result);
+  if (isChainFo01(item)) {
+    handleChainFo01(item, result);
+  } else if (needsSentRecords(item)) {
+    handleRetour(item, result);
+  }
+}
+
+void EigenBijdrageHandler::handleChainFo01(const proto::WorkItem& item, proto::HandlerResult& result) const {
+  const proto::GgkLink& link = item.ggk();
+  if (!link.looked_up() || !link.sent_found() || !isIebFunctie(link.sent().functie())) return;  // not about iEb
+  const proto::GgkSentRecord& heen = link.sent();
+  const proto::GgkEnvelopeInfo& fo01 = item.envelope().ggk();
+  // The chain's free text (omschrijving) may quote a value; it stays in `ggk errors` and the report.
+  const std::string why = "Fo01 " + fo01.fo01_code() + " from " + fo01.zender_organisatie() +
+                          ": the chain refused the Di01 " + heen.referentienummer() + ", so it did not reach the CAK";
+  proto::Decision& decision = addDecision(result);
+  if (!item.eb_sent_looked_up()) {
+    decision.set_outcome("error");
+    decision.add_rule_ids("EB-NO-STATE");
+    decision.set_summary(why + "; the journal's iEb records of " + heen.functie() + " " + heen.identificatie() +
+                         " could not be read");
+    proto::EbAttention& attention = *result.add_eb_attention();
+    attention.set_kind("unmatched");
+    attention.set_rule("EB-NO-STATE");
+    attention.set_summary(decision.summary());
+    return;
+  }
+  decision.add_trail(why + " (" + heen.functie() + " " + heen.identificatie() + ", " +
+                     std::to_string(item.eb_sent_size()) + " record(s), from message #" +
+                     std::to_string(heen.message_id()) + "); the text of the Fo01 is in `iwmo-gateway ggk errors`");
+  for (const proto::EbSentRecord& sent : item.eb_sent()) {
+    proto::EbAnswer& answer = *result.add_eb_answers();
+    answer.set_message_type(heen.functie());
+    answer.set_identificatie(heen.identificatie());
+    answer.set_bsn(sent.record().bsn());
+    answer.set_start_nummer(sent.record().start_nummer());
+    answer.set_accepted(false);
+    answer.add_retour_codes("Fo01 " + fo01.fo01_code());
+    answer.set_explanation(why);
+    const std::string record_label = sent.record().kind() + " period " + std::to_string(sent.record().start_nummer()) +
+                                     " (status " + sent.record().status_aanlevering() + ", Afzender " +
+                                     sent.afzender() + ", from message #" + std::to_string(sent.message_id()) + ")";
+    decision.add_trail("not delivered: " + record_label);
+    proto::EbAttention& attention = *result.add_eb_attention();
+    attention.set_kind("rejected");
+    attention.set_bsn(sent.record().bsn());
+    attention.set_rule("EB-FO01");
+    attention.set_start_nummer(sent.record().start_nummer());
+    attention.set_summary(heen.functie() + " " + heen.identificatie() + ": " + record_label + " did not reach the CAK: " +
+                          why + ". Correct the cause (`iwmo-gateway ggk errors`), then report the period to the CAK "
+                          "by hand, or correct the provision so that the client's next message sends it again");
+  }
+  decision.add_rule_ids("EB-FO01");
+  decision.set_outcome("rejected-by-chain");
+  decision.set_summary(heen.functie() + " " + heen.identificatie() + " refused by the chain (Fo01 " + fo01.fo01_code() +
+                       "): " + std::to_string(item.eb_sent_size()) + " record(s) did not reach the CAK " +
+                       "(`iwmo-gateway ieb rejected`)");
 }
 
 void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, proto::HandlerResult& result) const {
@@ -443,6 +511,7 @@ void EigenBijdrageHandler::handleRetour(const proto::WorkItem& item, proto::Hand
     attention.set_kind("rejected");
     attention.set_bsn(sent.record().bsn());
     attention.set_rule("EB-CAK-REJECTED");
+    attention.set_start_nummer(sent.record().start_nummer());
     attention.set_summary(heen_type + " " + identificatie + ": " + record_label + " rejected by the CAK: " + explanation);
   }
   for (std::size_t i = 0; i < used.size(); ++i) {

@@ -58,6 +58,9 @@ class EigenBijdrageHandler final : public Handler {
  private:
   void handleProvisionMessage(const proto::WorkItem& item, proto::HandlerResult& result) const;
   void handleRetour(const proto::WorkItem& item, proto::HandlerResult& result) const;
+  // A Fo01 from the chain about a WMO405 / WMO407 the gateway sent (issue 14): its records did
+  // not reach the CAK; each is marked rejected and raises an item linked to its period.
+  void handleChainFo01(const proto::WorkItem& item, proto::HandlerResult& result) const;
 
   rules::EbParams params_;
   IebWriteFunction write_;

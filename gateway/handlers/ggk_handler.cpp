@@ -295,8 +295,9 @@ void GgkHandler::recordFo01(const proto::WorkItem& item, proto::HandlerResult& r
   const bool ieb = matched && (item.ggk().sent().functie() == "WMO405" || item.ggk().sent().functie() == "WMO407");
   if (ieb) {
     text += "The eigen-bijdrage message it concerns (" + item.ggk().sent().identificatie() +
-            ", written by the gateway) did not reach the CAK; its records stay awaiting a retour in "
-            "`iwmo-gateway ieb pending`. Correct the cause named above, then report the period to the CAK "
+            ", written by the gateway) did not reach the CAK; its records are marked refused, each with an item "
+            "on its period in `iwmo-gateway ieb rejected` (EB-FO01). Correct the cause named above, then report the "
+            "period to the CAK "
             "by hand (or correct the provision, so the client's next message sends it again). Close it with "
             "`iwmo-gateway ggk done ID --note TEXT` (IDs: `iwmo-gateway ggk errors`).\n";
   } else {

@@ -62,7 +62,17 @@ void Preparer::prepare(proto::WorkItem& item) const {
   }
   if (needs.eb_sent) {
     const std::string& type = summary.message_type();
-    auto sent = journal_.eb().sentIn(type == "WMO406" ? "WMO405" : "WMO407", summary.header().identificatie());
+    // A WMO406 / WMO408 names its heen message; a Fo01 the envelope it refused (attachGgkLink).
+    std::string heen_type = type == "WMO406" ? "WMO405" : "WMO407";
+    std::string identificatie = summary.header().identificatie();
+    if (item.envelope().ggk().kind() == "Fo01") {
+      const proto::GgkLink& link = item.ggk();
+      const bool ieb = link.sent_found() && (link.sent().functie() == "WMO405" || link.sent().functie() == "WMO407");
+      heen_type = ieb ? link.sent().functie() : "";
+      identificatie = ieb ? link.sent().identificatie() : "";
+    }
+    auto sent = heen_type.empty() ? Result<std::vector<proto::EbSentRecord>>(std::vector<proto::EbSentRecord>{})
+                                  : journal_.eb().sentIn(heen_type, identificatie);
     if (sent) {
       item.set_eb_sent_looked_up(true);
       for (auto& record : *sent) *item.add_eb_sent() = std::move(record);

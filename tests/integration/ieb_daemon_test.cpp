@@ -279,3 +279,57 @@ TEST_CASE("daemon: a new journal cannot reuse the start numbers of an earlier on
              Catch::Contains("an earlier journal in this state directory may have used"));
   CHECK(gw.daemon.terminate() == 0);
 }
+
+TEST_CASE("daemon: a Fo01 from the chain about a WMO405 marks its record refused and raises an item on its period "
+          "(issue 14)",
+          "[integration][daemon][ieb]") {
+  Gateway gw;
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+  const iwmo::Date start = today().plusDays(-20);
+  iwmo::test::MessageHeader h301;
+  h301.identificatie = "TW-F1";
+  h301.dagtekening = start.plusDays(-5).toString();
+  iwmo::test::ProductLine line;
+  line.toewijzing_nummer = 900;
+  line.ingangsdatum = start.toString();
+  iwmo::test::dropFile(gw.dir.path() / "backoffice/outbox", "301.xml", iwmo::test::wmo301(h301, {line}));
+  REQUIRE(waitFor([&] { return filesIn(gw.dir.path() / "ggk/upload").size() == 1; }, std::chrono::seconds(20)));
+  iwmo::test::MessageHeader h305 = h301;
+  h305.identificatie = "ST-F1";
+  h305.dagtekening = start.plusDays(2).toString();
+  line.begindatum = start.plusDays(1).toString();
+  iwmo::test::dropFile(gw.dir.path() / "ggk/download", "305.xml", iwmo::test::wmo305(h305, {line}));
+  REQUIRE(waitFor([&] { return filesIn(gw.dir.path() / "cak/upload").size() == 1; }, std::chrono::seconds(20)));
+  const iwmo::test::ReadDocument di01 =
+      iwmo::test::readGgkDocument(iwmo::test::readFile(filesIn(gw.dir.path() / "cak/upload").front()));
+  REQUIRE(jsonLines(gw.cli("ieb pending --json").out).size() == 1);  // awaiting the CAK's retour
+
+  // The chain refuses the Di01 (StUF055): the WMO405 never reaches the CAK.
+  iwmo::test::dropFile(gw.dir.path() / "cak/download", "fo01.xml",
+                       iwmo::test::chainFo01("CAK", "0599", di01.referentienummer, "7d2f1c3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+                                             "element EbStartdatum: value not allowed"));
+  std::vector<nlohmann::json> rejected;
+  REQUIRE(waitFor([&] {
+    rejected = jsonLines(gw.cli("ieb rejected --json").out);
+    return !rejected.empty();
+  }, std::chrono::seconds(20)));
+  REQUIRE(rejected.size() == 1);
+  CHECK(rejected[0]["rule"] == "EB-FO01");
+  CHECK(rejected[0]["start_nummer"] == 21);  // linked to the period it refused (message #2's first)
+  const std::string summary = rejected[0]["summary"];
+  CHECK_THAT(summary, Catch::Contains("WMO405 EB2-1"));
+  CHECK_THAT(summary, Catch::Contains("did not reach the CAK: Fo01 StUF055 from CAK"));
+  CHECK(summary.find("999948714") == std::string::npos);
+  // Its record no longer waits for a retour that will not come; the Fo01 itself is in `ggk errors`.
+  const auto pending = jsonLines(gw.cli("ieb pending --json").out);
+  for (const auto& item : pending) CHECK(item["kind"] != "awaiting-retour");
+  CHECK_THAT(gw.cli("ggk errors").out, Catch::Contains("StUF055"));
+  const auto metrics = iwmo::test::httpGet(gw.port, "/metrics").second;
+  CHECK_THAT(metrics, Catch::Contains("iwmo_ieb_records{type=\"WMO405\",state=\"rejected\"} 1"));
+  const auto explained = gw.cli("explain 3");  // the Fo01: message #3
+  INFO(explained.out << explained.err);
+  CHECK_THAT(explained.out, Catch::Contains("rejected-by-chain"));
+  CHECK_THAT(explained.out, Catch::Contains("EB-FO01"));
+  CHECK(gw.daemon.terminate() == 0);
+}

@@ -117,4 +117,25 @@ std::string wrapDu01(const std::string& payload, const std::string& functie, con
   return wrap(true, payload, functie, zender, ontvanger, referentienummer, cross_refnummer);
 }
 
+std::string chainFo01(const std::string& zender, const std::string& ontvanger, const std::string& cross_refnummer,
+                      const std::string& referentienummer, const std::string& detail) {
+  auto writer = adapters::stuf::EnvelopeWriter::create(ourStufSchemas());
+  REQUIRE(writer.hasValue());
+  adapters::stuf::Fo01Request request;
+  request.zender.organisatie = zender;
+  request.zender.applicatie = "GGkKetenTest";
+  request.ontvanger.organisatie = ontvanger;
+  request.ontvanger.applicatie = "iwmo-gateway";
+  request.cross_refnummer = cross_refnummer;
+  request.detail = detail;
+  request.details = "WMO405-00040000";
+  request.tijdstip = Timestamp::fromSeconds(1767600000);
+  request.utc_offset_minutes = 60;
+  request.referentienummer = referentienummer;
+  auto written = (*writer)->fo01(request);
+  INFO(written.status().message());
+  REQUIRE(written.hasValue());
+  return written->bytes;
+}
+
 }  // namespace iwmo::test

@@ -53,4 +53,9 @@ std::string wrapDu01(const std::string& payload, const std::string& functie, con
                      const std::string& ontvanger, const std::string& referentienummer,
                      const std::string& cross_refnummer);
 
+// A Fo01 StUF055 from `zender` (the chain, e.g. "CAK") to `ontvanger` about the document
+// `cross_refnummer`, written by our EnvelopeWriter (validated).
+std::string chainFo01(const std::string& zender, const std::string& ontvanger, const std::string& cross_refnummer,
+                      const std::string& referentienummer, const std::string& detail);
+
 }  // namespace iwmo::test
