@@ -106,6 +106,15 @@ Status emptyOutput(const fs::path& out, bool force) {
   return Status::ok();
 }
 
+// The Dagtekening of a bare iWmo / iEb message, found without parsing it (the replay's ticks;
+// the intake reads it properly). nullopt for anything else, e.g. a message in a StUF envelope.
+std::optional<Date> bareDagtekening(const std::string& bytes) {
+  const std::string_view tag = "Dagtekening>";
+  const std::size_t at = bytes.find(tag);
+  if (at == std::string::npos || at + tag.size() + 10 > bytes.size()) return std::nullopt;
+  return Date::parse(std::string_view(bytes).substr(at + tag.size(), 10));
+}
+
 // The daemon's pipeline, with the bus on inproc only and logical time.
 Result<pipeline::PipelineOptions> replayPipelineOptions(const config::Config& config, const ReplayOptions& options,
                                                         Timestamp clock_start) {
@@ -121,6 +130,7 @@ Result<pipeline::PipelineOptions> replayPipelineOptions(const config::Config& co
   pipeline_options->dispatch.logical_time = true;
   pipeline_options->delivery.logical_time = true;
   pipeline_options->delivery.log_deliveries = false;
+  pipeline_options->eb_tick_interval = std::chrono::seconds(0);  // ticked at each new day of the batch
   return pipeline_options;
 }
 
@@ -272,8 +282,25 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   std::atomic<std::uint64_t> acked{0};
   std::atomic<std::uint64_t> refused{0};
   std::uint64_t offered = 0;
+  // On the batch's own time (--clock dagtekening) the eigen-bijdrage tick runs when the batch
+  // reaches a new day, once everything before it is handled, so the same batch ticks the same.
+  std::optional<Date> batch_day;
+  Status tick_status = Status::ok();
+  const bool tick_on_batch_days = options.clock == "dagtekening" && config.eigen_bijdrage.enabled;
   const Status read = transport::readBatch(
       options.batch, config.max_message_bytes, [&](transport::Received member) {
+        if (const auto day = tick_on_batch_days ? bareDagtekening(member.bytes) : std::nullopt; day) {
+          if (batch_day && *day > *batch_day) {
+            pipeline.waitHandled(std::chrono::hours(1));
+            auto ticked = pipeline.tickEigenBijdrage(
+                *day, Timestamp::fromSeconds(static_cast<std::int64_t>(day->daysSinceEpoch()) * 86400));
+            if (!ticked) {
+              tick_status = ticked.status();
+              return false;
+            }
+          }
+          if (!batch_day || *day > *batch_day) batch_day = day;
+        }
         if (options.rate > 0) {
           std::this_thread::sleep_until(
               started + std::chrono::microseconds(static_cast<std::int64_t>(
@@ -287,9 +314,18 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
         progress.update(acked.load());
         return true;
       });
-  if (!read.isOk()) {
+  // The batch's last day is over when it ends: the tick of the next day sends that day's net
+  // changes (EB-SAME-DAY) and whatever waited for that day.
+  if (read.isOk() && tick_status.isOk() && batch_day) {
+    pipeline.waitHandled(std::chrono::hours(1));
+    const Date after = batch_day->plusDays(1);
+    auto ticked = pipeline.tickEigenBijdrage(after, Timestamp::fromSeconds(static_cast<std::int64_t>(after.daysSinceEpoch()) * 86400));
+    if (!ticked) tick_status = ticked.status();
+  }
+  if (!read.isOk() || !tick_status.isOk()) {
     pipeline.stop();
-    return fail(read.message());
+    return fail(read.isOk() ? "the eigen-bijdrage tick could not read the journal: " + tick_status.message()
+                            : read.message());
   }
   // A replay that stops making progress says what it waits for, once a minute.
   std::uint64_t last_done = 0;

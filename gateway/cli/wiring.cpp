@@ -374,6 +374,7 @@ Result<pipeline::PipelineOptions> pipelineOptions(const config::Config& config) 
   options.delivery.retry_initial_ms = config.delivery.retry_initial_ms;
   options.delivery.retry_max_ms = config.delivery.retry_max_ms;
   options.delivery.unhealthy_after_s = config.delivery.unhealthy_after_s;
+  if (config.eigen_bijdrage.enabled) options.eb_tick_interval = std::chrono::seconds(config.eigen_bijdrage.tick_interval_s);
   return options;
 }
 

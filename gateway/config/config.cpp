@@ -274,7 +274,7 @@ void readEigenBijdrage(const toml::table& root, const fs::path& base_dir, Proble
                        EigenBijdrageConfig& out) {
   Section section(root["eigen_bijdrage"].as_table(), "eigen_bijdrage", base_dir, problems);
   section.known({"enabled", "start_at", "minors_liable_categories", "at_go_live", "bw_go_live",
-                 "retour_timeout_hours", "restart_gap_days", "first_start_nummer", "policies"});
+                 "retour_timeout_hours", "restart_gap_days", "first_start_nummer", "tick_interval_s", "policies"});
   rules::EbParams& params = out.params;
   if (const toml::node* n = section.node("enabled")) {
     if (!n->is_boolean()) {
@@ -318,6 +318,7 @@ void readEigenBijdrage(const toml::table& root, const fs::path& base_dir, Proble
   params.bw_go_live = readDate(section, problems, "bw_go_live");
   section.readNumber("retour_timeout_hours", out.retour_timeout_hours, 1, 24 * 365);
   section.readNumber("restart_gap_days", params.restart_gap_days, 0, 366);
+  section.readNumber("tick_interval_s", out.tick_interval_s, 10, 24 * 3600);
   if (section.node("first_start_nummer") != nullptr) {
     std::uint64_t first = 1;
     section.readNumber("first_start_nummer", first, 1, 999'999'999);  // LDT_Nummer

@@ -80,6 +80,9 @@ struct EigenBijdrageConfig {
   // journal, which keeps this value from the day it was made; issue 14). Required for a new
   // journal while enabled: only the operator knows the numbers an earlier journal sent.
   std::optional<std::uint64_t> first_start_nummer;
+  // How often the daemon's eigen-bijdrage tick looks for clients whose periods waited for a date
+  // that has come (issue 14; a replay ticks at each new day of its batch instead).
+  std::uint32_t tick_interval_s = 3600;
 };
 
 // TLS material of one HTTPS end (PEM files) and the optional pin of the other end's subject.

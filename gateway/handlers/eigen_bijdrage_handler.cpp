@@ -5,6 +5,7 @@
 #include <ctime>
 #include <map>
 
+#include "gateway/base/internal_messages.h"
 #include "gateway/base/peer.h"
 
 namespace iwmo::handlers {
@@ -120,6 +121,7 @@ rules::EbClient toRules(const proto::EbClientState& state) {
     out.deleted = p.deleted();
     out.held = p.held();
     if (p.has_imported_as()) out.imported_as = valuesOf(p.imported_as());
+    out.last_sent_on = dateOf(p.last_sent_on());
   }
   return client;
 }
@@ -168,6 +170,7 @@ proto::EbClientState toProto(const rules::EbClient& client) {
     out.set_deleted(p.deleted);
     out.set_held(p.held);
     if (p.imported_as) *out.mutable_imported_as() = recordOf(p.kind, client.bsn, p.start_nummer, *p.imported_as);
+    out.set_last_sent_on(textOf(p.last_sent_on));
   }
   return state;
 }
@@ -182,7 +185,8 @@ bool EigenBijdrageHandler::needsState(const proto::WorkItem& item) const {
   if (!envelope.verdict().valid() || item.duplicate_of() != 0) return false;
   const std::string& type = envelope.summary().message_type();
   if (envelope.summary().client().bsn().empty()) return false;
-  return (type == "WMO301" && peerNamed(item.peer()) == Peer::kBackoffice) ||
+  return (type == kEbTickType && peerNamed(item.peer()) == Peer::kNone) ||
+         (type == "WMO301" && peerNamed(item.peer()) == Peer::kBackoffice) ||
          ((type == "WMO305" || type == "WMO307") && peerNamed(item.peer()) == Peer::kGgk);
 }
 
@@ -287,6 +291,7 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
   event.message_type = summary.message_type();
   event.message_id = item.message_id();
   event.dagtekening = receiptDay(item);
+  event.reevaluate = summary.message_type() == kEbTickType;
   event.gemeente = summary.routing().gemeente();
   event.geboortedatum = dateOf(summary.client().geboortedatum());
   for (const proto::Product& product : summary.products()) {
@@ -392,6 +397,7 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
                              ": " + what + ")");
   }
   *result.mutable_eb_state() = toProto(decided.state);
+  if (decided.review_on) result.mutable_eb_state()->set_review_on(decided.review_on->toString());
   for (const rules::EbAttentionItem& item_attention : decided.attention) {
     proto::EbAttention& attention = *result.add_eb_attention();
     attention.set_kind(item_attention.kind);

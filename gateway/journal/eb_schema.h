@@ -70,4 +70,16 @@ UPDATE eb_attention SET state = 'done', resolved_at = CAST(strftime('%s', 'now')
    AND rule IN ('EB-WINDOW-FUTURE', 'EB-BEFORE-GO-LIVE', 'EB-AT-NOT-OURS', 'EB-BW-NOT-OURS');
 )sql";
 
+// Schema version 7 (issue 14): the day the eigen-bijdrage tick decides a client again
+// (eb_clients.review_on, "YYYY-MM-DD", NULL = nothing waits for a date), added when missing.
+// The upgrade gives every client whose periods wait for a date today's day, so that the first
+// tick decides them again and computes their own day.
+inline constexpr const char* kEbReviewColumn = "ALTER TABLE eb_clients ADD COLUMN review_on TEXT";
+inline constexpr const char* kEbSchemaV7 = R"sql(
+CREATE INDEX IF NOT EXISTS eb_clients_review ON eb_clients(review_on) WHERE review_on IS NOT NULL;
+UPDATE eb_clients SET review_on = strftime('%Y-%m-%d', 'now')
+ WHERE review_on IS NULL
+   AND (instr(state, CAST('EB-WINDOW-FUTURE' AS BLOB)) > 0 OR instr(state, CAST('EB-BEFORE-GO-LIVE' AS BLOB)) > 0);
+)sql";
+
 }  // namespace iwmo::journal

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gateway/base/clock.h"
+#include "gateway/base/date.h"
 #include "gateway/base/result.h"
 #include "pipeline.pb.h"
 
@@ -93,6 +94,9 @@ class EbStore {
   // The highest start number sent to the CAK from this journal (0: none), for the next journal's
   // first_start_nummer (`iwmo-gateway ieb numbers`).
   virtual Result<std::uint64_t> highestStartNummerSent() = 0;
+  // The clients whose review day (EbClientState.review_on) is `due` or earlier, oldest day first,
+  // at most `limit`: the eigen-bijdrage tick decides them again (issue 14).
+  virtual Result<std::vector<std::string>> clientsToReview(Date due, std::size_t limit) = 0;
 };
 
 // `state` with only its imported periods, each as it was imported (wish and last record the

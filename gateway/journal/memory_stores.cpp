@@ -310,6 +310,22 @@ Result<std::uint64_t> MemoryEbStore::highestStartNummerSent() {
   return highest;
 }
 
+Result<std::vector<std::string>> MemoryEbStore::clientsToReview(Date due, std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, std::string>> due_clients;  // (review_on, bsn)
+  const std::string day = due.toString();
+  for (const auto& [bsn, state] : data_.clients) {
+    if (!state.review_on().empty() && state.review_on() <= day) due_clients.emplace_back(state.review_on(), bsn);
+  }
+  std::sort(due_clients.begin(), due_clients.end());
+  std::vector<std::string> out;
+  for (const auto& [review_on, bsn] : due_clients) {
+    if (out.size() == limit) break;
+    out.push_back(bsn);
+  }
+  return out;
+}
+
 Result<proto::EbClientState> MemoryEbStore::clientState(const std::string& bsn) {
   std::lock_guard lock(mutex_);
   proto::EbClientState state;

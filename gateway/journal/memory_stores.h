@@ -116,6 +116,7 @@ class MemoryEbStore final : public EbStore, public StateEffects {
   Result<std::optional<std::uint64_t>> firstStartNummer() override;
   Status setFirstStartNummer(std::uint64_t first) override;
   Result<std::uint64_t> highestStartNummerSent() override;
+  Result<std::vector<std::string>> clientsToReview(Date due, std::size_t limit) override;
 
   Status apply(const proto::HandlerResult& result, const CommitContext& context) override;
   Data save() const { return data_; }

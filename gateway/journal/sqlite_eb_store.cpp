@@ -233,6 +233,24 @@ Result<std::uint64_t> SqliteEbStore::highestStartNummerSent() {
   return reader_.count("SELECT coalesce(max(start_nummer), 0) FROM eb_records", "reading the highest start number sent");
 }
 
+Result<std::vector<std::string>> SqliteEbStore::clientsToReview(Date due, std::size_t limit) {
+  std::lock_guard lock(reader_.mutex);
+  Result<sqlite3_stmt*> stmt = reader_.statements.get(
+      "SELECT bsn FROM eb_clients WHERE review_on IS NOT NULL AND review_on <= ?1 ORDER BY review_on, bsn LIMIT ?2");
+  if (!stmt) return stmt.status();
+  std::vector<std::string> out;
+  Query q(reader_.connection, *stmt, "listing the clients the eigen-bijdrage tick decides again");
+  const std::string day = due.toString();
+  q.bindText(1, day).bind(2, static_cast<std::int64_t>(limit));
+  while (true) {
+    Result<bool> row = q.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    out.push_back(q.bytes(0));
+  }
+  return out;
+}
+
 Result<EbCounts> SqliteEbStore::counts(Timestamp overdue_before) {
   std::lock_guard lock(reader_.mutex);
   EbCounts counts;
@@ -276,13 +294,17 @@ Status SqliteEbStore::apply(const proto::HandlerResult& result, const CommitCont
                               std::to_string(context.message_id));
     }
     Result<sqlite3_stmt*> stmt = write_.get(
-        "INSERT INTO eb_clients (bsn, state, message_id, updated_at) VALUES (?1, ?2, ?3, ?4) "
+        "INSERT INTO eb_clients (bsn, state, message_id, updated_at, review_on) VALUES (?1, ?2, ?3, ?4, NULLIF(?5, '')) "
         "ON CONFLICT(bsn) DO UPDATE SET state = excluded.state, message_id = excluded.message_id, "
-        "updated_at = excluded.updated_at");
+        "updated_at = excluded.updated_at, review_on = excluded.review_on");
     if (!stmt) return stmt.status();
     Query q(connection, *stmt, "storing a client's eigen-bijdrage state");
-    IWMO_RETURN_IF_ERROR(
-        q.bindText(1, result.eb_state().bsn()).bindBlob(2, blob).bind(3, context.message_id).bind(4, context.at.micros).run());
+    IWMO_RETURN_IF_ERROR(q.bindText(1, result.eb_state().bsn())
+                             .bindBlob(2, blob)
+                             .bind(3, context.message_id)
+                             .bind(4, context.at.micros)
+                             .bindText(5, result.eb_state().review_on())
+                             .run());
   }
   for (const proto::EbSentRecord& sent : result.eb_sent()) {
     std::string blob;

@@ -31,6 +31,7 @@ class SqliteEbStore final : public EbStore, public StateEffects {
   Result<std::optional<std::uint64_t>> firstStartNummer() override;
   Status setFirstStartNummer(std::uint64_t first) override;
   Result<std::uint64_t> highestStartNummerSent() override;
+  Result<std::vector<std::string>> clientsToReview(Date due, std::size_t limit) override;
 
   Status apply(const proto::HandlerResult& result, const CommitContext& context) override;
 

@@ -55,6 +55,17 @@ Status addEbAttentionPeriods(const Connection& connection) {
   return connection.exec(kEbSchemaV6, "closing the eigen-bijdrage items that wait for a date");
 }
 
+Status addEbReviewDays(const Connection& connection) {
+  Result<std::optional<std::string>> has = queryText(
+      connection, "SELECT count(*) FROM pragma_table_info('eb_clients') WHERE name = 'review_on'",
+      "looking for eb_clients.review_on");
+  if (!has) return has.status();
+  if (has->value_or("0") == "0") {
+    IWMO_RETURN_IF_ERROR(connection.exec(kEbReviewColumn, "adding eb_clients.review_on"));
+  }
+  return connection.exec(kEbSchemaV7, "marking the clients whose periods wait for a date");
+}
+
 Status configureWriter(const Connection& connection, bool durable) {
   sqlite3_busy_timeout(connection.get(), kBusyTimeoutMillis);
   Result<std::optional<std::string>> mode = queryText(connection, "PRAGMA journal_mode=WAL", "switching to WAL mode");
@@ -102,6 +113,7 @@ Status ensureSchema(const Connection& connection) {
     IWMO_RETURN_IF_ERROR(connection.exec(kGgkSchema, "creating the StUF-GGk tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kQueueSchemaV5, "creating the quarantine table"));
     IWMO_RETURN_IF_ERROR(addEbAttentionPeriods(connection));
+    IWMO_RETURN_IF_ERROR(addEbReviewDays(connection));
     const std::string insert = "INSERT INTO meta (key, value) VALUES ('schema_version', '" + current + "')";
     IWMO_RETURN_IF_ERROR(connection.exec(insert.c_str(), "writing the schema version"));
     return txn.commit();
@@ -120,13 +132,15 @@ Status ensureSchema(const Connection& connection) {
   if (number < SqliteJournal::kSchemaVersion) {
     // Version 1 -> 2 (issue 5): the reference-data and review tables; 2 -> 3 (issue 4): the
     // eigen-bijdrage tables; 3 -> 4 (issue 6): the StUF-GGk tables; 4 -> 5 (issues 16, 13): the
-    // quarantine table and the outbox_pending index; 5 -> 6 (issue 17): eb_attention.start_nummer.
+    // quarantine table and the outbox_pending index; 5 -> 6 (issue 17): eb_attention.start_nummer;
+    // 6 -> 7 (issue 14): eb_clients.review_on.
     // Nothing else changed; the steps are idempotent.
     IWMO_RETURN_IF_ERROR(connection.exec(kReferenceSchema, "adding the reference-data tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kEbSchema, "adding the eigen-bijdrage tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kGgkSchema, "adding the StUF-GGk tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kQueueSchemaV5, "adding the quarantine table"));
     IWMO_RETURN_IF_ERROR(addEbAttentionPeriods(connection));
+    IWMO_RETURN_IF_ERROR(addEbReviewDays(connection));
     const std::string update = "UPDATE meta SET value = '" + current + "' WHERE key = 'schema_version'";
     IWMO_RETURN_IF_ERROR(connection.exec(update.c_str(), "writing the schema version"));
   }

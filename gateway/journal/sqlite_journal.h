@@ -91,7 +91,7 @@ class SqliteJournal final : public Journal {
   // 2: reference data, review queue (issue 5); 3: eigen bijdrage (issue 4); 4: StUF-GGk (issue 6);
   // 5: quarantine (issue 16) and the outbox_pending index (issue 13); 6: eb_attention names its
   // period (issue 17).
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
  private:
   explicit SqliteJournal(std::filesystem::path file);

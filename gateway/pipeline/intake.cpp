@@ -164,6 +164,28 @@ void Intake::receive(transport::Received message, transport::Ack ack) {
   work_.notify_one();
 }
 
+bool Intake::receiveInternal(journal::AppendRequest request) {
+  Validated validated;
+  std::uint64_t sequence = 0;
+  {
+    std::unique_lock lock(mutex_);
+    admit_.wait(lock, [&] {
+      const std::uint64_t backlog = totals_.journaled > handled_ ? totals_.journaled - handled_ : 0;
+      return stopping_ || (outstanding_ < options_.max_outstanding && backlog < options_.max_backlog);
+    });
+    if (stopping_) return false;
+    ++outstanding_;
+    ++totals_.received;
+    sequence = next_sequence_++;
+  }
+  validated.request = std::move(request);
+  validated.ack = [](transport::AckInfo) {};
+  validated.received = SteadyClock::now();
+  validated.created = true;
+  appendInOrder(sequence, std::move(validated));
+  return true;
+}
+
 void Intake::validatorLoop() {
   while (true) {
     std::unique_ptr<Job> job;

@@ -97,6 +97,10 @@ class Intake {
   void stop();
 
   void receive(transport::Received message, transport::Ack ack);
+  // A message the gateway makes itself (gateway/base/internal_messages.h), already an envelope:
+  // journaled in turn with the received ones (no validation), then dispatched like them. Blocks
+  // like receive(); returns false when the intake is stopping (nothing journaled).
+  bool receiveInternal(journal::AppendRequest request);
   // `count` journaled messages were handled (committed or quarantined): room in the backlog.
   void handled(std::uint64_t count);
 

@@ -1,6 +1,9 @@
 #include "gateway/pipeline/pipeline.h"
 
+#include <iostream>
 #include <thread>
+
+#include "gateway/base/thread_role.h"
 
 namespace iwmo::pipeline {
 
@@ -13,7 +16,10 @@ Pipeline::Pipeline(PipelineOptions options, journal::Journal& journal, const han
       intake_(options_.intake, journal.queue(), std::move(schemas), hasher, clock, metrics),
       dispatch_(options_.dispatch, journal, chain, hasher, context, clock),
       commit_(options_.logical_time, journal.queue(), clock, metrics),
-      delivery_(options_.delivery, journal.queue(), std::move(sinks), clock, metrics) {
+      delivery_(options_.delivery, journal.queue(), std::move(sinks), clock, metrics),
+      hasher_(hasher),
+      ticker_(journal.eb(), intake_, hasher_),
+      clock_(clock) {
   intake_.setCallbacks([this](JournaledMessage message) { dispatch_.journaled(std::move(message)); },
                        [this] { logLines(); });
   Dispatch::Callbacks dispatch;
@@ -51,7 +57,39 @@ Status Pipeline::start() {
   IWMO_RETURN_IF_ERROR(intake_.start());
   delivery_.start();
   started_ = true;
+  if (options_.eb_tick_interval.count() > 0) {
+    tick_thread_ = std::thread([this] {
+      setThreadRole("iwmo-eb-tick", ThreadRole::kBackground);
+      std::unique_lock lock(tick_mutex_);
+      while (!tick_stopping_) {
+        lock.unlock();
+        const Timestamp now = clock_.now();
+        const Date today = Date::fromDays(static_cast<long>(now.seconds() / 86400));
+        if (auto ticked = ticker_.tick(today, now); !ticked) {
+          std::cerr << "iwmo-gateway: the eigen-bijdrage tick of " << today.toString()
+                    << " could not read the journal: " << ticked.status().message() << "; it tries again in "
+                    << options_.eb_tick_interval.count() << " s\n";
+        }
+        lock.lock();
+        tick_wake_.wait_for(lock, options_.eb_tick_interval, [this] { return tick_stopping_; });
+      }
+    });
+  }
   return Status::ok();
+}
+
+Result<std::size_t> Pipeline::tickEigenBijdrage(Date day, Timestamp at) { return ticker_.tick(day, at); }
+
+bool Pipeline::waitHandled(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (intake_.idle() && dispatch_.idle() && commit_.idle()) {
+      auto counts = journal_.queue().counts();
+      if (counts && counts->pending == 0) return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 void Pipeline::receive(transport::Received message, transport::Ack ack) {
@@ -61,8 +99,15 @@ void Pipeline::receive(transport::Received message, transport::Ack ack) {
 void Pipeline::stop() {
   if (stopped_) return;
   stopped_ = true;
-  // In the order of the flow: no new messages, then no new decisions, then no deliveries.
+  {
+    std::lock_guard lock(tick_mutex_);
+    tick_stopping_ = true;
+  }
+  tick_wake_.notify_all();
+  // In the order of the flow: no new messages, then no new decisions, then no deliveries. A tick
+  // blocked in the intake's back-pressure is let go by intake_.stop().
   intake_.stop();
+  if (tick_thread_.joinable()) tick_thread_.join();
   dispatch_.stop();
   commit_.waitDrained();  // commit callbacks still queued in the journal refer to the stages
   delivery_.stop();

@@ -23,15 +23,19 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "adapters/transport/transport.h"
 #include "adapters/xml/schema_set.h"
 #include "gateway/base/clock.h"
+#include "gateway/base/date.h"
 #include "gateway/base/latency_histogram.h"
 #include "gateway/handlers/handler.h"
 #include "gateway/journal/journal.h"
@@ -39,6 +43,7 @@
 #include "gateway/pipeline/commit.h"
 #include "gateway/pipeline/delivery.h"
 #include "gateway/pipeline/dispatch.h"
+#include "gateway/pipeline/eb_ticker.h"
 #include "gateway/pipeline/intake.h"
 #include "gateway/pipeline/metrics.h"
 
@@ -54,6 +59,9 @@ struct PipelineOptions {
   DeliveryOptions delivery;
   // Replay: logical time in every stage (intake.logical_start is the first message's time).
   bool logical_time = false;
+  // The daemon: how often the eigen-bijdrage tick runs on the clock's day (eb_ticker.h); zero:
+  // only when tickEigenBijdrage() is called (a replay, at each new day of the batch).
+  std::chrono::seconds eb_tick_interval{0};
 };
 
 // What `replay` and the tests read at the end.
@@ -87,6 +95,11 @@ class Pipeline {
   // Blocks until everything received so far is journaled, handled and delivered (or failed and
   // waiting for a retry), or `timeout` passes. True when idle.
   bool waitIdle(std::chrono::milliseconds timeout);
+  // Blocks until everything received so far is journaled and handled (not yet delivered).
+  bool waitHandled(std::chrono::milliseconds timeout);
+  // The eigen-bijdrage tick of `day` (eb_ticker.h), received at `at`; how many clients it
+  // decides again. Errors: those of the journal.
+  Result<std::size_t> tickEigenBijdrage(Date day, Timestamp at);
   // Stops every stage. Work not committed stays pending in the journal.
   void stop();
 
@@ -113,6 +126,14 @@ class Pipeline {
   Dispatch dispatch_;
   Commit commit_;
   Delivery delivery_;
+  const log::BsnHasher hasher_;  // the ticker's
+  EbTicker ticker_;
+  Clock& clock_;
+  // The periodic tick (options_.eb_tick_interval), stopped by stop().
+  std::thread tick_thread_;
+  std::mutex tick_mutex_;
+  std::condition_variable tick_wake_;
+  bool tick_stopping_ = false;  // guarded by tick_mutex_
   bool started_ = false;
   bool stopped_ = false;
 };

@@ -46,7 +46,7 @@ class Recorder {
 // Holds that only wait (for a date, or for another municipality to report): no operator item.
 bool isWaitingRule(std::string_view rule) {
   return rule == "EB-WINDOW-FUTURE" || rule == "EB-BEFORE-GO-LIVE" || rule == "EB-AT-NOT-OURS" ||
-         rule == "EB-BW-NOT-OURS";
+         rule == "EB-BW-NOT-OURS" || rule == "EB-SAME-DAY";
 }
 
 // A period's hold ("RULE: why") that gives an operator something to do.
@@ -378,6 +378,19 @@ class Reconciler {
     return !p.last_sent || (p.last_sent->status == 1 && p.last_answer == EbAnswer::kRejected);
   }
 
+  // The first day on which `date` is at most months_ahead after the Dagtekening (TR113).
+  Date firstDayWithin(Date date) const {
+    Date day = date.plusMonths(-params_.months_ahead);
+    while (date > day.plusMonths(params_.months_ahead)) day = day.plusDays(1);
+    return day;
+  }
+
+  // A hold that waits for `day`: the tick decides the client again then (never today again).
+  void reviewOn(Date day) {
+    day = std::max(day, event_.dagtekening.plusDays(1));
+    if (!out_.review_on || day < *out_.review_on) out_.review_on = day;
+  }
+
   // An operator has something to do for a manual correction, or for the review that names the
   // responsible municipality; waiting for a date, or for another municipality, gives no item.
   void hold(EbPeriod& period, const std::string& kind, const std::string& rule, const std::string& why) {
@@ -396,8 +409,21 @@ class Reconciler {
     period.held = held;
   }
 
+  // One record per period per Dagtekening (OP325: a change replaces the whole last record, and
+  // the CAK takes one per record per day): what changes after it that day waits for the next,
+  // which sends the net change. True while it waits.
+  bool sentToday(EbPeriod& period, const std::string& what) {
+    if (!period.last_sent_on || *period.last_sent_on != event_.dagtekening) return false;
+    hold(period, "held", "EB-SAME-DAY",
+         "a record for it went out on " + event_.dagtekening.toString() + " already; " + what +
+             " goes out the next day (the CAK takes one change per record per day)");
+    reviewOn(event_.dagtekening.plusDays(1));
+    return true;
+  }
+
   void send(EbPeriod& period, EbRecordValues values, const std::string& rule, const std::string& what) {
     rec_.step(rule, periodLabel(period) + ": " + what);
+    period.last_sent_on = event_.dagtekening;
     out_.records.push_back({period.kind, period.afzender, period.start_nummer, values});
     period.last_sent = values;
     period.last_answer = EbAnswer::kPending;
@@ -422,6 +448,7 @@ class Reconciler {
       }
       EbRecordValues values = *period.last_sent;
       values.status = 3;
+      if (sentToday(period, "the delete (StatusAanlevering 3)")) return;
       period.held.clear();
       send(period, values, prefix + "DELETE",
            "no provision is left: StatusAanlevering 3 repeating the record (TR329)");
@@ -432,6 +459,7 @@ class Reconciler {
     if (go_live && event_.dagtekening < *go_live) {
       hold(period, "held", "EB-BEFORE-GO-LIVE",
            type + " may be sent from " + go_live->toString() + " (go-live); recorded, not sent");
+      reviewOn(*go_live);
       return;
     }
     if (!at && period.afzender.empty()) {
@@ -457,8 +485,9 @@ class Reconciler {
     if (start > latest) {
       hold(period, "held", "EB-WINDOW-FUTURE",
            "start " + start.toString() + " lies more than " + std::to_string(params_.months_ahead) +
-               " month after " + d.toString() + " (TR113); sent with the client's next message after " +
-               start.plusMonths(-params_.months_ahead).toString());
+               " month after " + d.toString() + " (TR113); sent on " + firstDayWithin(start).toString() +
+               " (the eigen-bijdrage tick) or with the client's next message after it");
+      reviewOn(firstDayWithin(start));
       return;
     }
     EbRecordValues values;
@@ -470,7 +499,9 @@ class Reconciler {
     std::string withheld;
     if (values.stopdatum && *values.stopdatum > latest) {
       withheld = "stop " + values.stopdatum->toString() + " is more than " +
-                 std::to_string(params_.months_ahead) + " month ahead (TR113): sent without it";
+                 std::to_string(params_.months_ahead) + " month ahead (TR113): sent without it, the stop on " +
+                 firstDayWithin(*values.stopdatum).toString();
+      reviewOn(firstDayWithin(*values.stopdatum));
       values.stopdatum.reset();
     }
     if (never) {
@@ -510,6 +541,7 @@ class Reconciler {
         return;
       }
     }
+    if (sentToday(period, never ? "the first delivery (StatusAanlevering 1)" : "the change (StatusAanlevering 2)")) return;
     if (!withheld.empty()) {
       hold(period, "held", "EB-WINDOW-FUTURE", withheld);
     } else {
@@ -544,9 +576,14 @@ EbDecision decideEigenBijdrage(const EbClient& before, const EbEvent& event, con
   EbDecision out;
   out.state = before;
   Recorder rec(out);
-  out.relevant = !event.lines.empty();
+  out.relevant = !event.lines.empty() || (event.reevaluate && !before.periods.empty());
   if (!out.relevant) return out;
-  applyLines(out.state, event, rec);
+  if (event.reevaluate) {
+    rec.step("EB-TICK", "the eigen-bijdrage tick of " + event.dagtekening.toString() +
+                            ": the client's periods are decided again on that day");
+  } else {
+    applyLines(out.state, event, rec);
+  }
 
   // AT per municipality of the toewijzing (IV046); BW per responsible municipality (WMO407
   // Afzender), so a move between municipalities gives a new period, not a changed one.

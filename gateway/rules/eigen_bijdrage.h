@@ -28,6 +28,12 @@
 //   EB-DELETE-AFTER-STOP    a period whose stop was sent cannot be deleted (TR071): manual
 //   EB-BW-RESPONSIBLE-UNKNOWN   the responsibility rules gave no municipality: held for a person
 //   EB-BW-NOT-OURS          the responsible municipality is not one this gateway serves
+//   EB-SAME-DAY             a record for the period already went out on this Dagtekening: what
+//                           changes after it that day goes out the next day as one net change,
+//                           by the tick or the client's next message (issue 17: the CAK takes one
+//                           change per record per day, OP325)
+//   EB-TICK                 the eigen-bijdrage tick (issue 14): the client's periods are decided
+//                           again on the tick's day (review_on), without a message
 //   EB-IMPORTED             a period imported from the CAK's records (issue 17: adoption day)
 //                           takes the provisions that overlap or adjoin it: its start and
 //                           kostprijs stay as the CAK has them; its stop is the known provisions'
@@ -140,6 +146,7 @@ struct EbPeriod {
   std::string held;
   // Imported from the CAK's records (`import cak-periods`): the record the CAK had then.
   std::optional<EbRecordValues> imported_as;
+  std::optional<Date> last_sent_on;  // the Dagtekening of last_sent (EB-SAME-DAY)
 };
 
 struct EbClient {
@@ -172,6 +179,9 @@ struct EbEvent {
   // WMO407 Afzender: the responsible municipality from the responsibility rules for this
   // message ("" = undecided or only a person can say).
   std::string bw_responsible;
+  // The eigen-bijdrage tick (issue 14): no lines; the client's periods are decided again on
+  // `dagtekening`, so that what waited for a date goes out without another message.
+  bool reevaluate = false;
 };
 
 // A record to send: the period's kind and key and the values.
@@ -203,7 +213,10 @@ struct EbDecision {
   std::vector<EbAttentionItem> attention;
   std::vector<std::string> waiting;  // holds that need no operator: why nothing went out yet
   std::vector<EbResolvedPeriod> resolved;
-  bool relevant = false;  // the message touched at least one provision
+  bool relevant = false;  // the message touched at least one provision (a tick: a period)
+  // The first day a waiting hold (EB-WINDOW-FUTURE, EB-BEFORE-GO-LIVE) can be sent, always after
+  // the Dagtekening: the tick decides the client again on that day. None: nothing waits for a date.
+  std::optional<Date> review_on;
 };
 
 // Whether `categorie`/`code` is beschermd wonen (WMO407, never WMO405).

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "gateway/base/internal_messages.h"
+
 namespace iwmo::rules {
 namespace {
 
@@ -51,6 +53,16 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
                        ": an error about a document the gateway sent, matched by the GGk handler";
     trail.push_back("a StUF Fo01 is an answer of the chain, not a message for the back office");
     trail.push_back("not forwarded: kept for operators (iwmo-gateway ggk errors)");
+    decision.trail = std::move(trail);
+    return decision;
+  }
+  if (facts.from_peer == Peer::kNone && facts.message_type == kEbTickType) {
+    RoutingDecision decision;
+    decision.routed = true;
+    decision.to_peer = Peer::kNone;
+    decision.rule_id = "ROUTE-EB-TICK";
+    decision.summary = "the eigen-bijdrage tick: the gateway's own, for the eigen-bijdrage handler; not forwarded";
+    trail.push_back("a tick decides one client's periods again on its day (issue 14)");
     decision.trail = std::move(trail);
     return decision;
   }

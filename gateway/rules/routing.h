@@ -4,6 +4,8 @@
 // Rule ids:
 //   ROUTE-PASS-THROUGH       valid, right direction, our municipality: back office <-> GGk, and
 //                            an iEb message of the back office's own (manual handling) -> CAK
+//   ROUTE-EB-TICK            the eigen-bijdrage tick (the gateway's own, from no peer): consumed,
+//                            decided by the eigen-bijdrage handler (issue 14)
 //   ROUTE-IEB-RETOUR         WMO406 / WMO408 from the CAK: consumed (to_peer empty), matched by
 //                            the eigen-bijdrage handler to what the gateway sent
 //   REJECT-LEVEL-1           not well-formed / not schema-valid / unknown type (Fo01 StUF055)

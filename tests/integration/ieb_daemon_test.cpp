@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sqlite3.h>
+
 #include <ctime>
 #include <set>
 #include <sstream>
@@ -332,4 +334,76 @@ TEST_CASE("daemon: a Fo01 from the chain about a WMO405 marks its record refused
   CHECK_THAT(explained.out, Catch::Contains("rejected-by-chain"));
   CHECK_THAT(explained.out, Catch::Contains("EB-FO01"));
   CHECK(gw.daemon.terminate() == 0);
+}
+
+TEST_CASE("daemon: the eigen-bijdrage tick decides a client again on its review day, through the journal (issue 14)",
+          "[integration][daemon][ieb][tick]") {
+  Gateway gw;
+  std::string config_text = iwmo::test::readFile(gw.config);
+  config_text = iwmo::test::replaceFirst(config_text, "[eigen_bijdrage]\n", "[eigen_bijdrage]\ntick_interval_s = 10\n");
+  iwmo::test::writeFile(gw.config, config_text);
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+  // A provision that ends two months ahead: the start goes now, the stop waits for its month.
+  const iwmo::Date start = today().plusDays(-20);
+  const iwmo::Date end = today().plusDays(60);
+  iwmo::test::MessageHeader h301;
+  h301.identificatie = "TW-T1";
+  h301.dagtekening = start.plusDays(-5).toString();
+  iwmo::test::ProductLine line;
+  line.toewijzing_nummer = 950;
+  line.ingangsdatum = start.toString();
+  line.einddatum = end.toString();
+  iwmo::test::dropFile(gw.dir.path() / "backoffice/outbox", "301.xml", iwmo::test::wmo301(h301, {line}));
+  REQUIRE(waitFor([&] { return filesIn(gw.dir.path() / "ggk/upload").size() == 1; }, std::chrono::seconds(20)));
+  iwmo::test::MessageHeader h305 = h301;
+  h305.identificatie = "ST-T1";
+  h305.dagtekening = start.plusDays(2).toString();
+  line.begindatum = start.plusDays(1).toString();
+  iwmo::test::dropFile(gw.dir.path() / "ggk/download", "305.xml", iwmo::test::wmo305(h305, {line}));
+  REQUIRE(waitFor([&] { return filesIn(gw.dir.path() / "cak/upload").size() == 1; }, std::chrono::seconds(20)));
+  CHECK(gw.daemon.terminate() == 0);
+
+  const fs::path journal_file = gw.dir.path() / "state/journal.sqlite";
+  const auto reviewDay = [&] {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(journal_file.c_str(), &raw) == SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+    sqlite3_stmt* stmt = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db.get(), "SELECT coalesce(review_on, '') FROM eb_clients", -1, &stmt, nullptr) == SQLITE_OK);
+    std::string day;
+    if (sqlite3_step(stmt) == SQLITE_ROW) day = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return day;
+  };
+  const std::string planned = reviewDay();
+  INFO("review day " << planned);
+  REQUIRE(iwmo::Date::parse(planned));
+  CHECK(*iwmo::Date::parse(planned) > today());  // the day its stop is within a month
+  // As if that day had come: the review day is set to today, and the daemon starts again.
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(journal_file.c_str(), &raw) == SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+    const std::string sql = "UPDATE eb_clients SET review_on = '" + today().toString() + "'";
+    REQUIRE(sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  gw.daemon.start();
+  REQUIRE(waitFor([&] { return gw.ready(); }, std::chrono::seconds(20)));
+  // The tick is journaled (message #3) and decided like a message; the stop still waits, so the
+  // decision plans the real review day again and sends nothing.
+  REQUIRE(waitFor([&] {
+    return iwmo::test::readFile(gw.dir.path() / "log/routing.log").find("EB-TICK") != std::string::npos;
+  }, std::chrono::seconds(30)));
+  REQUIRE(waitFor([&] { return gw.cli("explain 3").out.find("EB-TICK") != std::string::npos; }, std::chrono::seconds(10)));
+  const auto explained = gw.cli("explain 3");
+  INFO(explained.out);
+  CHECK_THAT(explained.out, Catch::Contains("ROUTE-EB-TICK"));
+  CHECK_THAT(explained.out, Catch::Contains("eigen-bijdrage tick"));
+  CHECK(explained.out.find("999948714") == std::string::npos);
+  CHECK(gw.daemon.terminate() == 0);
+  CHECK(reviewDay() == planned);
+  CHECK(filesIn(gw.dir.path() / "cak/upload").size() == 1);
+  CHECK(filesIn(gw.dir.path() / "rejected").empty());  // a tick is never a rejection
+  CHECK(iwmo::test::readFile(gw.dir.path() / "log/routing.log").find("999948714") == std::string::npos);
 }

@@ -326,6 +326,52 @@ TEST_CASE("ieb scenario: a toewijzing that ends months ahead leaves no operator 
   expectScenario("13-far-einddatum", outcome);
 }
 
+TEST_CASE("ieb scenario: a stop that waited for its month goes out on the eigen-bijdrage tick, without another "
+          "message of the client (issue 14)",
+          "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  MessageHeader other = header("TW-9", "2026-12-02");  // another client's message: the batch reaches 2026-12-02
+  other.bsn = "999990007";
+  const auto outcome = runScenario(dir, {
+      {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01", "2026-12-31")})},
+      {"02-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "02", "02A01", "2026-03-01", "2026-12-31", "2026-03-02")})},
+      {"03-WMO301.xml", iwmo::test::wmo301(other, {line(200, "11", "11A01", "2026-12-01")})},  // a rolstoel: nothing for the CAK
+  }, "");
+  const auto summary = nlohmann::json::parse(iwmo::test::readFile(outcome.out / "summary.json"));
+  INFO(summary.dump());
+  CHECK(summary["per_type"].contains("EB-TICK"));
+  CHECK(summary["per_rule"].contains("EB-TICK"));
+  CHECK(summary["ieb"]["attention_open"] == 0);
+  // 01.xml: StatusAanlevering 1 without the stop (EB-WINDOW-FUTURE); 02.xml: 2 with it, dated the tick's day.
+  REQUIRE(outcome.cak.size() == 2);
+  CHECK_THAT(outcome.cak[1].second, Catch::Contains("<ieb:Dagtekening>2026-12-02</ieb:Dagtekening>"));
+  CHECK_THAT(outcome.cak[1].second, Catch::Contains("<EbStopdatum>2026-12-31</EbStopdatum>"));
+  expectScenario("15-tick-sends-the-stop", outcome);
+}
+
+TEST_CASE("ieb scenario: a stop and a restart on one day give one change that day, the net of the rest the next "
+          "day (issue 17)",
+          "[integration][ieb]") {
+  iwmo::test::TempDir dir;
+  const auto outcome = runScenario(dir, {
+      {"01-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")})},
+      {"02-WMO307.xml", iwmo::test::wmo307(header("SP-1", "2026-07-02"), {line(100, "02", "02A01", "2026-03-01", "2026-06-30", "2026-03-02")})},
+      {"03-WMO305.xml", iwmo::test::wmo305(header("ST-2", "2026-07-02"), {line(101, "02", "02A01", "2026-07-01", "", "2026-07-01")})},
+  }, "");
+  const auto summary = nlohmann::json::parse(iwmo::test::readFile(outcome.out / "summary.json"));
+  INFO(summary.dump());
+  CHECK_THAT(iwmo::test::readFile(outcome.out / "routing.log"), Catch::Contains("EB-SAME-DAY"));
+  CHECK(summary["ieb"]["attention_open"] == 0);
+  // 01: the start; 02: the stop on 2026-07-02; 03: the restart's net (no stop) on 2026-07-03, the
+  // day after (the replay's last tick), never a second change on 2026-07-02.
+  REQUIRE(outcome.cak.size() == 3);
+  CHECK_THAT(outcome.cak[1].second, Catch::Contains("<ieb:Dagtekening>2026-07-02<"));
+  CHECK_THAT(outcome.cak[1].second, Catch::Contains("<EbStopdatum>2026-06-30<"));
+  CHECK_THAT(outcome.cak[2].second, Catch::Contains("<ieb:Dagtekening>2026-07-03<"));
+  CHECK(outcome.cak[2].second.find("EbStopdatum") == std::string::npos);
+  expectScenario("16-same-day-net-change", outcome);
+}
+
 TEST_CASE("ieb scenario: the kostprijs of a woningaanpassing follows the WMO301 Budget (issue 17)", "[integration][ieb]") {
   iwmo::test::TempDir dir;
   ProductLine traplift = line(100, "13", "", "2026-03-01", "2026-08-31");  // a Budget: no code (CD041)

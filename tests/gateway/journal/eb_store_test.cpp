@@ -560,3 +560,33 @@ TEMPLATE_TEST_CASE("eb store: the journal keeps its first start number, hands it
   REQUIRE(highest);
   CHECK(*highest == 5011);
 }
+
+TEMPLATE_TEST_CASE("eb store: the clients whose review day has come, oldest day first (the eigen-bijdrage tick)",
+                   "[journal][ieb][tick]", SqliteBackend, MemoryBackend) {
+  Fixture<TestType> f;
+  const auto commitState = [&](const std::string& bsn, const std::string& review_on) {
+    const std::uint64_t id = iwmo::test::journalMessage(f.journal, "WMO305", kT0);
+    iwmo::proto::HandlerResult result = startResult(id, id * 10 + 1, "EB" + std::to_string(id) + "-1");
+    result.mutable_eb_state()->set_bsn(bsn);
+    result.mutable_eb_state()->set_review_on(review_on);
+    result.clear_eb_sent();
+    iwmo::test::commitOk(f.journal, result, kT0);
+  };
+  commitState("999948714", "2026-12-01");
+  commitState("999990007", "2026-11-15");
+  commitState("999900018", "");  // nothing waits
+  auto due = f.eb.clientsToReview(*iwmo::Date::parse("2026-12-01"), 10);
+  REQUIRE(due);
+  CHECK(*due == std::vector<std::string>{"999990007", "999948714"});
+  due = f.eb.clientsToReview(*iwmo::Date::parse("2026-11-30"), 10);
+  REQUIRE(due);
+  CHECK(*due == std::vector<std::string>{"999990007"});
+  due = f.eb.clientsToReview(*iwmo::Date::parse("2026-12-31"), 1);
+  REQUIRE(due);
+  CHECK(due->size() == 1);
+  // A later decision without a review day takes the client off the list.
+  commitState("999990007", "");
+  due = f.eb.clientsToReview(*iwmo::Date::parse("2026-12-31"), 10);
+  REQUIRE(due);
+  CHECK(*due == std::vector<std::string>{"999948714"});
+}

@@ -556,3 +556,82 @@ TEST_CASE("eigen bijdrage: a new start number skips any number of the client, wh
   decided = decideEigenBijdrage(EbClient{}, event("WMO305", 3, "2026-12-03", {start(45, "02", "2026-12-01")}), from_5001);
   CHECK(decided.records[0].start_nummer == 5021);
 }
+
+TEST_CASE("eigen bijdrage: a hold that waits for a date gives the client a review day, and the tick on that day "
+          "sends it (issue 14)",
+          "[rules][ieb][tick]") {
+  // Delivery ends 2026-12-31, more than a month after 2026-03-05: the start goes without the stop.
+  auto decided = decideEigenBijdrage(
+      EbClient{}, event("WMO307", 2, "2026-03-05", {stop(100, "02", "2026-03-02", "2026-12-31")}), params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK_FALSE(decided.records[0].values.stopdatum);
+  REQUIRE(decided.review_on);
+  CHECK(*decided.review_on == d("2026-12-01"));  // on 2026-11-30 a month ahead is 2026-12-30: not yet
+  CHECK(decided.attention.empty());
+
+  EbEvent tick = event("EB-TICK", 9, "2026-11-30", {});
+  tick.reevaluate = true;
+  auto early = decideEigenBijdrage(decided.state, tick, params());  // a day early: still waiting
+  CHECK(early.relevant);
+  CHECK(early.records.empty());
+  REQUIRE(early.review_on);
+  CHECK(*early.review_on == d("2026-12-01"));
+  tick.dagtekening = d("2026-12-01");
+  auto on_time = decideEigenBijdrage(decided.state, tick, params());
+  CHECK(hasRule(on_time, "EB-TICK"));
+  REQUIRE(on_time.records.size() == 1);
+  CHECK(on_time.records[0].values.status == 2);
+  CHECK(on_time.records[0].values.stopdatum == d("2026-12-31"));
+  CHECK_FALSE(on_time.review_on);  // nothing waits any more
+
+  // A tick for a client without periods decides nothing.
+  CHECK_FALSE(decideEigenBijdrage(EbClient{}, tick, params()).relevant);
+}
+
+TEST_CASE("eigen bijdrage: the review day of a start far ahead and of go-live, never the day itself",
+          "[rules][ieb][tick]") {
+  auto decided = decideEigenBijdrage(EbClient{}, event("WMO305", 2, "2026-01-10", {start(100, "02", "2026-03-31")}), params());
+  CHECK(decided.records.empty());
+  REQUIRE(decided.review_on);
+  CHECK(*decided.review_on == d("2026-03-01"));  // 2026-02-28 + 1 month is 2026-03-28: not yet
+  EbParams later = params();
+  later.at_go_live = d("2026-06-01");
+  decided = decideEigenBijdrage(EbClient{}, event("WMO305", 3, "2026-05-20", {start(101, "02", "2026-05-18")}), later);
+  CHECK(decided.records.empty());
+  REQUIRE(decided.review_on);
+  CHECK(*decided.review_on == d("2026-06-01"));
+  // A review day is always after the day decided on (a tick never ticks the same day twice).
+  later.at_go_live = d("2026-05-20");
+  decided = decideEigenBijdrage(EbClient{}, event("WMO305", 4, "2026-05-19", {start(102, "02", "2026-05-18")}), later);
+  REQUIRE(decided.review_on);
+  CHECK(*decided.review_on == d("2026-05-20"));
+}
+
+TEST_CASE("eigen bijdrage: one record per period per day, what changes later that day goes out the next day as one "
+          "net change (issue 17)",
+          "[rules][ieb][tick]") {
+  auto decided = decideEigenBijdrage(EbClient{}, event("WMO305", 1, "2026-03-05", {start(100, "02", "2026-03-02")}), params());
+  REQUIRE(decided.records.size() == 1);
+  // On 2026-07-02 the provision stops (sent), then a restart the same day would remove the stop again.
+  decided = decideEigenBijdrage(decided.state, event("WMO307", 2, "2026-07-02", {stop(100, "02", "2026-03-02", "2026-06-30")}),
+                                params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.stopdatum == d("2026-06-30"));
+  decided = decideEigenBijdrage(decided.state, event("WMO305", 3, "2026-07-02", {start(101, "02", "2026-07-01")}), params());
+  CHECK(decided.records.empty());
+  CHECK(hasRule(decided, "EB-SAME-DAY"));
+  CHECK(decided.attention.empty());  // waiting for a day, nothing for an operator
+  REQUIRE(decided.review_on);
+  CHECK(*decided.review_on == d("2026-07-03"));
+  // A second change the same day is netted into the same wait.
+  decided = decideEigenBijdrage(decided.state, event("WMO305", 4, "2026-07-02", {start(102, "02", "2026-07-01")}), params());
+  CHECK(decided.records.empty());
+  // The next day's tick sends the net: the period without its stop.
+  EbEvent tick = event("EB-TICK", 5, "2026-07-03", {});
+  tick.reevaluate = true;
+  decided = decideEigenBijdrage(decided.state, tick, params());
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.status == 2);
+  CHECK_FALSE(decided.records[0].values.stopdatum);
+  CHECK_FALSE(decided.review_on);
+}
