@@ -282,22 +282,34 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
   std::atomic<std::uint64_t> acked{0};
   std::atomic<std::uint64_t> refused{0};
   std::uint64_t offered = 0;
-  // On the batch's own time (--clock dagtekening) the eigen-bijdrage tick runs when the batch
-  // reaches a new day, once everything before it is handled, so the same batch ticks the same.
+  // The eigen-bijdrage tick on logical time, so that the same batch ticks the same: on the
+  // batch's own days (--clock dagtekening) for each day from the one after the last day reached up
+  // to a new day the batch reaches, once everything before it is handled; and when the batch ends,
+  // for the day after its last (on the batch clock the only tick): that day sends the last day's
+  // net changes (EB-SAME-DAY) and whatever waited for it.
+  const bool eb_ticks = config.eigen_bijdrage.enabled;
+  const bool tick_on_batch_days = options.clock == "dagtekening" && eb_ticks;
   std::optional<Date> batch_day;
   Status tick_status = Status::ok();
-  const bool tick_on_batch_days = options.clock == "dagtekening" && config.eigen_bijdrage.enabled;
+  auto tickThrough = [&](Date last_ticked, Date through) -> Status {
+    for (Date day = last_ticked.plusDays(1); day <= through; day = day.plusDays(1)) {
+      if (!pipeline.waitHandled(std::chrono::hours(1))) {
+        return Status::unavailable("the messages before the tick of " + day.toString() +
+                                        " were not handled within an hour; the replay stops rather than tick "
+                                        "out of order (see the routing log for what waits)");
+      }
+      auto ticked = pipeline.tickEigenBijdrage(
+          day, Timestamp::fromSeconds(static_cast<std::int64_t>(day.daysSinceEpoch()) * 86400));
+      if (!ticked) return Status::unavailable("the eigen-bijdrage tick could not read the journal: " + ticked.status().message());
+    }
+    return Status::ok();
+  };
   const Status read = transport::readBatch(
       options.batch, config.max_message_bytes, [&](transport::Received member) {
         if (const auto day = tick_on_batch_days ? bareDagtekening(member.bytes) : std::nullopt; day) {
           if (batch_day && *day > *batch_day) {
-            pipeline.waitHandled(std::chrono::hours(1));
-            auto ticked = pipeline.tickEigenBijdrage(
-                *day, Timestamp::fromSeconds(static_cast<std::int64_t>(day->daysSinceEpoch()) * 86400));
-            if (!ticked) {
-              tick_status = ticked.status();
-              return false;
-            }
+            tick_status = tickThrough(*batch_day, *day);
+            if (!tick_status.isOk()) return false;
           }
           if (!batch_day || *day > *batch_day) batch_day = day;
         }
@@ -314,18 +326,17 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
         progress.update(acked.load());
         return true;
       });
-  // The batch's last day is over when it ends: the tick of the next day sends that day's net
-  // changes (EB-SAME-DAY) and whatever waited for that day.
-  if (read.isOk() && tick_status.isOk() && batch_day) {
-    pipeline.waitHandled(std::chrono::hours(1));
-    const Date after = batch_day->plusDays(1);
-    auto ticked = pipeline.tickEigenBijdrage(after, Timestamp::fromSeconds(static_cast<std::int64_t>(after.daysSinceEpoch()) * 86400));
-    if (!ticked) tick_status = ticked.status();
+  if (read.isOk() && tick_status.isOk() && eb_ticks) {
+    // The batch clock: --clock-start + 1 ms per message, so its last day is that of the last message.
+    const Date last_day =
+        batch_day ? *batch_day
+                  : Date::fromDays(static_cast<long>(
+                        clock_start->plusMillis(static_cast<std::int64_t>(offered)).micros / 86400000000LL));
+    tick_status = tickThrough(last_day, last_day.plusDays(1));
   }
   if (!read.isOk() || !tick_status.isOk()) {
     pipeline.stop();
-    return fail(read.isOk() ? "the eigen-bijdrage tick could not read the journal: " + tick_status.message()
-                            : read.message());
+    return fail(read.isOk() ? tick_status.message() : read.message());
   }
   // A replay that stops making progress says what it waits for, once a minute.
   std::uint64_t last_done = 0;

@@ -72,6 +72,20 @@ Date receiptDay(const proto::WorkItem& item) {
   return Date::fromDays(static_cast<long>(seconds / 86400));
 }
 
+}  // namespace
+
+proto::EbClientState unchangedEbState(const proto::WorkItem& item, const std::string& review_on) {
+  proto::EbClientState state = item.eb_state();
+  state.set_bsn(item.envelope().summary().client().bsn());
+  state.clear_first_start_nummer();  // attached, never stored
+  state.set_review_on(review_on);
+  return state;
+}
+
+std::string dayAfterReceipt(const proto::WorkItem& item) { return receiptDay(item).plusDays(1).toString(); }
+
+namespace {
+
 proto::Decision& addDecision(proto::HandlerResult& result) {
   proto::Decision& decision = *result.add_decisions();
   decision.set_handler(std::string(nameOf(HandlerKind::kEigenBijdrage)));
@@ -278,8 +292,11 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
     proto::Decision& decision = addDecision(result);
     decision.set_outcome("error");
     decision.add_rule_ids("EB-NO-STATE");
-    decision.set_summary("the client's eigen-bijdrage state could not be read; nothing was sent to the CAK "
-                         "(the daemon's log says why); replay the message once the journal is readable");
+    decision.set_summary(summary.message_type() == kEbTickType
+                             ? "the client's eigen-bijdrage state could not be read; nothing was sent to the CAK "
+                               "(the daemon's log says why); the tick of the next day tries again"
+                             : "the client's eigen-bijdrage state could not be read; nothing was sent to the CAK "
+                               "(the daemon's log says why); replay the message once the journal is readable");
     proto::EbAttention& attention = *result.add_eb_attention();
     attention.set_kind("manual");
     attention.set_bsn(bsn);
@@ -320,7 +337,10 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
   rules::EbParams params = params_;
   if (stored.first_start_nummer() != 0) params.first_start_nummer = stored.first_start_nummer();  // the journal's
   rules::EbDecision decided = rules::decideEigenBijdrage(toRules(stored), event, params);
-  if (!decided.relevant) return;
+  if (!decided.relevant) {
+    if (event.reevaluate) *result.mutable_eb_state() = unchangedEbState(item, "");  // nothing waits any more
+    return;
+  }
 
   proto::Decision& decision = addDecision(result);
   for (const auto& id : decided.rule_ids) decision.add_rule_ids(id);
@@ -354,7 +374,8 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
     const IebMessage& message = messages[i];
     Result<std::string> xml = write_(message);
     if (!xml) {
-      // Never send what does not validate; keep the old state so the next message retries.
+      // Never send what does not validate; keep the old state so that the next message, or the
+      // next day's tick, tries again.
       decision.set_outcome("error");
       decision.add_rule_ids("EB-WRITE-INVALID");
       decision.set_summary(message.message_type + " for the CAK does not validate against the iEb schemas, "
@@ -366,6 +387,7 @@ void EigenBijdrageHandler::handleProvisionMessage(const proto::WorkItem& item, p
                                     [](const proto::Outgoing& out) { return peerNamed(out.peer()) == Peer::kCak; }),
                      outgoing.end());
       result.clear_eb_sent();
+      *result.mutable_eb_state() = unchangedEbState(item, dayAfterReceipt(item));
       proto::EbAttention& attention = *result.add_eb_attention();
       attention.set_kind("manual");
       attention.set_bsn(bsn);

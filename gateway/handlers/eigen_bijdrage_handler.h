@@ -71,4 +71,13 @@ class EigenBijdrageHandler final : public Handler {
 rules::EbClient toRules(const proto::EbClientState& state);
 proto::EbClientState toProto(const rules::EbClient& client);
 
+// The client's state as attached to `item`, unchanged but for its review day (issue 14): what a
+// result writes back when it decided nothing (a tick with no period left: review_on "") or could
+// send nothing (a write that failed: the next day, so the tick tries again). Without it a review
+// day in the past would stay, and the client would be ticked again each day ahead of the others.
+// REQUIRES: item.eb_state().looked_up().
+proto::EbClientState unchangedEbState(const proto::WorkItem& item, const std::string& review_on);
+// The day after the item's day of receipt ("YYYY-MM-DD"): when the tick tries a failed send again.
+std::string dayAfterReceipt(const proto::WorkItem& item);
+
 }  // namespace iwmo::handlers

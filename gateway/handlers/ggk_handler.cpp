@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "gateway/base/peer.h"
+#include "gateway/handlers/eigen_bijdrage_handler.h"
 #include "gateway/handlers/routing_handler.h"
 #include "gateway/rules/technical_answer.h"
 
@@ -85,8 +86,9 @@ void addEmitFailure(const proto::WorkItem& item, proto::HandlerResult& result, c
 }
 
 // The iEb messages of a result whose Di01 could not be written: none of them leaves, the
-// eigen-bijdrage state stays as it was (as for EB-WRITE-INVALID, so the next message of the client
-// derives them again), and an operator item says so. Returns how many outgoing entries went.
+// eigen-bijdrage state stays as it was (as for EB-WRITE-INVALID, so the next message of the client,
+// or the next day's tick, derives them again), and an operator item says so. Returns how many
+// outgoing entries went.
 int withdrawIeb(const proto::WorkItem& item, proto::HandlerResult& result, const std::string& reason) {
   auto& outgoing = *result.mutable_outgoing();
   const auto before = outgoing.size();
@@ -94,13 +96,18 @@ int withdrawIeb(const proto::WorkItem& item, proto::HandlerResult& result, const
                                 [](const proto::Outgoing& out) { return peerNamed(out.peer()) == Peer::kCak; }),
                  outgoing.end());
   result.clear_eb_sent();
-  result.clear_eb_state();
+  if (item.eb_state().looked_up()) {
+    *result.mutable_eb_state() = unchangedEbState(item, dayAfterReceipt(item));
+  } else {
+    result.clear_eb_state();
+  }
   proto::EbAttention& attention = *result.add_eb_attention();
   attention.set_kind("manual");
   attention.set_bsn(item.envelope().summary().client().bsn());
   attention.set_rule("EB-WRAP-FAILED");
   attention.set_summary("nothing was sent to the CAK: " + reason +
-                        "; the client's eigen-bijdrage state is unchanged, the client's next message derives it again");
+                        "; the client's eigen-bijdrage state is unchanged, the client's next message (or the "
+                        "eigen-bijdrage tick of the next day) derives it again");
   addDecision(result, "withdrawn", "EB-WRAP-FAILED", "the iEb messages of this result were not sent", {attention.summary()});
   return static_cast<int>(before - outgoing.size());
 }

@@ -279,7 +279,13 @@ Status MemoryReviewStore::apply(const proto::HandlerResult& result, const Commit
 
 Status MemoryEbStore::storeImportedStates(const std::map<std::string, proto::EbClientState>& states, Timestamp) {
   std::lock_guard lock(mutex_);
-  for (const auto& [bsn, state] : states) data_.clients[bsn] = state;
+  for (const auto& [bsn, state] : states) {
+    // As SqliteEbStore: the import replaces the state, the client's review day stays.
+    proto::EbClientState& stored = data_.clients[bsn];
+    std::string review_on = stored.review_on();
+    stored = state;
+    stored.set_review_on(std::move(review_on));
+  }
   return Status::ok();
 }
 

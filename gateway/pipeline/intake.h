@@ -15,8 +15,9 @@
 // Replay (logical time): a message is received at logical_start + its position in ms (or at noon
 // of its Dagtekening), so the same batch gives the same journal.
 //
-// Thread-safety: receive() from any thread (it is every source's Receiver); the rest from the
-// thread that owns the stage. `journaled` and `log_lines` run on the journal's writer thread.
+// Thread-safety: receive() and receiveInternal() from any thread (every source's Receiver; the
+// eigen-bijdrage tick's thread); the rest from the thread that owns the stage. `journaled` and
+// `log_lines` run on the journal's writer thread.
 #pragma once
 
 #include <chrono>

@@ -60,7 +60,8 @@ struct PipelineOptions {
   // Replay: logical time in every stage (intake.logical_start is the first message's time).
   bool logical_time = false;
   // The daemon: how often the eigen-bijdrage tick runs on the clock's day (eb_ticker.h); zero:
-  // only when tickEigenBijdrage() is called (a replay, at each new day of the batch).
+  // only when tickEigenBijdrage() is called (a replay: for each day of a --clock dagtekening batch,
+  // and for the day after the batch's last).
   std::chrono::seconds eb_tick_interval{0};
 };
 

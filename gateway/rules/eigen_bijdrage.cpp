@@ -399,6 +399,8 @@ class Reconciler {
       rec_.waiting(rule, periodLabel(period) + ": " + why);
     } else if (period.held != held) {
       // A new item for the period replaces its earlier one (closed first, in the same commit).
+      // The texts of items name the period's dates, never the Dagtekening, so that deciding the
+      // client again on a later day (a tick, another message) keeps the same item open.
       if (holdNeedsOperator(period.held)) {
         out_.resolved.push_back({period.start_nummer, "replaced by a newer item (" + rule + ")"});
       }
@@ -411,9 +413,11 @@ class Reconciler {
 
   // One record per period per Dagtekening (OP325: a change replaces the whole last record, and
   // the CAK takes one per record per day): what changes after it that day waits for the next,
-  // which sends the net change. True while it waits.
+  // which sends the net change. True while it waits. A record the CAK rejected, or that the
+  // chain refused (Fo01), changed nothing there: its correction goes out the same day.
   bool sentToday(EbPeriod& period, const std::string& what) {
     if (!period.last_sent_on || *period.last_sent_on != event_.dagtekening) return false;
+    if (period.last_answer == EbAnswer::kRejected) return false;
     hold(period, "held", "EB-SAME-DAY",
          "a record for it went out on " + event_.dagtekening.toString() + " already; " + what +
              " goes out the next day (the CAK takes one change per record per day)");
@@ -519,7 +523,7 @@ class Reconciler {
       if (start < earliest_start) {
         hold(period, "manual", "EB-WINDOW-INITIAL-12M",
              "initial start " + start.toString() + " lies more than " + std::to_string(params_.initial_months_back) +
-                 " months before " + d.toString() + " (TR112); the CAK refuses it: report it by hand");
+                 " months before the Dagtekening (TR112); the CAK refuses it: report it by hand");
         return;
       }
     } else {
@@ -529,7 +533,7 @@ class Reconciler {
           (values.stopdatum && values.stopdatum != last.stopdatum && *values.stopdatum < earliest_change)) {
         hold(period, "manual", "EB-WINDOW-36M",
              "a corrected date lies more than " + std::to_string(params_.correction_months_back) +
-                 " months before " + d.toString() + " (TR393 / TR114); correct it with the CAK by hand");
+                 " months before the Dagtekening (TR393 / TR114); correct it with the CAK by hand");
         return;
       }
       EbRecordValues compare = values;

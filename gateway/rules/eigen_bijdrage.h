@@ -214,7 +214,7 @@ struct EbDecision {
   std::vector<std::string> waiting;  // holds that need no operator: why nothing went out yet
   std::vector<EbResolvedPeriod> resolved;
   bool relevant = false;  // the message touched at least one provision (a tick: a period)
-  // The first day a waiting hold (EB-WINDOW-FUTURE, EB-BEFORE-GO-LIVE) can be sent, always after
+  // The first day a waiting hold (EB-WINDOW-FUTURE, EB-BEFORE-GO-LIVE, EB-SAME-DAY) can be sent, always after
   // the Dagtekening: the tick decides the client again on that day. None: nothing waits for a date.
   std::optional<Date> review_on;
 };

@@ -56,7 +56,7 @@ RoutingDecision decideRoute(const RoutingFacts& facts, const RoutingParams& para
     decision.trail = std::move(trail);
     return decision;
   }
-  if (facts.from_peer == Peer::kNone && facts.message_type == kEbTickType) {
+  if (facts.from_peer == Peer::kNone && facts.message_type == kEbTickType && facts.valid) {
     RoutingDecision decision;
     decision.routed = true;
     decision.to_peer = Peer::kNone;

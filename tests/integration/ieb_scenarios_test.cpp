@@ -60,8 +60,9 @@ struct Outcome {
   fs::path out;
 };
 
+// `clock`: the replay's --clock and its arguments.
 Outcome runScenario(const iwmo::test::TempDir& dir, const std::vector<Message>& messages, const std::string& extra_config,
-                    const std::string& own_gemeente = "[\"0599\"]") {
+                    const std::string& own_gemeente = "[\"0599\"]", const std::string& clock = "dagtekening") {
   const fs::path batch = dir.path() / "batch";
   for (const Message& message : messages) iwmo::test::writeFile(batch / message.name, message.xml);
   const auto config = iwmo::test::writeDaemonConfig(dir.path(), iwmo::test::freeLocalPort(), extra_config, own_gemeente);
@@ -69,7 +70,7 @@ Outcome runScenario(const iwmo::test::TempDir& dir, const std::vector<Message>& 
   outcome.out = dir.path() / "out";
   const auto replay = iwmo::test::runCommand(
       iwmo::test::shellQuote(IWMO_GATEWAY_BINARY) + " --config " + iwmo::test::shellQuote(config.string()) +
-      " replay " + iwmo::test::shellQuote(batch.string()) + " --clock dagtekening --out " +
+      " replay " + iwmo::test::shellQuote(batch.string()) + " --clock " + clock + " --out " +
       iwmo::test::shellQuote(outcome.out.string()));
   INFO(replay.out << replay.err);
   REQUIRE(replay.exit_code == 0);
@@ -316,7 +317,8 @@ TEST_CASE("ieb scenario: a toewijzing that ends months ahead leaves no operator 
   const auto outcome = runScenario(dir, {
       {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01", "2026-12-31")})},
       {"02-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line(100, "02", "02A01", "2026-03-01", "2026-12-31", "2026-03-02")})},
-      // Any later message for the client, once the einddatum is within a month, sends the stop.
+      // The stop goes out on the first day the einddatum is within a month (2026-12-01: the
+      // replay ticks every day up to this message's), before this message, which changes nothing.
       {"03-WMO305.xml", iwmo::test::wmo305(header("ST-2", "2026-12-02"), {line(100, "02", "02A01", "2026-03-01", "2026-12-31", "2026-03-02")})},
   }, "");
   const auto summary = nlohmann::json::parse(iwmo::test::readFile(outcome.out / "summary.json"));
@@ -330,7 +332,7 @@ TEST_CASE("ieb scenario: a stop that waited for its month goes out on the eigen-
           "message of the client (issue 14)",
           "[integration][ieb]") {
   iwmo::test::TempDir dir;
-  MessageHeader other = header("TW-9", "2026-12-02");  // another client's message: the batch reaches 2026-12-02
+  MessageHeader other = header("TW-9", "2026-12-02");  // another client's message: the batch goes past 2026-12-01
   other.bsn = "999990007";
   const auto outcome = runScenario(dir, {
       {"01-WMO301.xml", iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line(100, "02", "02A01", "2026-03-01", "2026-12-31")})},
@@ -342,9 +344,10 @@ TEST_CASE("ieb scenario: a stop that waited for its month goes out on the eigen-
   CHECK(summary["per_type"].contains("EB-TICK"));
   CHECK(summary["per_rule"].contains("EB-TICK"));
   CHECK(summary["ieb"]["attention_open"] == 0);
-  // 01.xml: StatusAanlevering 1 without the stop (EB-WINDOW-FUTURE); 02.xml: 2 with it, dated the tick's day.
+  // 01.xml: StatusAanlevering 1 without the stop (EB-WINDOW-FUTURE); 02.xml: 2 with it, dated the
+  // tick's day: the first day the stop lies within a month, not the next day the batch reaches.
   REQUIRE(outcome.cak.size() == 2);
-  CHECK_THAT(outcome.cak[1].second, Catch::Contains("<ieb:Dagtekening>2026-12-02</ieb:Dagtekening>"));
+  CHECK_THAT(outcome.cak[1].second, Catch::Contains("<ieb:Dagtekening>2026-12-01</ieb:Dagtekening>"));
   CHECK_THAT(outcome.cak[1].second, Catch::Contains("<EbStopdatum>2026-12-31</EbStopdatum>"));
   expectScenario("15-tick-sends-the-stop", outcome);
 }
@@ -370,6 +373,42 @@ TEST_CASE("ieb scenario: a stop and a restart on one day give one change that da
   CHECK_THAT(outcome.cak[2].second, Catch::Contains("<ieb:Dagtekening>2026-07-03<"));
   CHECK(outcome.cak[2].second.find("EbStopdatum") == std::string::npos);
   expectScenario("16-same-day-net-change", outcome);
+}
+
+TEST_CASE("ieb scenario: on the batch clock the end of the batch sends what waited for the next day (issue 14)",
+          "[integration][ieb]") {
+  // The batch clock puts every message on --clock-start's day: the stop waits (EB-SAME-DAY) and
+  // goes out with the tick of the day after the batch, never lost.
+  iwmo::test::TempDir dir;
+  const auto outcome = runScenario(dir, {
+      {"01-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-07-01"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")})},
+      {"02-WMO307.xml", iwmo::test::wmo307(header("SP-1", "2026-07-01"), {line(100, "02", "02A01", "2026-03-01", "2026-06-30", "2026-03-02")})},
+  }, "", "[\"0599\"]", "batch --clock-start 2026-07-02T08:00:00Z");
+  INFO(iwmo::test::readFile(outcome.out / "routing.log"));
+  REQUIRE(outcome.cak.size() == 2);
+  CHECK_THAT(outcome.cak[0].second, Catch::Contains("<ieb:Dagtekening>2026-07-02<"));
+  CHECK(outcome.cak[0].second.find("EbStopdatum") == std::string::npos);
+  CHECK_THAT(outcome.cak[1].second, Catch::Contains("<ieb:Dagtekening>2026-07-03<"));
+  CHECK_THAT(outcome.cak[1].second, Catch::Contains("<EbStopdatum>2026-06-30<"));
+}
+
+TEST_CASE("ieb scenario: a replay ticks every day between the batch's days, not only the days it reaches (issue 14)",
+          "[integration][ieb]") {
+  // The stop of 2026-07-02 waits for the next day (EB-SAME-DAY); the batch's next message is of
+  // 2026-07-06, but the stop goes out on 2026-07-03, as the daemon would have sent it.
+  iwmo::test::TempDir dir;
+  const auto outcome = runScenario(dir, {
+      {"01-WMO305.xml", iwmo::test::wmo305(header("ST-1", "2026-07-02"), {line(100, "02", "02A01", "2026-03-01", "", "2026-03-02")})},
+      {"02-WMO307.xml", iwmo::test::wmo307(header("SP-1", "2026-07-02"), {line(100, "02", "02A01", "2026-03-01", "2026-06-30", "2026-03-02")})},
+      {"03-WMO305.xml", iwmo::test::wmo305(header("ST-2", "2026-07-06"), {line(101, "02", "02A01", "2026-07-01", "", "2026-07-01")})},
+  }, "");
+  INFO(iwmo::test::readFile(outcome.out / "routing.log"));
+  REQUIRE(outcome.cak.size() == 3);
+  CHECK_THAT(outcome.cak[0].second, Catch::Contains("<ieb:Dagtekening>2026-07-02<"));
+  CHECK_THAT(outcome.cak[1].second, Catch::Contains("<ieb:Dagtekening>2026-07-03<"));
+  CHECK_THAT(outcome.cak[1].second, Catch::Contains("<EbStopdatum>2026-06-30<"));
+  CHECK_THAT(outcome.cak[2].second, Catch::Contains("<ieb:Dagtekening>2026-07-06<"));
+  CHECK(outcome.cak[2].second.find("EbStopdatum") == std::string::npos);
 }
 
 TEST_CASE("ieb scenario: the kostprijs of a woningaanpassing follows the WMO301 Budget (issue 17)", "[integration][ieb]") {

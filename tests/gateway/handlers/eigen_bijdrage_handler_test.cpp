@@ -371,3 +371,67 @@ TEST_CASE("eigen-bijdrage handler: EB-NO-STATE: without the client's state nothi
   CHECK((*attention)[0].kind == "manual");
   CHECK((*attention)[0].rule == "EB-NO-STATE");
 }
+
+TEST_CASE("eigen-bijdrage handler: an iEb message that cannot be written keeps the client's state and leaves the "
+          "retry to the next day's tick (issue 14)",
+          "[handlers][ieb][tick]") {
+  HandlerHarness h = harness(iwmo::rules::EbStartAt::kDelivery);
+  const auto received = h.receive(iwmo::test::wmo305(header("ST-1", "2026-03-05"), {line("2026-03-01", "", "2026-03-02")}),
+                                  "ggk", noonOf("2026-03-05"));
+  const auto item = h.prepared(received.id);
+  const iwmo::handlers::EigenBijdrageHandler failing(
+      configWith(iwmo::rules::EbStartAt::kDelivery).eigen_bijdrage.params,
+      [](const iwmo::handlers::IebMessage&) -> iwmo::Result<std::string> {
+        return iwmo::Status::invalid("the test's writer writes nothing");
+      },
+      [](const std::string& code) { return code; });
+  iwmo::proto::HandlerResult result;
+  result.set_message_id(item.message_id());
+  failing.handle(item, result);
+  const auto* decision = decisionOf(result, "eigen-bijdrage");
+  REQUIRE(decision != nullptr);
+  CHECK(hasRule(*decision, "EB-WRITE-INVALID"));
+  CHECK(toCak(result).empty());
+  CHECK(result.eb_sent_size() == 0);
+  h.commit(result, noonOf("2026-03-05"));
+  // The state as it was (no period was sent), due for the tick of the next day.
+  CHECK(storedState(h).periods_size() == 0);
+  CHECK(storedState(h).review_on() == "2026-03-06");
+  auto today = h.journal().eb().clientsToReview(iwmo::Date::fromYmd(2026, 3, 5), 10);
+  REQUIRE(today);
+  CHECK(today->empty());
+  auto due = h.journal().eb().clientsToReview(iwmo::Date::fromYmd(2026, 3, 6), 10);
+  REQUIRE(due);
+  CHECK(*due == std::vector<std::string>{kBsn});
+}
+
+TEST_CASE("eigen-bijdrage handler: a tick for a client with no period left clears the client's review day (issue 14)",
+          "[handlers][ieb][tick]") {
+  HandlerHarness h = harness(iwmo::rules::EbStartAt::kDelivery);
+  // A toewijzing at delivery: a provision, no period.
+  h.process(iwmo::test::wmo301(header("TW-1", "2026-02-20"), {line("2026-03-01")}), "backoffice", noonOf("2026-02-20"));
+  // The next message of the client, made a tick: prepared with that state.
+  const auto received = h.receive(iwmo::test::wmo301(header("TW-2", "2026-02-21"), {line("2026-03-01")}), "backoffice",
+                                  noonOf("2026-02-21"));
+  auto tick = h.prepared(received.id);
+  REQUIRE(tick.eb_state().looked_up());
+  REQUIRE(tick.eb_state().periods_size() == 0);
+  tick.mutable_eb_state()->set_review_on("2026-02-21");  // as a stale review day would be
+  tick.set_peer("");                                      // the gateway's own
+  tick.mutable_envelope()->mutable_summary()->set_message_type("EB-TICK");
+  tick.mutable_envelope()->mutable_summary()->clear_products();
+  const iwmo::handlers::EigenBijdrageHandler handler(
+      configWith(iwmo::rules::EbStartAt::kDelivery).eigen_bijdrage.params,
+      [](const iwmo::handlers::IebMessage&) -> iwmo::Result<std::string> { return iwmo::Status::invalid("unused"); },
+      [](const std::string& code) { return code; });
+  REQUIRE(handler.needsState(tick));
+  iwmo::proto::HandlerResult result;
+  handler.handle(tick, result);
+  CHECK(result.decisions_size() == 0);
+  CHECK(toCak(result).empty());
+  REQUIRE(result.has_eb_state());
+  CHECK(result.eb_state().looked_up());
+  CHECK(result.eb_state().review_on().empty());
+  CHECK(result.eb_state().provisions_size() == 1);  // the state itself unchanged
+  CHECK(result.eb_state().first_start_nummer() == 0);
+}

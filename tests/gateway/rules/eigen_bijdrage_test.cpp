@@ -2,6 +2,7 @@
 // birthday, the kostprijs cap, per-person periods (overlap, gap), the CAK's date windows, the
 // sequencing rules (no delete after a stop, a new period after a delete, no resend of a
 // rejected record), go-live, and the WMO407 Afzender.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "gateway/rules/eigen_bijdrage.h"
@@ -260,9 +261,16 @@ TEST_CASE("eigen bijdrage: dates outside the CAK's windows are reported, never d
       CHECK(later.resolved[0].start_nummer == decided.attention[0].start_nummer);
       CHECK(later.resolved[0].how.find("sent with StatusAanlevering 1") == 0);
     }
-    SECTION("a later message with a new Dagtekening replaces the item, and the earlier one is closed") {
+    SECTION("a later message on a new day keeps the same item open (a tick decides again each day, issue 14)") {
       const auto later = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-03-09", {start(1, "02", "2025-02-01")}), params());
-      REQUIRE(later.attention.size() == 1);  // the text names the new Dagtekening
+      CHECK(later.attention.empty());
+      CHECK(later.resolved.empty());
+      REQUIRE(later.state.periods.size() == 1);
+      CHECK(later.state.periods[0].held == decided.state.periods[0].held);
+    }
+    SECTION("corrected to another start still out of the window: a new item replaces the earlier one") {
+      const auto later = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-03-09", {start(1, "02", "2025-01-15")}), params());
+      REQUIRE(later.attention.size() == 1);  // the text names the new start
       REQUIRE(later.resolved.size() == 1);
       CHECK(later.resolved[0].start_nummer == decided.attention[0].start_nummer);
       CHECK(later.resolved[0].how == "replaced by a newer item (EB-WINDOW-INITIAL-12M)");
@@ -634,4 +642,16 @@ TEST_CASE("eigen bijdrage: one record per period per day, what changes later tha
   CHECK(decided.records[0].values.status == 2);
   CHECK_FALSE(decided.records[0].values.stopdatum);
   CHECK_FALSE(decided.review_on);
+}
+
+TEST_CASE("eigen bijdrage: a record the CAK rejected does not hold its correction to the next day (issue 17)",
+          "[rules][ieb][tick]") {
+  auto decided = decideEigenBijdrage(EbClient{}, event("WMO305", 1, "2026-07-02", {start(100, "02", "2026-07-01")}), params());
+  REQUIRE(decided.records.size() == 1);
+  // The CAK (or the chain, with a Fo01) refused it: nothing changed there today.
+  decided.state.periods[0].last_answer = EbAnswer::kRejected;
+  decided = decideEigenBijdrage(decided.state, event("WMO305", 2, "2026-07-02", {start(100, "02", "2026-06-30")}), params());
+  CHECK_FALSE(hasRule(decided, "EB-SAME-DAY"));
+  REQUIRE(decided.records.size() == 1);
+  CHECK(decided.records[0].values.startdatum == d("2026-06-30"));
 }
