@@ -79,7 +79,7 @@ Status configureWriter(const Connection& connection, bool durable) {
   // See the connection settings in sqlite_journal.h.
   return connection.exec(
       "PRAGMA foreign_keys=ON; PRAGMA cache_size=-4096; PRAGMA wal_autocheckpoint=0; "
-      "PRAGMA journal_size_limit=67108864;",
+      "PRAGMA journal_size_limit=67108864; PRAGMA temp_store=MEMORY;",
       "setting foreign_keys and the cache");
 }
 
@@ -87,7 +87,7 @@ Result<Connection> openReader(const fs::path& file, int cache_kib) {
   Result<Connection> connection = Connection::open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
   if (!connection) return connection.status();
   sqlite3_busy_timeout(connection->get(), kBusyTimeoutMillis);
-  const std::string pragmas = "PRAGMA query_only=ON; PRAGMA cache_size=-" + std::to_string(cache_kib);
+  const std::string pragmas = "PRAGMA query_only=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" + std::to_string(cache_kib);
   IWMO_RETURN_IF_ERROR(connection->exec(pragmas.c_str(), "opening a read connection"));
   return connection;
 }
