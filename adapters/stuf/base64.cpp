@@ -1,5 +1,8 @@
 #include "adapters/stuf/base64.h"
 
+#include <openssl/evp.h>
+
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -36,28 +39,20 @@ std::string describeChar(char c) {
 
 }  // namespace
 
+// OpenSSL's encoder (one line, no newlines, '=' padding: RFC 4648 section 4) writes straight into
+// the result; the hand-written loop it replaces cost the GGk handler 2 % of a replay's CPU.
 std::string base64Encode(std::string_view bytes) {
   std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t group = (std::uint32_t{data[i]} << 16) |
-                                (std::uint32_t{data[i + 1]} << 8) | std::uint32_t{data[i + 2]};
-    out.push_back(kAlphabet[(group >> 18) & 0x3F]);
-    out.push_back(kAlphabet[(group >> 12) & 0x3F]);
-    out.push_back(kAlphabet[(group >> 6) & 0x3F]);
-    out.push_back(kAlphabet[group & 0x3F]);
+  std::size_t written = 0;
+  out.resize((bytes.size() + 2) / 3 * 4 + 1);  // + the NUL EVP_EncodeBlock ends with
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  auto* to = reinterpret_cast<unsigned char*>(out.data());
+  constexpr std::size_t kChunk = 3 * (1u << 28);  // EVP_EncodeBlock takes an int length
+  for (std::size_t at = 0; at < bytes.size(); at += kChunk) {
+    const std::size_t n = std::min(kChunk, bytes.size() - at);
+    written += static_cast<std::size_t>(EVP_EncodeBlock(to + written, in + at, static_cast<int>(n)));
   }
-  const std::size_t rest = bytes.size() - i;
-  if (rest > 0) {
-    std::uint32_t group = std::uint32_t{data[i]} << 16;
-    if (rest == 2) group |= std::uint32_t{data[i + 1]} << 8;
-    out.push_back(kAlphabet[(group >> 18) & 0x3F]);
-    out.push_back(kAlphabet[(group >> 12) & 0x3F]);
-    out.push_back(rest == 2 ? kAlphabet[(group >> 6) & 0x3F] : '=');
-    out.push_back('=');
-  }
+  out.resize(written);
   return out;
 }
 
