@@ -226,7 +226,7 @@ bool exec(sqlite3* db, const std::string& sql) {
   return true;
 }
 
-// Copies the journal's messages (with their decisions, outbox items and deliveries) under new
+// Copies the journal's messages (with their payloads, decisions, outbox items and deliveries) under new
 // ids, digests and keys until it holds `target` messages.
 bool growJournal(const fs::path& file, std::uint64_t target) {
   sqlite3* db = nullptr;
@@ -259,12 +259,16 @@ bool growJournal(const fs::path& file, std::uint64_t target) {
                       " END, valid, state, disposition, handled_at, CASE WHEN duplicate_of IS NULL THEN NULL ELSE "
                       "duplicate_of + " + offset + " END, duplicate_reason, payload, envelope FROM messages WHERE id <= " +
                       std::to_string(base)) &&
+         exec(db, "INSERT INTO message_payloads SELECT message_id + " + offset +
+                      ", payload FROM message_payloads WHERE message_id <= " + std::to_string(base)) &&
          exec(db, "INSERT INTO decisions SELECT message_id + " + offset +
                       ", seq, at, worker, decision FROM decisions WHERE message_id <= " + std::to_string(base)) &&
          exec(db, "INSERT INTO outbox SELECT id + " + outbox_offset + ", message_id + " + offset +
                       ", seq, peer, file_name || " + suffix +
                       ", message_type, receiver, payload, state, attempts, created_at, next_attempt_at, delivered_at, "
                       "last_error FROM outbox WHERE id <= " + std::to_string(outbox_base)) &&
+         exec(db, "INSERT INTO outbox_payloads SELECT outbox_id + " + outbox_offset +
+                      ", payload FROM outbox_payloads WHERE outbox_id <= " + std::to_string(outbox_base)) &&
          exec(db, "INSERT INTO deliveries (outbox_id, at, ok, detail) SELECT outbox_id + " + outbox_offset +
                       ", at, ok, detail FROM deliveries WHERE outbox_id <= " + std::to_string(outbox_base)) &&
          exec(db, "COMMIT");

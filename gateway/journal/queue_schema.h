@@ -16,7 +16,8 @@
 //                handled_at INTEGER NULL       when the handler result was committed
 //                duplicate_of INTEGER NULL     → messages.id of the original        [partial index]
 //                duplicate_reason TEXT         for operators; "" when not a duplicate
-//                payload BLOB                  the message exactly as received
+//                payload BLOB                  empty since version 8: the payload is in
+//                                              message_payloads (a row written before keeps it here)
 //                envelope BLOB                 serialized proto::Envelope with payload cleared
 //                                              (the payload is stored once; restored on read)
 //   decisions    message_id → messages.id, seq (index in HandlerResult.decisions), at,
@@ -24,7 +25,8 @@
 //                PRIMARY KEY (message_id, seq)
 //   outbox       id INTEGER PRIMARY KEY (OutboxId), message_id → messages.id,
 //                seq (index in HandlerResult.outgoing), peer, file_name, message_type, receiver,
-//                payload BLOB, state 'pending' | 'delivered' | 'failed', attempts,
+//                payload BLOB (empty since version 8: see outbox_payloads), state 'pending' |
+//                'delivered' | 'failed', attempts,
 //                created_at, next_attempt_at, delivered_at NULL, last_error TEXT;
 //                UNIQUE (message_id, seq); index (state, next_attempt_at)
 //   deliveries   id INTEGER PRIMARY KEY, outbox_id → outbox.id [index], at, ok (0/1), detail
@@ -33,6 +35,14 @@
 //   quarantine   message_id PRIMARY KEY → messages.id, at, reason TEXT, state 'open' | 'closed',
 //                resolved_at NULL, note TEXT: messages whose record could not be read back,
 //                taken out of the queue (disposition 'quarantined'; schema version 5, issue 16)
+//   message_payloads  message_id PRIMARY KEY → messages.id, payload BLOB: the message exactly as
+//                received (schema version 8, issue 13)
+//   outbox_payloads   outbox_id PRIMARY KEY → outbox.id, payload BLOB: the bytes to deliver
+//                (schema version 8)
+// Why the payloads have tables of their own: a message's row is updated when it is handled, an
+// outbox item's when it is delivered, and SQLite writes a changed row whole, payload included,
+// into the WAL (and again at the checkpoint). Kept apart, written once, the payloads are never
+// rewritten; the rows that change are small, many to a page.
 #pragma once
 
 namespace iwmo::journal {
@@ -120,6 +130,20 @@ CREATE INDEX IF NOT EXISTS quarantine_state ON quarantine(state);
 -- dueOutbox walks the pending items in id order and stops at its limit, instead of sorting every
 -- pending row (payloads included) on each call (issue 13).
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(id, next_attempt_at) WHERE state = 'pending';
+)sql";
+
+// Schema version 8 (issue 13): the payloads apart. Idempotent; rows of an older journal keep their
+// payloads in place (nothing is copied at the upgrade), so a read takes the payload from the new
+// table or else from the row.
+inline constexpr const char* kQueueSchemaV8 = R"sql(
+CREATE TABLE IF NOT EXISTS message_payloads (
+  message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+  payload    BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox_payloads (
+  outbox_id INTEGER PRIMARY KEY REFERENCES outbox(id),
+  payload   BLOB NOT NULL
+);
 )sql";
 
 }  // namespace iwmo::journal

@@ -114,6 +114,7 @@ Status ensureSchema(const Connection& connection) {
     IWMO_RETURN_IF_ERROR(connection.exec(kQueueSchemaV5, "creating the quarantine table"));
     IWMO_RETURN_IF_ERROR(addEbAttentionPeriods(connection));
     IWMO_RETURN_IF_ERROR(addEbReviewDays(connection));
+    IWMO_RETURN_IF_ERROR(connection.exec(kQueueSchemaV8, "creating the payload tables"));
     const std::string insert = "INSERT INTO meta (key, value) VALUES ('schema_version', '" + current + "')";
     IWMO_RETURN_IF_ERROR(connection.exec(insert.c_str(), "writing the schema version"));
     return txn.commit();
@@ -133,14 +134,16 @@ Status ensureSchema(const Connection& connection) {
     // Version 1 -> 2 (issue 5): the reference-data and review tables; 2 -> 3 (issue 4): the
     // eigen-bijdrage tables; 3 -> 4 (issue 6): the StUF-GGk tables; 4 -> 5 (issues 16, 13): the
     // quarantine table and the outbox_pending index; 5 -> 6 (issue 17): eb_attention.start_nummer;
-    // 6 -> 7 (issue 14): eb_clients.review_on.
-    // Nothing else changed; the steps are idempotent.
+    // 6 -> 7 (issue 14): eb_clients.review_on; 7 -> 8 (issue 13): message_payloads and
+    // outbox_payloads (older rows keep their payloads). Nothing else changed; the steps are
+    // idempotent.
     IWMO_RETURN_IF_ERROR(connection.exec(kReferenceSchema, "adding the reference-data tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kEbSchema, "adding the eigen-bijdrage tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kGgkSchema, "adding the StUF-GGk tables"));
     IWMO_RETURN_IF_ERROR(connection.exec(kQueueSchemaV5, "adding the quarantine table"));
     IWMO_RETURN_IF_ERROR(addEbAttentionPeriods(connection));
     IWMO_RETURN_IF_ERROR(addEbReviewDays(connection));
+    IWMO_RETURN_IF_ERROR(connection.exec(kQueueSchemaV8, "adding the payload tables"));
     const std::string update = "UPDATE meta SET value = '" + current + "' WHERE key = 'schema_version'";
     IWMO_RETURN_IF_ERROR(connection.exec(update.c_str(), "writing the schema version"));
   }

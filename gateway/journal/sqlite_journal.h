@@ -2,7 +2,7 @@
 // message queue (SqliteMessageQueue, tables in queue_schema.h) and the state stores (reference
 // data, reviews, eigen bijdrage, StUF-GGk: sqlite_*_store.h, tables in *_schema.h).
 //
-// Schema version 5; a journal of an older version is upgraded in place when opened, after which
+// Schema version 8; a journal of an older version is upgraded in place when opened, after which
 // an older binary refuses it. Times are INTEGER microseconds since the Unix epoch, UTC
 // (Timestamp::micros). Ids are INTEGER PRIMARY KEYs assigned max+1; rows are never deleted, so
 // ids and log seqs ascend without gaps (a rolled-back request gives its number back).
@@ -91,7 +91,7 @@ class SqliteJournal final : public Journal {
   // 2: reference data, review queue (issue 5); 3: eigen bijdrage (issue 4); 4: StUF-GGk (issue 6);
   // 5: quarantine (issue 16) and the outbox_pending index (issue 13); 6: eb_attention names its
   // period (issue 17).
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
 
  private:
   explicit SqliteJournal(std::filesystem::path file);

@@ -17,12 +17,18 @@ namespace {
 using sqlite::Query;
 using sqlite::StmtPtr;
 
+// The payloads live in tables of their own since schema version 8 (queue_schema.h); a row of an
+// older journal keeps its payload in its own column, so a read takes whichever is there.
 constexpr const char* kMessageColumns =
-    "id, received_at, peer, source, sha256, size, message_type, duplicate_key, state, "
-    "disposition, handled_at, duplicate_of, duplicate_reason, payload, envelope";
-constexpr const char* kOutboxColumns =
-    "id, message_id, peer, file_name, message_type, receiver, payload, state, attempts, "
-    "created_at, next_attempt_at, delivered_at, last_error";
+    "m.id, m.received_at, m.peer, m.source, m.sha256, m.size, m.message_type, m.duplicate_key, m.state, "
+    "m.disposition, m.handled_at, m.duplicate_of, m.duplicate_reason, coalesce(p.payload, m.payload), m.envelope";
+constexpr const char* kMessagesWithPayload =
+    " FROM messages m LEFT JOIN message_payloads p ON p.message_id = m.id ";
+constexpr const char* kOutboxColumnsBeforePayload = "o.id, o.message_id, o.peer, o.file_name, o.message_type, o.receiver, ";
+constexpr const char* kOutboxColumnsAfterPayload =
+    ", o.state, o.attempts, o.created_at, o.next_attempt_at, o.delivered_at, o.last_error";
+constexpr const char* kOutboxPayload = "coalesce(p.payload, o.payload)";
+constexpr const char* kOutboxPayloadJoin = " LEFT JOIN outbox_payloads p ON p.outbox_id = o.id ";
 constexpr const char* kQuarantineColumns =
     "SELECT q.message_id, q.at, q.reason, m.peer, m.source, m.size, q.state, q.resolved_at, q.note "
     "FROM quarantine q JOIN messages m ON m.id = q.message_id ";
@@ -60,7 +66,7 @@ std::optional<OutboxState> outboxStateFromText(const std::string& text) {
   return std::nullopt;
 }
 
-// Reads a row of kOutboxColumns.
+// Reads a row of the outbox columns (kOutboxColumnsBeforePayload ...).
 Result<OutboxItem> readOutboxItem(const std::filesystem::path& file, const Query& q) {
   OutboxItem item;
   item.id = q.uint64(0);
@@ -142,8 +148,8 @@ SqliteWriter::Job resultJob(Execute execute, std::function<void(Result<T>)> done
 }  // namespace
 
 struct SqliteMessageQueue::WriteStatements {
-  StmtPtr find_by_sha, find_by_key, insert_message, insert_log, message_state, insert_decision,
-      insert_outbox, mark_handled, outbox_state, insert_delivery, outbox_delivered, outbox_retry,
+  StmtPtr find_by_sha, find_by_key, insert_message, insert_message_payload, insert_log, message_state,
+      insert_decision, insert_outbox, insert_outbox_payload, mark_handled, outbox_state, insert_delivery, outbox_delivered, outbox_retry,
       outbox_failed, insert_quarantine, close_quarantine, original;
 };
 
@@ -178,7 +184,8 @@ Result<std::unique_ptr<SqliteMessageQueue>> SqliteMessageQueue::create(SqliteWri
        {&w.insert_message,
         "INSERT INTO messages (received_at, peer, source, sha256, size, message_type, "
         "identificatie, duplicate_key, valid, state, duplicate_of, duplicate_reason, payload, "
-        "envelope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10, ?11, ?12, ?13)"},
+        "envelope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10, ?11, X'', ?12)"},
+       {&w.insert_message_payload, "INSERT INTO message_payloads (message_id, payload) VALUES (?1, ?2)"},
        {&w.insert_log, "INSERT INTO log_entries (line) VALUES (?1)"},
        {&w.message_state, "SELECT state, message_type FROM messages WHERE id = ?1"},
        {&w.insert_decision,
@@ -186,7 +193,8 @@ Result<std::unique_ptr<SqliteMessageQueue>> SqliteMessageQueue::create(SqliteWri
        {&w.insert_outbox,
         "INSERT INTO outbox (message_id, seq, peer, file_name, message_type, receiver, payload, "
         "state, attempts, created_at, next_attempt_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?8, ?8)"},
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, X'', 'pending', 0, ?7, ?7)"},
+       {&w.insert_outbox_payload, "INSERT INTO outbox_payloads (outbox_id, payload) VALUES (?1, ?2)"},
        {&w.mark_handled, "UPDATE messages SET state = 'handled', disposition = ?2, handled_at = ?3 WHERE id = ?1"},
        {&w.outbox_state, "SELECT state FROM outbox WHERE id = ?1"},
        {&w.insert_delivery, "INSERT INTO deliveries (outbox_id, at, ok, detail) VALUES (?1, ?2, ?3, ?4)"},
@@ -204,10 +212,11 @@ Result<std::unique_ptr<SqliteMessageQueue>> SqliteMessageQueue::create(SqliteWri
         "SELECT id, envelope FROM messages WHERE duplicate_key = ?1 AND valid = 1 AND duplicate_of IS NULL "
         "AND disposition <> 'quarantined' ORDER BY id LIMIT 1"}}));
   ReadStatements& r = *queue->read_;
-  const std::string message_columns = kMessageColumns;
-  const std::string outbox_columns = kOutboxColumns;
-  std::string outbox_columns_without_payload = kOutboxColumns;
-  outbox_columns_without_payload.replace(outbox_columns_without_payload.find("payload"), 7, "''");
+  const std::string messages = std::string("SELECT ") + kMessageColumns + kMessagesWithPayload;
+  const std::string outbox_columns =
+      std::string(kOutboxColumnsBeforePayload) + kOutboxPayload + kOutboxColumnsAfterPayload;
+  const std::string outbox_columns_without_payload =
+      std::string(kOutboxColumnsBeforePayload) + "''" + kOutboxColumnsAfterPayload;
   const std::string quarantine_columns = kQuarantineColumns;
   IWMO_RETURN_IF_ERROR(sqlite::prepareAll(
       queue->reader_,
@@ -215,23 +224,24 @@ Result<std::unique_ptr<SqliteMessageQueue>> SqliteMessageQueue::create(SqliteWri
        {&r.commit, "COMMIT"},
        {&r.rollback, "ROLLBACK"},
        {&r.pending,
-        "SELECT id, peer, received_at, duplicate_of, duplicate_reason, payload, envelope, source "
-        "FROM messages WHERE state = 'pending' AND id > ?1 ORDER BY id LIMIT ?2"},
+        "SELECT m.id, m.peer, m.received_at, m.duplicate_of, m.duplicate_reason, coalesce(p.payload, m.payload), "
+        "m.envelope, m.source" + std::string(kMessagesWithPayload) +
+            "WHERE m.state = 'pending' AND m.id > ?1 ORDER BY m.id LIMIT ?2"},
        // outbox_pending walks the pending items in id order and stops at the limit, instead of
        // sorting every pending row (payloads included) on each call.
-       {&r.due, "SELECT " + outbox_columns +
-                    " FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' "
-                    "AND (next_attempt_at <= ?1 OR (?3 AND attempts = 0)) "
-                    "ORDER BY id LIMIT ?2"},
+       {&r.due, "SELECT " + outbox_columns + " FROM outbox o INDEXED BY outbox_pending" + kOutboxPayloadJoin +
+                    "WHERE o.state = 'pending' AND (o.next_attempt_at <= ?1 OR (?3 AND o.attempts = 0)) "
+                    "ORDER BY o.id LIMIT ?2"},
        {&r.oldest_undelivered, "SELECT " + outbox_columns_without_payload +
-                                   " FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' ORDER BY id LIMIT 1"},
+                                   " FROM outbox o INDEXED BY outbox_pending WHERE o.state = 'pending' ORDER BY o.id LIMIT 1"},
        {&r.log_after, "SELECT seq, line FROM log_entries WHERE seq > ?1 ORDER BY seq LIMIT ?2"},
        {&r.id_exists, "SELECT id FROM messages WHERE id = ?1"},
        {&r.by_sha_prefix, "SELECT id FROM messages WHERE sha256 >= ?1 AND sha256 < ?2 ORDER BY id DESC LIMIT 1"},
        {&r.by_identificatie, "SELECT id FROM messages WHERE identificatie = ?1 ORDER BY id DESC LIMIT 1"},
-       {&r.message, "SELECT " + message_columns + " FROM messages WHERE id = ?1"},
+       {&r.message, messages + "WHERE m.id = ?1"},
        {&r.decisions, "SELECT at, worker, decision FROM decisions WHERE message_id = ?1 ORDER BY seq"},
-       {&r.outbox_of, "SELECT " + outbox_columns + " FROM outbox WHERE message_id = ?1 ORDER BY seq"},
+       {&r.outbox_of, "SELECT " + outbox_columns + " FROM outbox o" + kOutboxPayloadJoin +
+                          "WHERE o.message_id = ?1 ORDER BY o.seq"},
        {&r.deliveries_of, "SELECT at, ok, detail FROM deliveries WHERE outbox_id = ?1 ORDER BY id"},
        {&r.duplicates_of, "SELECT id FROM messages WHERE duplicate_of = ?1 ORDER BY id"},
        {&r.count_messages, "SELECT state, count(*) FROM messages GROUP BY state"},
@@ -403,8 +413,7 @@ Result<AppendOutcome> SqliteMessageQueue::executeAppend(AppendRequest& request) 
         .bindText(8, request.duplicate_key)
         .bindBool(9, envelope.verdict().valid())
         .bindText(11, outcome.duplicate_reason)
-        .bindBlob(12, payload)
-        .bindBlob(13, envelope_blob);
+        .bindBlob(12, envelope_blob);
     if (outcome.original != 0) {
       q.bind(10, outcome.original);
     } else {
@@ -412,6 +421,8 @@ Result<AppendOutcome> SqliteMessageQueue::executeAppend(AppendRequest& request) 
     }
     IWMO_RETURN_IF_ERROR(q.run());
     outcome.id = static_cast<MessageId>(sqlite3_last_insert_rowid(connection.get()));
+    Query p(connection, write_->insert_message_payload.get(), "inserting the payload of a received message");
+    IWMO_RETURN_IF_ERROR(p.bind(1, outcome.id).bindBlob(2, payload).run());
   }
   if (request.log_lines) IWMO_RETURN_IF_ERROR(insertLogLines(request.log_lines(outcome)));
   return outcome;
@@ -451,10 +462,12 @@ Result<bool> SqliteMessageQueue::executeCommit(const proto::HandlerResult& resul
                              .bindText(4, out.file_name())
                              .bindText(5, out.message_type())
                              .bindText(6, out.receiver())
-                             .bindBlob(7, out.payload())
-                             .bind(8, at.micros)
+                             .bind(7, at.micros)
                              .run());
-    context.outbox_ids.push_back(static_cast<std::uint64_t>(sqlite3_last_insert_rowid(connection.get())));
+    const auto outbox_id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(connection.get()));
+    Query p(connection, write_->insert_outbox_payload.get(), "inserting the payload of an outbox item");
+    IWMO_RETURN_IF_ERROR(p.bind(1, outbox_id).bindBlob(2, out.payload()).run());
+    context.outbox_ids.push_back(outbox_id);
   }
   for (StateEffects* effects : effects_) IWMO_RETURN_IF_ERROR(effects->apply(result, context));
   IWMO_RETURN_IF_ERROR(insertLogLines(log_lines));

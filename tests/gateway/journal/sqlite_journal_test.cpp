@@ -1051,6 +1051,61 @@ TEST_CASE("a version-5 journal is upgraded: operator items name their period, an
   CHECK((*items)[2].start_nummer == 0);  // its summary names no period
 }
 
+TEST_CASE("a version-7 journal is upgraded: its payloads stay in their rows and are read from there, new "
+          "payloads go to tables of their own (issue 13)",
+          "[journal]") {
+  iwmo::test::TempDir dir;
+  const fs::path file = dir.path() / "journal.db";
+  {
+    auto journal = openJournal(file);
+    const MessageId handled = appendOk(journal->queue(), {.payload = "<handled/>", .source = "1"}).id;
+    CHECK(commitOk(journal->queue(), handlerResult(handled, 1, 1), {}, kT0));
+    appendOk(journal->queue(), {.payload = "<pending/>", .source = "2"});
+  }
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+    // Back to the version-7 shape: the payloads in the rows.
+    REQUIRE(sqlite3_exec(db.get(),
+                         "UPDATE messages SET payload = (SELECT payload FROM message_payloads WHERE message_id = id); "
+                         "UPDATE outbox SET payload = (SELECT payload FROM outbox_payloads WHERE outbox_id = id); "
+                         "DROP TABLE message_payloads; DROP TABLE outbox_payloads; "
+                         "UPDATE meta SET value = '7' WHERE key = 'schema_version'",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  auto journal = openJournal(file);
+  const auto story = storyOf(journal->queue(), 1);
+  CHECK(story.message.envelope.payload() == "<handled/>");
+  REQUIRE(story.outgoing.size() == 1);
+  CHECK(story.outgoing[0].first.payload == "<out0/>");
+  const auto due = dueOf(journal->queue(), kT0.plusMillis(1));
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].payload == "<out0/>");
+  auto pending = journal->queue().pending(0, 10);
+  REQUIRE(pending);
+  REQUIRE(pending->size() == 1);
+  CHECK((*pending)[0].envelope.payload() == "<pending/>");
+  // A new message after the upgrade: its payload in message_payloads, its row without it.
+  const MessageId fresh = appendOk(journal->queue(), {.payload = "<new/>", .source = "3"}).id;
+  CHECK(storyOf(journal->queue(), fresh).message.envelope.payload() == "<new/>");
+  journal.reset();
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(file.c_str(), &raw) == SQLITE_OK);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, &sqlite3_close);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db.get(),
+                             "SELECT length(m.payload), p.payload FROM messages m JOIN message_payloads p "
+                             "ON p.message_id = m.id WHERE m.id = ?1",
+                             -1, &stmt, nullptr) == SQLITE_OK);
+  sqlite3_bind_int64(stmt, 1, static_cast<sqlite3_int64>(fresh));
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  CHECK(sqlite3_column_int64(stmt, 0) == 0);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_blob(stmt, 1)), static_cast<std::size_t>(sqlite3_column_bytes(stmt, 1))) ==
+        "<new/>");
+  sqlite3_finalize(stmt);
+}
+
 namespace {
 
 // Overwrites the stored envelope of message `id` with bytes that do not parse as an Envelope
