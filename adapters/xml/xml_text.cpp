@@ -28,22 +28,33 @@ void appendCodePoint(std::string& out, char32_t cp) {
 }  // namespace
 
 void appendUtf8(std::string& out, const char16_t* text, std::size_t length) {
-  for (std::size_t i = 0; i < length; ++i) {
-    const char16_t unit = text[i];
-    if (unit < 0x80) {
-      out.push_back(static_cast<char>(unit));
+  std::size_t i = 0;
+  while (i < length) {
+    // A run of ASCII (most of a message, all of a base64 payload) is written in one go: one
+    // character at a time through push_back cost 1 % of a replay's CPU (issue 13).
+    std::size_t run_end = i;
+    while (run_end < length && text[run_end] < 0x80) ++run_end;
+    if (run_end > i) {
+      const std::size_t at = out.size();
+      out.resize(at + (run_end - i));
+      char* to = out.data() + at;
+      for (std::size_t k = i; k < run_end; ++k) *to++ = static_cast<char>(text[k]);
+      i = run_end;
       continue;
     }
+    const char16_t unit = text[i];
     if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < length && text[i + 1] >= 0xDC00 &&
         text[i + 1] <= 0xDFFF) {
       const char32_t cp = 0x10000 + ((static_cast<char32_t>(unit) - 0xD800) << 10) +
                           (static_cast<char32_t>(text[i + 1]) - 0xDC00);
       appendCodePoint(out, cp);
-      ++i;
+      i += 2;
     } else if (unit >= 0xD800 && unit <= 0xDFFF) {
       appendCodePoint(out, kReplacement);
+      ++i;
     } else {
       appendCodePoint(out, unit);
+      ++i;
     }
   }
 }
