@@ -85,7 +85,9 @@ fs::path writeConfig(const fs::path& dir) {
                         << (dir / "cak/upload").string() << "\"\n"
                         << "[rejected]\ndir = \"" << (dir / "rejected").string() << "\"\n"
                         << "[log]\nfile = \"" << (dir / "log/routing.log").string() << "\"\n"
-                        << "[http]\nlisten = \"127.0.0.1:" << kHttpPort << "\"\n";
+                        << "[http]\nlisten = \"127.0.0.1:" << kHttpPort << "\"\n"
+                        // A new journal with iEb on needs its first start number (issue 14).
+                        << "[eigen_bijdrage]\nfirst_start_nummer = 1\n";
   return config;
 }
 
