@@ -32,6 +32,21 @@ std::string knownNamespacesHint() {
          "http://www.istandaarden.nl/ieb/4_0/wmoNNN/schema for one of WMO405-408";
 }
 
+// What to tell about a root in a namespace none of our schemas declares: the standard and release
+// when it is another iStandaard's ("an iJw 3.2 message: iJw 3.2 is not supported ..."), else the
+// namespaces we expect.
+std::string foreignNamespaceHint(std::string_view ns) {
+  const std::optional<std::string> release = foreignRelease(ns);
+  if (!release) return knownNamespacesHint();
+  if (*release == "StUF-GGk") {
+    return "this is a StUF-GGk document, not a bare message: an envelope is read as one only when "
+           "its root is a Di01, Du01 or Fo01 (this gateway handles StUF-GGk 2.1.04 around " +
+           supportedReleases() + ")";
+  }
+  return "this is an " + *release + " message; " + *release + " is not supported: this gateway handles " +
+         supportedReleases();
+}
+
 // Level 1 type checks: the root is an iWmo message, and BerichtCode agrees with the namespace.
 const MessageType* detectType(const XmlTree& tree, proto::Envelope& envelope) {
   if (tree.empty()) return nullptr;
@@ -41,7 +56,8 @@ const MessageType* detectType(const XmlTree& tree, proto::Envelope& envelope) {
     proto::Finding& finding = addFinding(
         envelope, 1, kTypeCode,
         "unknown message type: root element <" + root.name + "> in namespace '" +
-            tree.rootNamespace() + "' is not an iWmo 3.2 or iEb message; " + knownNamespacesHint());
+            tree.rootNamespace() + "' is not an iWmo 3.2 or iEb message; " +
+            foreignNamespaceHint(tree.rootNamespace()));
     finding.set_line(root.line);
     finding.set_column(root.column);
     finding.set_path("/" + root.name);
@@ -113,7 +129,7 @@ void IwmoAdapter::validate(std::string_view payload, std::string_view source,
       unknown_namespace = true;
       proto::Finding& finding =
           addFinding(envelope, 1, kTypeCode,
-                     "unknown message type: " + problem.message + "; " + knownNamespacesHint());
+                     "unknown message type: " + problem.message + "; " + foreignNamespaceHint(tree.rootNamespace()));
       finding.set_path(problem.path);
       finding.set_line(problem.line);
       finding.set_column(problem.column);

@@ -1,6 +1,9 @@
 #include "adapters/iwmo/message_types.h"
 
+#include <algorithm>
 #include <array>
+#include <iterator>
+#include <utility>
 
 namespace iwmo::adapters::iwmo {
 namespace {
@@ -78,6 +81,48 @@ const MessageType* messageTypeByCode(std::uint32_t bericht_code) {
 
 const MessageType* messageTypeByName(std::string_view name) {
   return find([name](const MessageType& type) { return type.name == name; });
+}
+
+std::string supportedReleases() {
+  return "iWmo 3.2 (WMO301, 302, 305-308, 315-320, 323, 325) and iEb 4.0 (WMO405-408)";
+}
+
+std::optional<std::string> foreignRelease(std::string_view ns) {
+  if (messageTypeByNamespace(ns) != nullptr || ns == kBasisschemaNamespace || ns == kIebBasisschemaNamespace) {
+    return std::nullopt;
+  }
+  if (ns.starts_with("http://www.egem.nl/StUF/") || ns.starts_with("http://www.stufstandaarden.nl/")) {
+    return std::string("StUF-GGk");
+  }
+  // http://www.istandaarden.nl/<standard>/<major>_<minor>/<message>/schema
+  constexpr std::string_view kPrefix = "http://www.istandaarden.nl/";
+  if (!ns.starts_with(kPrefix)) return std::nullopt;
+  std::string_view rest = ns.substr(kPrefix.size());
+  const std::size_t slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+  const std::string_view standard = rest.substr(0, slash);
+  rest = rest.substr(slash + 1);
+  const std::string_view release = rest.substr(0, rest.find('/'));
+  const std::size_t underscore = release.find('_');
+  const auto digits = [](std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (underscore == std::string_view::npos || !digits(release.substr(0, underscore)) ||
+      !digits(release.substr(underscore + 1))) {
+    return std::nullopt;
+  }
+  // The iStandaarden write their names with a lower-case i and the rest as an acronym.
+  std::string name = "i";
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"iwmo", "Wmo"}, {"ijw", "Jw"}, {"ieb", "Eb"}, {"iwlz", "Wlz"}, {"ipgb", "Pgb"}};
+  const auto known = std::find_if(std::begin(kNames), std::end(kNames),
+                                  [&](const auto& entry) { return entry.first == standard; });
+  if (known != std::end(kNames)) {
+    name += known->second;
+  } else {
+    name += std::string(standard.starts_with("i") ? standard.substr(1) : standard);
+  }
+  return name + " " + std::string(release.substr(0, underscore)) + "." + std::string(release.substr(underscore + 1));
 }
 
 }  // namespace iwmo::adapters::iwmo

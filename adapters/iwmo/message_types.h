@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace iwmo::adapters::iwmo {
@@ -31,6 +33,15 @@ std::span<const MessageType> allIebMessageTypes();
 const MessageType* messageTypeByNamespace(std::string_view ns);
 const MessageType* messageTypeByCode(std::uint32_t bericht_code);
 const MessageType* messageTypeByName(std::string_view name);
+
+// What the gateway handles, for operators and senders: "iWmo 3.2 (WMO301, ...) and iEb 4.0 (...)".
+std::string supportedReleases();
+
+// The iStandaard and release a namespace belongs to when it is not one of ours, for a message of
+// another standard or version: "iJw 3.2" for http://www.istandaarden.nl/ijw/3_2/jw301/schema,
+// "iWmo 2.3", "iEb 1.0"; "StUF-GGk" for the StUF / GGk envelope namespaces; nullopt when the
+// namespace is no iStandaard's (or is ours).
+std::optional<std::string> foreignRelease(std::string_view ns);
 
 inline constexpr std::string_view kBasisschemaNamespace =
     "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema";

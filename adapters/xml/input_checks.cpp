@@ -87,6 +87,22 @@ std::optional<XmlProblem> checkInput(std::string_view bytes, std::size_t max_byt
     lineAndColumn(bytes, bad, problem.line, problem.column);
     return problem;
   }
+  // Not markup at all (a text file, base64 that was not decoded, a placeholder): say so, instead
+  // of Xerces' "invalid document structure". Only the first character is named, never the text,
+  // which may hold a BSN.
+  const std::size_t first = bytes.find_first_not_of(" \t\r\n");
+  if (bytes[first] != '<') {
+    XmlProblem problem = inputProblem(
+        std::string("not XML: the content starts with ") +
+        (b(first) >= 0x21 && b(first) < 0x7F ? "'" + std::string(1, bytes[first]) + "'"
+                                             : "byte 0x" + std::string(1, "0123456789ABCDEF"[b(first) >> 4]) +
+                                                   "0123456789ABCDEF"[b(first) & 0xF]) +
+        ", where an iWmo message starts with '<' (its XML declaration or root element); is this a text "
+        "file, or base64 that was not decoded?");
+    problem.code = XmlProblem::kXml;  // not well-formed, as Xerces would have said
+    lineAndColumn(bytes, first, problem.line, problem.column);
+    return problem;
+  }
   const std::string encoding = declaredEncoding(bytes);
   if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8") {
     XmlProblem problem = inputProblem("XML declaration names encoding '" + encoding +

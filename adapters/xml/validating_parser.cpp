@@ -79,10 +79,12 @@ class CaptureHandler : public xercesc::DefaultHandler {
       if (schemas_ != nullptr && !schemas_->hasNamespace(ns)) {
         // Xerces' own complaints about the undeclared root are noise next to this one.
         pending_.clear();
+        // No local path: the text can reach the sender (a Fo01's omschrijving).
         addProblem(XmlProblem::kSchema,
                    "root element <" + toUtf8(qname) + "> is in namespace '" + ns +
-                       "', which no schema in " + schemas_->directory().string() + " declares",
+                       "', which none of the gateway's schemas declares",
                    /*at_current=*/false);
+        tree.setRootNamespace(std::move(ns));  // for the caller to name the standard
         throw StopParsing{};
       }
       tree.setRootNamespace(std::move(ns));

@@ -11,9 +11,11 @@
 #include <sstream>
 
 #include "adapters/iwmo/iwmo_adapter.h"
+#include "adapters/stuf/envelope_reader.h"
 #include "adapters/xml/schema_set.h"
 #include "gateway/cli/verdict_report.h"
 #include "gateway/cli/wiring.h"
+#include "gateway/pipeline/ggk_intake.h"
 
 namespace iwmo::cli {
 namespace {
@@ -109,6 +111,22 @@ int runValidate(const config::Config& config, const ValidateOptions& options) {
     return kExitUsageOrIo;
   }
 
+  // StUF-GGk envelopes (Di01, Du01, Fo01) are read as the daemon reads them: the envelope against
+  // schemas/stuf-ggk, a Di01's or Du01's payload through the adapter above. Loaded at the first.
+  std::unique_ptr<adapters::stuf::EnvelopeReader> envelope_reader;
+  auto envelopeReader = [&]() -> Result<adapters::stuf::EnvelopeReader*> {
+    if (envelope_reader) return envelope_reader.get();
+    auto ggk_schemas = adapters::xml::SchemaSet::load(config.ggk_schema_dir);
+    if (!ggk_schemas) return ggk_schemas.status();
+    adapters::stuf::ReaderLimits reader_limits;
+    reader_limits.max_envelope_bytes = config.max_message_bytes;
+    reader_limits.max_element_depth = limits.max_element_depth;
+    auto reader = adapters::stuf::EnvelopeReader::create(*ggk_schemas, reader_limits);
+    if (!reader) return reader.status();
+    envelope_reader = std::move(*reader);
+    return envelope_reader.get();
+  };
+
   const bool colour = !options.json && useColour();
   int exit_code = kExitValid;
   std::size_t valid = 0;
@@ -128,6 +146,14 @@ int runValidate(const config::Config& config, const ValidateOptions& options) {
     const std::string display = file == "-" ? "<stdin>" : file;
     if (size > config.max_message_bytes && bytes.size() <= config.max_message_bytes) {
       (*adapter)->refuseOversize(size, "", display, envelope);
+    } else if (pipeline::isGgkDocument(bytes)) {
+      auto reader = envelopeReader();
+      if (!reader) {
+        std::cerr << "iwmo-gateway: " << display << " is a StUF-GGk document, but the envelope schemas cannot be "
+                  << "loaded: " << reader.status().message() << "\n";
+        return kExitUsageOrIo;
+      }
+      pipeline::readGgkDocument(**reader, **adapter, bytes, display, envelope);
     } else {
       (*adapter)->validate(bytes, display, envelope);
     }
@@ -147,7 +173,10 @@ int runValidate(const config::Config& config, const ValidateOptions& options) {
     std::cout << "\n" << files->size() << (files->size() == 1 ? " file: " : " files: ") << valid
               << " valid, " << invalid << " invalid";
     if (unreadable > 0) std::cout << ", " << unreadable << " unreadable";
-    std::cout << " (schemas: " << config.iwmo_schema_dir.string() << ")\n";
+    std::cout << " (schemas: " << config.iwmo_schema_dir.string();
+    if (!config.ieb_schema_dir.empty()) std::cout << ", " << config.ieb_schema_dir.string();
+    if (envelope_reader) std::cout << ", envelopes " << config.ggk_schema_dir.string();
+    std::cout << ")\n";
   }
   std::cout.flush();
   return exit_code;

@@ -133,3 +133,97 @@ TEST_CASE("an oversize file is refused without being read", "[cli]") {
   CHECK_THAT(result.out, Catch::Contains("\"code\":\"INPUT\""));
   CHECK_THAT(result.out, Catch::Contains("limits.max_message_bytes"));
 }
+
+TEST_CASE("validate reads a StUF-GGk envelope as the daemon does and reports envelope and payload (issue 14)",
+          "[cli][ggk]") {
+  iwmo::test::TempDir dir;
+  const auto message = dir.path() / "wmo305.xml";
+  const auto invalid = dir.path() / "wmo305-invalid.xml";
+  iwmo::test::writeFile(message, iwmo::test::kValidWmo305);
+  iwmo::test::writeFile(invalid, iwmo::test::replaceFirst(iwmo::test::kValidWmo305, "999900018", "999900017"));
+  const auto wrapped = runCommand(gateway() + " ggk wrap " + shellQuote(message.string()));
+  REQUIRE(wrapped.exit_code == 0);
+  iwmo::test::writeFile(dir.path() / "di01.xml", wrapped.out);
+  const auto wrapped_invalid = runCommand(gateway() + " ggk wrap --allow-invalid " + shellQuote(invalid.string()));
+  REQUIRE(wrapped_invalid.exit_code == 0);
+  iwmo::test::writeFile(dir.path() / "di01-invalid.xml", wrapped_invalid.out);
+  iwmo::test::writeFile(dir.path() / "di01-damaged.xml",
+                        iwmo::test::replaceFirst(wrapped.out, "<StUF:berichtcode>Di01</StUF:berichtcode>",
+                                                 "<StUF:berichtcode>Xx01</StUF:berichtcode>"));
+
+  const auto ok = runCommand(gateway() + " validate " + shellQuote((dir.path() / "di01.xml").string()));
+  INFO(ok.out << ok.err);
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.out, Catch::Contains("Di01 envelope valid (functie WMO305, referentienummer "));
+  CHECK_THAT(ok.out, Catch::Contains("  payload: WMO305 valid"));
+
+  const auto bad = runCommand(gateway() + " validate " + shellQuote((dir.path() / "di01-invalid.xml").string()));
+  INFO(bad.out);
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.out, Catch::Contains("Di01 envelope valid"));
+  CHECK_THAT(bad.out, Catch::Contains("payload: WMO305 INVALID (level 2"));
+  CHECK_THAT(bad.out, Catch::Contains("CS002"));
+
+  const auto refused = runCommand(gateway() + " validate " + shellQuote((dir.path() / "di01-damaged.xml").string()));
+  INFO(refused.out);
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.out, Catch::Contains("StUF-GGk envelope INVALID (level 1"));
+
+  const auto json = runCommand(gateway() + " validate --json " + shellQuote((dir.path() / "di01.xml").string()) + " " +
+                               shellQuote(message.string()));
+  const auto lines = jsonLines(json.out);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0]["message_type"] == "WMO305");
+  CHECK(lines[0]["valid"] == true);
+  CHECK(lines[0]["envelope"]["kind"] == "Di01");
+  CHECK(lines[0]["envelope"]["functie"] == "WMO305");
+  CHECK(lines[0]["envelope"]["referentienummer"].get<std::string>().size() == 36);
+  CHECK_FALSE(lines[1].contains("envelope"));  // a bare message
+}
+
+TEST_CASE("validate reads the official StUF-GGk examples: the Fo01 is valid, the Di01 and Du01 envelopes are valid "
+          "around a placeholder text that is no message (issue 14)",
+          "[cli][ggk][reference]") {
+  const auto reference = iwmo::test::referenceDir();
+  if (!reference) return;
+  const auto examples = *reference / "stuf-iwmo/ggk0210-2.1.04v3/voorbeeldberichten";
+  const auto result = runCommand(gateway() + " validate " + shellQuote((examples / "Fo01.xml").string()) + " " +
+                                 shellQuote((examples / "envelopHeenbericht-ggk_Di01_v21-xml.xml").string()) + " " +
+                                 shellQuote((examples / "envelopRetourbericht-ggk_Du01-v21.xml").string()));
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.out, Catch::Contains("Fo01.xml: Fo01 valid (error IB210"));
+  CHECK_THAT(result.out, Catch::Contains("Di01 envelope valid (functie WMO301"));
+  CHECK_THAT(result.out, Catch::Contains("Du01 envelope valid (functie WMO302"));
+  CHECK_THAT(result.out, Catch::Contains("not XML: the content starts with 'H'"));
+  CHECK_THAT(result.out, Catch::Contains("3 files: 1 valid, 2 invalid"));
+}
+
+TEST_CASE("validate names a message of another standard or release, and no local path (issue 14)", "[cli]") {
+  iwmo::test::TempDir dir;
+  const std::string ours = "http://www.istandaarden.nl/iwmo/3_2/wmo305/schema";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"iwmo23.xml", "http://www.istandaarden.nl/iwmo/2_3/wmo305/schema"},
+      {"ijw32.xml", "http://www.istandaarden.nl/ijw/3_2/jw305/schema"},
+      {"ieb10.xml", "http://www.istandaarden.nl/ieb/1_0/wmo405/schema"},
+  };
+  std::string files;
+  for (const auto& [name, ns] : cases) {
+    std::string text = iwmo::test::kValidWmo305;
+    for (std::size_t at = text.find(ours); at != std::string::npos; at = text.find(ours, at)) text.replace(at, ours.size(), ns);
+    iwmo::test::writeFile(dir.path() / name, text);
+    files += " " + shellQuote((dir.path() / name).string());
+  }
+  const auto result = runCommand(gateway() + " validate --json" + files);
+  const auto lines = jsonLines(result.out);
+  REQUIRE(lines.size() == 3);
+  const std::vector<std::string> named = {"iWmo 2.3", "iJw 3.2", "iEb 1.0"};
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    INFO(lines[i].dump());
+    CHECK(lines[i]["valid"] == false);
+    const std::string message = lines[i]["errors"][0]["message"];
+    CHECK_THAT(message, Catch::Contains("this is an " + named[i] + " message; " + named[i] + " is not supported"));
+    CHECK_THAT(message, Catch::Contains("this gateway handles iWmo 3.2"));
+    CHECK(message.find("/schemas") == std::string::npos);  // the finding can reach the sender
+  }
+}

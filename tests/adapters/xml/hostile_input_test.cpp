@@ -185,8 +185,9 @@ TEST_CASE("an empty or blank file is refused", "[xml]") {
 }
 
 TEST_CASE("non-XML input is refused as not well-formed", "[xml]") {
-  requireRefused(validate("hello, this is not XML\n"), "XML", "");
-  requireRefused(validate("{\"Bericht\": {\"BerichtCode\": 418}}"), "XML", "");
+  requireRefused(validate("hello, this is not XML\n"), "XML", "not XML: the content starts with 'h'");
+  requireRefused(validate("\n  {\"Bericht\": {\"BerichtCode\": 418}}"), "XML", "not XML: the content starts with '{'");
+  CHECK(validate("\n  {\"Bericht\": 1}").verdict().findings(0).line() == 2);
   requireRefused(validate("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj"), "INPUT", "invalid UTF-8");
   requireRefused(validate(iwmo::test::replaceFirst(kValidWmo305, "Jansen", std::string("Jan\0sen", 8))),
                  "XML", "");
