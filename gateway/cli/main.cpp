@@ -37,7 +37,7 @@ using iwmo::cli::dataDir;
 
 iwmo::Result<iwmo::config::Config> loadConfig(const std::string& config_file) {
   if (config_file.empty()) return iwmo::config::loadDefaultConfig(dataDir());
-  return iwmo::config::loadConfigFile(config_file);
+  return iwmo::config::loadConfigFile(config_file, dataDir());
 }
 
 // Every command's options, and the command it runs once they are parsed.

@@ -192,7 +192,7 @@ int runStatus(const config::Config& config, const fs::path& journal_file, bool j
 }
 
 int runConfigCheck(const fs::path& file) {
-  auto config = config::loadConfigFile(file);
+  auto config = config::loadConfigFile(file, dataDir());
   if (!config) {
     std::cerr << config.status().message() << "\n";
     return config.status().code() == StatusCode::kNotFound ? kExitUsage : kExitNegative;
@@ -201,20 +201,27 @@ int runConfigCheck(const fs::path& file) {
     std::fprintf(stderr, "%s\n", writable.message().c_str());
     return kExitNegative;
   }
-  std::error_code ec;
-  if (!fs::is_directory(config->iwmo_schema_dir, ec)) {
-    std::fprintf(stderr, "%s: schemas.iwmo: directory %s does not exist; point it at the iWmo 3.2 XSDs\n",
-                 file.string().c_str(), config->iwmo_schema_dir.string().c_str());
+  // The schema folders; the installed ones (deploy/gateway.toml.example) exist once installed.
+  const auto schemaDirMissing = [&](const char* key, const fs::path& dir, const char* what) {
+    std::error_code ec;
+    if (fs::is_directory(dir, ec)) return false;
+    const bool installed = dir.string().starts_with("/usr/share/iwmo-gateway/");
+    std::fprintf(stderr, "%s: %s: directory %s does not exist; %s\n", file.string().c_str(), key, dir.string().c_str(),
+                 (installed ? std::string("sudo deploy/install.sh installs the project's schemas there, or point ") +
+                                  key + " at " + what
+                            : std::string("point it at ") + what +
+                                  " (a relative path resolves against the configuration file's folder)")
+                     .c_str());
+    return true;
+  };
+  if (schemaDirMissing("schemas.iwmo", config->iwmo_schema_dir, "the iWmo 3.2 XSDs (schemas/iwmo-3.2)")) {
     return kExitNegative;
   }
-  if (config->eigen_bijdrage.enabled && !fs::is_directory(config->ieb_schema_dir, ec)) {
-    std::fprintf(stderr, "%s: schemas.ieb: directory %s does not exist; point it at the iEb XSDs (schemas/ieb)\n",
-                 file.string().c_str(), config->ieb_schema_dir.string().c_str());
+  if (config->eigen_bijdrage.enabled && schemaDirMissing("schemas.ieb", config->ieb_schema_dir, "the iEb XSDs (schemas/ieb)")) {
     return kExitNegative;
   }
-  if (!fs::is_directory(config->ggk_schema_dir, ec)) {  // loaded even with envelopes = false
-    std::fprintf(stderr, "%s: schemas.ggk: directory %s does not exist; point it at the StUF-GGk XSDs (schemas/stuf-ggk)\n",
-                 file.string().c_str(), config->ggk_schema_dir.string().c_str());
+  // Loaded even with envelopes = false.
+  if (schemaDirMissing("schemas.ggk", config->ggk_schema_dir, "the StUF-GGk XSDs (schemas/stuf-ggk)")) {
     return kExitNegative;
   }
   // The TLS material is loaded as the daemon would (certificate, key matching it, CA bundle).

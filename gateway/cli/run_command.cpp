@@ -287,7 +287,7 @@ void reload(config::Config& config, const std::filesystem::path& config_file,
     std::cerr << "iwmo-gateway: SIGHUP: running on the embedded default config; nothing to reload\n";
     return;
   }
-  auto reloaded = config::loadConfigFile(config_file);
+  auto reloaded = config::loadConfigFile(config_file, dataDir());
   if (!reloaded) {
     std::cerr << "iwmo-gateway: SIGHUP: keeping the running config; " << reloaded.status().message() << "\n";
     return;

@@ -914,7 +914,7 @@ Result<Config> loadDefaultConfig(const std::filesystem::path& data_dir) {
                      data_dir);
 }
 
-Result<Config> loadConfigFile(const std::filesystem::path& file) {
+Result<Config> loadConfigFile(const std::filesystem::path& file, const std::filesystem::path& data_dir) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     return Status::notFound("configuration file " + file.string() +
@@ -922,9 +922,14 @@ Result<Config> loadConfigFile(const std::filesystem::path& file) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  const std::filesystem::path base =
+  std::filesystem::path base =
       file.has_parent_path() ? std::filesystem::absolute(file.parent_path())
                              : std::filesystem::current_path();
+  if (!data_dir.empty()) {
+    std::error_code ec;
+    const auto own = std::filesystem::weakly_canonical(std::filesystem::absolute(data_dir) / "config", ec);
+    if (!ec && std::filesystem::weakly_canonical(base, ec) == own && !ec) base = std::filesystem::absolute(data_dir);
+  }
   return parseConfig(text.str(), file.string(), base);
 }
 

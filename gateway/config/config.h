@@ -167,10 +167,13 @@ struct Config {
 
 // The embedded default, with relative paths resolved against `data_dir`.
 Result<Config> loadDefaultConfig(const std::filesystem::path& data_dir);
-// A config file; relative paths resolve against the file's directory.
+// A config file; relative paths resolve against the file's directory, except for a file in
+// `data_dir`/config (the project's own config/default.toml, or a copy kept beside it): that one
+// is read as the embedded default is, against `data_dir`, so that `config check
+// config/default.toml` means what running without --config means.
 // Errors: kNotFound (no such file), kInvalid (syntax, unknown key, wrong type or value), each
 // message "FILE:LINE: key: problem; fix".
-Result<Config> loadConfigFile(const std::filesystem::path& file);
+Result<Config> loadConfigFile(const std::filesystem::path& file, const std::filesystem::path& data_dir = {});
 // Parses TOML text; `origin` names it in errors, `base_dir` resolves relative paths.
 Result<Config> parseConfig(std::string_view toml_text, const std::string& origin,
                            const std::filesystem::path& base_dir);

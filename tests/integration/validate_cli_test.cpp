@@ -227,3 +227,30 @@ TEST_CASE("validate names a message of another standard or release, and no local
     CHECK(message.find("/schemas") == std::string::npos);  // the finding can reach the sender
   }
 }
+
+TEST_CASE("config check passes on the project's config/default.toml and explains a copy's relative paths, and the "
+          "example's install paths (issue 14)",
+          "[cli][config]") {
+  const auto own = runCommand(gateway() + " config check " + shellQuote((iwmo::test::sourceDir() / "config/default.toml").string()));
+  INFO(own.out << own.err);
+  CHECK(own.exit_code == 0);
+  CHECK_THAT(own.out, Catch::Contains("default.toml: OK"));
+  CHECK_THAT(own.out, Catch::Contains((iwmo::test::sourceDir() / "schemas/iwmo-3.2").lexically_normal().string()));
+
+  iwmo::test::TempDir dir;
+  iwmo::test::writeFile(dir.path() / "copy.toml", iwmo::test::readFile(iwmo::test::sourceDir() / "config/default.toml"));
+  const auto copy = runCommand(gateway() + " config check " + shellQuote((dir.path() / "copy.toml").string()));
+  CHECK(copy.exit_code == 1);
+  CHECK_THAT(copy.err, Catch::Contains("schemas.iwmo: directory " + (dir.path() / "schemas/iwmo-3.2").string()));
+  CHECK_THAT(copy.err, Catch::Contains("a relative path resolves against the configuration file's folder"));
+
+  const auto example = runCommand(gateway() + " config check " +
+                                  shellQuote((iwmo::test::sourceDir() / "deploy/gateway.toml.example").string()));
+  INFO(example.out << example.err);
+  if (std::filesystem::is_directory("/usr/share/iwmo-gateway/schemas/iwmo-3.2")) {
+    CHECK(example.exit_code == 0);  // installed
+  } else {
+    CHECK(example.exit_code == 1);
+    CHECK_THAT(example.err, Catch::Contains("sudo deploy/install.sh installs the project's schemas there"));
+  }
+}
