@@ -16,6 +16,7 @@
 #include <string_view>
 #include <utility>
 
+#include "adapters/xml/content_model.h"
 #include "adapters/xml/input_checks.h"
 #include "adapters/xml/local_resolver.h"
 #include "adapters/xml/xml_text.h"
@@ -162,6 +163,16 @@ class CaptureHandler : public xercesc::DefaultHandler {
     problem.column = clampLine(e.getColumnNumber());
     problem.path = stack_.empty() ? "" : outcome_->tree.pathOf(stack_.back());
     problem.message = explainXercesMessage(toUtf8(e.getMessage()));
+    // A content-model error: name the element missing or misplaced, where the gap is.
+    if (code == XmlProblem::kXsd && !stack_.empty()) {
+      if (auto precise = explainContentModel(outcome_->tree, stack_.back(), problem.message)) {
+        problem.message = std::move(precise->message);
+        if (precise->line != 0) {
+          problem.line = precise->line;
+          problem.column = precise->column;
+        }
+      }
+    }
     // Validation errors before the root element is known wait for its namespace check.
     if (code == XmlProblem::kXsd && outcome_->tree.empty()) {
       pending_.push_back(std::move(problem));
