@@ -103,6 +103,9 @@ std::optional<std::string> foreignRelease(std::string_view ns) {
   const std::string_view standard = rest.substr(0, slash);
   rest = rest.substr(slash + 1);
   const std::string_view release = rest.substr(0, rest.find('/'));
+  // Our own releases with a message name we do not know (a typo, a type we do not handle): not
+  // another release; the caller lists the namespaces it expects.
+  if ((standard == "iwmo" && release == "3_2") || (standard == "ieb" && release == "4_0")) return std::nullopt;
   const std::size_t underscore = release.find('_');
   const auto digits = [](std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -54,11 +54,26 @@ std::string tag(std::string_view name) { return "<" + std::string(name) + ">"; }
 
 std::string lineOf(const XmlElement& element) { return "line " + std::to_string(element.line); }
 
-bool inModel(const std::vector<Particle>& model, std::string_view name) {
-  for (const Particle& particle : model) {
-    if (particle.name == name) return true;
+// The index of the particle named `name`, or npos.
+std::size_t particleOf(const std::vector<Particle>& model, std::string_view name) {
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    if (model[i].name == name) return i;
   }
-  return false;
+  return std::string::npos;
+}
+
+bool inModel(const std::vector<Particle>& model, std::string_view name) {
+  return particleOf(model, name) != std::string::npos;
+}
+
+ContentModelFinding outOfPlace(const XmlElement& parent, const XmlElement& child, std::string_view model) {
+  ContentModelFinding finding;
+  finding.line = child.line;
+  finding.column = child.column;
+  finding.message = tag(parent.name) + ": " + tag(child.name) + " (" + lineOf(child) +
+                    ") is out of order or once too often here; the schema allows " + std::string(model) +
+                    ": move or remove it";
+  return finding;
 }
 
 ContentModelFinding notInModel(const XmlElement& parent, const XmlElement& child, std::string_view model) {
@@ -77,7 +92,8 @@ std::optional<ContentModelFinding> explainContentModel(const XmlTree& tree, std:
                                                        std::string_view xerces_message) {
   if (element == XmlElement::kNone || element >= static_cast<std::int32_t>(tree.size())) return std::nullopt;
   if (xerces_message.find("missing elements in content model") == std::string_view::npos &&
-      xerces_message.find("is not allowed for content model") == std::string_view::npos) {
+      xerces_message.find("is not allowed for content model") == std::string_view::npos &&
+      xerces_message.find("empty content is not valid for content model") == std::string_view::npos) {
     return std::nullopt;
   }
   const auto model_text = modelIn(xerces_message);
@@ -97,7 +113,12 @@ std::optional<ContentModelFinding> explainContentModel(const XmlTree& tree, std:
     }
     if (seen > 0 || !particle.required) continue;
     const XmlElement* follows = next < children.size() ? children[next] : nullptr;
-    if (follows != nullptr && !inModel(*model, follows->name)) return notInModel(parent, *follows, *model_text);
+    if (follows != nullptr) {
+      const std::size_t belongs = particleOf(*model, follows->name);
+      if (belongs == std::string::npos) return notInModel(parent, *follows, *model_text);
+      // It belongs to a particle already passed: a repeat, or out of order; not this one's fault.
+      if (belongs < i) return outOfPlace(parent, *follows, *model_text);
+    }
     // `particle` is missing. Is it there, but further on (misplaced)?
     ContentModelFinding finding;
     const XmlElement* later = nullptr;
@@ -107,8 +128,8 @@ std::optional<ContentModelFinding> explainContentModel(const XmlTree& tree, std:
         break;
       }
     }
-    const std::string where = i == 0 ? "first in " + tag(parent.name)
-                                     : "after " + tag((*model)[i - 1].name);
+    // After the last element that is there (an optional one before it may be absent).
+    const std::string where = next == 0 ? "first in " + tag(parent.name) : "after " + tag(children[next - 1]->name);
     if (later != nullptr) {
       finding.message = tag(parent.name) + ": " + tag(particle.name) + " (" + lineOf(*later) +
                         ") is out of order: it belongs " + where + (follows ? ", before " + tag(follows->name) : "") +
@@ -118,7 +139,7 @@ std::optional<ContentModelFinding> explainContentModel(const XmlTree& tree, std:
     } else {
       finding.message = tag(parent.name) + " is missing " + tag(particle.name) + ", which belongs " + where +
                         (follows ? ", before " + tag(follows->name) + " (" + lineOf(*follows) + ")"
-                                 : ", at the end") +
+                                 : children.empty() ? "" : ", at the end") +
                         "; add it (the schema requires " + std::string(*model_text) + ")";
       if (follows != nullptr) {
         finding.line = follows->line;
@@ -131,13 +152,7 @@ std::optional<ContentModelFinding> explainContentModel(const XmlTree& tree, std:
     // Every particle matched, and a child is left over: not part of the model, or one too many.
     const XmlElement& extra = *children[next];
     if (!inModel(*model, extra.name)) return notInModel(parent, extra, *model_text);
-    ContentModelFinding finding;
-    finding.line = extra.line;
-    finding.column = extra.column;
-    finding.message = tag(parent.name) + ": " + tag(extra.name) + " (" + lineOf(extra) +
-                      ") is out of order or once too often here; the schema allows " + std::string(*model_text) +
-                      ": move or remove it";
-    return finding;
+    return outOfPlace(parent, extra, *model_text);
   }
   return std::nullopt;  // the model matched: Xerces saw something this reading does not
 }

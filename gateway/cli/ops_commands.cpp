@@ -202,6 +202,12 @@ int runConfigCheck(const fs::path& file) {
     return kExitNegative;
   }
   // The schema folders; the installed ones (deploy/gateway.toml.example) exist once installed.
+  // How a relative path was resolved (config::loadConfigFile), to say with the error.
+  std::error_code own_ec;
+  const bool own_folder = fs::weakly_canonical(fs::absolute(file).parent_path(), own_ec) ==
+                          fs::weakly_canonical(fs::absolute(dataDir()) / "config", own_ec);
+  const std::string relative_rule = own_folder ? " (a relative path in this file resolves against " + dataDir().string() + ")"
+                                               : " (a relative path resolves against the configuration file's folder)";
   const auto schemaDirMissing = [&](const char* key, const fs::path& dir, const char* what) {
     std::error_code ec;
     if (fs::is_directory(dir, ec)) return false;
@@ -209,8 +215,7 @@ int runConfigCheck(const fs::path& file) {
     std::fprintf(stderr, "%s: %s: directory %s does not exist; %s\n", file.string().c_str(), key, dir.string().c_str(),
                  (installed ? std::string("sudo deploy/install.sh installs the project's schemas there, or point ") +
                                   key + " at " + what
-                            : std::string("point it at ") + what +
-                                  " (a relative path resolves against the configuration file's folder)")
+                            : std::string("point it at ") + what + relative_rule)
                      .c_str());
     return true;
   };

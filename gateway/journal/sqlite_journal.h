@@ -90,7 +90,8 @@ class SqliteJournal final : public Journal {
   // The schema version this build writes and reads (the `meta` table's schema_version).
   // 2: reference data, review queue (issue 5); 3: eigen bijdrage (issue 4); 4: StUF-GGk (issue 6);
   // 5: quarantine (issue 16) and the outbox_pending index (issue 13); 6: eb_attention names its
-  // period (issue 17).
+  // period (issue 17); 7: eb_clients.review_on (issue 14); 8: the payloads in tables of their own
+  // (issue 13).
   static constexpr int kSchemaVersion = 8;
 
  private:

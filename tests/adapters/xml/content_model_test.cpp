@@ -75,3 +75,47 @@ TEST_CASE("explainContentModel leaves what is not a flat sequence to Xerces", "[
   CHECK(named->message.starts_with("<A> is missing <B>, which belongs first in <A>, before <C> (line 2)"));
   CHECK(named->line == 2);
 }
+
+TEST_CASE("explainContentModel blames a repeat or an element out of order, not the particle after it", "[xml]") {
+  using iwmo::adapters::xml::explainContentModel;
+  using iwmo::adapters::xml::XmlElement;
+  using iwmo::adapters::xml::XmlTree;
+  {  // (A,B,C) with A A B C: the second A
+    XmlTree tree;
+    const auto root = tree.addElement(XmlElement::kNone, "R", 1, 1, 1);
+    tree.addElement(root, "A", 2, 1, 1);
+    tree.addElement(root, "A", 3, 1, 2);
+    tree.addElement(root, "B", 4, 1, 1);
+    tree.addElement(root, "C", 5, 1, 1);
+    const auto found = explainContentModel(tree, root, "element 'A' is not allowed for content model '(A,B,C)'");
+    REQUIRE(found);
+    CHECK(found->message.starts_with("<R>: <A> (line 3) is out of order or once too often here"));
+    CHECK(found->line == 3);
+  }
+  {  // (A,B?,C,D) with A C B D: the B, which belongs before C
+    XmlTree tree;
+    const auto root = tree.addElement(XmlElement::kNone, "R", 1, 1, 1);
+    tree.addElement(root, "A", 2, 1, 1);
+    tree.addElement(root, "C", 3, 1, 1);
+    tree.addElement(root, "B", 4, 1, 1);
+    tree.addElement(root, "D", 5, 1, 1);
+    const auto found = explainContentModel(tree, root, "element 'B' is not allowed for content model '(A,B?,C,D)'");
+    REQUIRE(found);
+    CHECK(found->message.starts_with("<R>: <B> (line 4) is out of order or once too often here"));
+  }
+  {  // (A,B?,C) with A: C missing after A (not after the absent B)
+    XmlTree tree;
+    const auto root = tree.addElement(XmlElement::kNone, "R", 1, 1, 1);
+    tree.addElement(root, "A", 2, 1, 1);
+    const auto found = explainContentModel(tree, root, "missing elements in content model '(A,B?,C)'");
+    REQUIRE(found);
+    CHECK(found->message.starts_with("<R> is missing <C>, which belongs after <A>, at the end; add it"));
+  }
+  {  // an empty element
+    XmlTree tree;
+    const auto root = tree.addElement(XmlElement::kNone, "R", 1, 1, 1);
+    const auto found = explainContentModel(tree, root, "empty content is not valid for content model '(A,B)'");
+    REQUIRE(found);
+    CHECK(found->message.starts_with("<R> is missing <A>, which belongs first in <R>; add it"));
+  }
+}
