@@ -133,7 +133,10 @@ TEST_CASE("delivery: health turns bad once the oldest undelivered item waited lo
   CHECK(health.message().find("delivery.unhealthy_after_s = 60") != std::string::npos);
   CHECK(health.message().find("cannot") != std::string::npos);  // the sink's own error
 
-  fs::remove(target);  // the operator clears the way; the retry is due on the (manual) clock
+  fs::remove(target);  // the operator clears the way
+  // The delivery thread may have failed once more since the clock moved (before the remove), and
+  // put its next attempt after 61 s: move on past any backoff so that attempt is due.
+  clock.advanceMillis(3600 * 1000);
   delivery.wake();
   REQUIRE(eventually([&] { return outboxPending(journal) == 0; }));
   CHECK(delivery.health().isOk());
