@@ -8,6 +8,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -326,6 +327,7 @@ class ZmqDispatcher final : public Dispatcher {
       WorkerRef ref{socket_index, frames[0].to_string()};
       const std::string verb = frameText(frames[1]);
       if ((verb == "HELLO" || verb == "HEARTBEAT") && frames.size() >= 4) {
+        if (refused_.count(ref) != 0) continue;
         WorkerState& worker = workers_[ref];
         worker.name = frames[2].to_string();
         std::uint32_t capacity = 1;
@@ -340,7 +342,18 @@ class ZmqDispatcher final : public Dispatcher {
         auto worker = workers_.find(ref);
         if (worker != workers_.end()) worker->second.last_seen = SteadyClock::now();
         proto::HandlerResult result;
-        if (!result.ParseFromArray(frames[2].data(), static_cast<int>(frames[2].size()))) continue;
+        if (!result.ParseFromArray(frames[2].data(), static_cast<int>(frames[2].size()))) {
+          // Which item it answers cannot be read: the worker's items go to another worker (each
+          // once more, its attempt counted), so none waits for an answer that will not come.
+          const std::size_t held = worker == workers_.end() ? 0 : worker->second.in_flight.size();
+          std::cerr << "iwmo-gateway: bus: worker '"
+                    << (worker == workers_.end() ? std::string("(not registered)") : worker->second.name) << "' sent a result of " << frames[2].size()
+                    << " bytes that does not parse (another build of iwmo-gateway?); its " << held
+                    << " item(s) in flight go to another worker, and it gets no more work until it reconnects\n";
+          refused_.insert(ref);
+          forgetWorker(ref);
+          continue;
+        }
         const auto flight = flights_.find(result.message_id());
         if (flight == flights_.end()) continue;  // late duplicate after a redelivery
         auto owner = workers_.find(flight->second.worker);
@@ -497,6 +510,10 @@ class ZmqDispatcher final : public Dispatcher {
 
   // The dispatcher thread's own state.
   std::map<WorkerRef, WorkerState> workers_;
+  // Connections that sent a result that does not parse: never given work again (a restarted
+  // worker process connects anew, with another identity). Else the key's owner would get its item
+  // back at the next heartbeat, for ever.
+  std::set<WorkerRef> refused_;
   std::unordered_map<std::string, KeyState> keys_;
   std::deque<std::string> ready_;
   std::set<std::string> ready_set_;
@@ -566,7 +583,15 @@ Status runWorker(zmq::context_t& context, const WorkerOptions& options, const Wo
         if (!zmq::recv_multipart(socket, std::back_inserter(frames), zmq::recv_flags::dontwait)) break;
         if (frames.size() < 2 || frames[0].to_string() != "WORK") continue;
         proto::WorkItem item;
-        if (!item.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) continue;
+        if (!item.ParseFromArray(frames[1].data(), static_cast<int>(frames[1].size()))) {
+          // No message id to answer: the dispatcher gets it back when this worker goes silent,
+          // so say why on stderr and leave the bus (the process's supervisor restarts it).
+          std::cerr << "iwmo-gateway worker " << options.name << ": a work item of " << frames[1].size()
+                    << " bytes does not parse (another build of iwmo-gateway?); leaving the bus so that "
+                       "the dispatcher gives its items to another worker\n";
+          return Status::dataLoss("worker " + options.name + ": a work item from " + options.endpoint +
+                                  " does not parse");
+        }
         proto::HandlerResult result = work(item);
         result.set_message_id(item.message_id());
         result.set_worker(options.name);

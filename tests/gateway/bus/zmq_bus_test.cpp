@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 #include <zmq.hpp>
+#include <zmq_addon.hpp>
 
 #include "support/daemon_process.h"
 #include "support/test_support.h"
@@ -221,5 +222,82 @@ TEST_CASE("bus: CURVE endpoints admit only authorized workers", "[bus]") {
   stop = true;
   intruder.join();
   member.join();
+  (*dispatcher)->stop();
+}
+
+TEST_CASE("bus: a result that does not parse sends the worker's items to another worker, never lost", "[bus]") {
+  zmq::context_t context;
+  Collected collected;
+  iwmo::bus::DispatcherOptions options;
+  options.heartbeat_ms = 100;
+  iwmo::test::TempDir dir;
+  const std::string ipc = "ipc://" + (dir.path() / "bus.sock").string();
+  options.plain_endpoints = {ipc};
+  auto dispatcher = iwmo::bus::Dispatcher::start(context, options, [&](iwmo::proto::HandlerResult r) {
+    collected.add(std::move(r));
+  });
+  REQUIRE(dispatcher);
+  // A worker speaking the bus protocol by hand, answering with bytes that are no HandlerResult. It
+  // keeps sending heartbeats, so only the unreadable result can take its item away.
+  zmq::socket_t broken(context, zmq::socket_type::dealer);
+  broken.set(zmq::sockopt::linger, 0);
+  broken.connect(ipc);
+  const auto announce = [&](const char* verb) {
+    std::vector<zmq::message_t> frames;
+    frames.emplace_back(std::string(verb));
+    frames.emplace_back(std::string("broken"));
+    frames.emplace_back(std::string("1"));
+    zmq::send_multipart(broken, frames);
+  };
+  // Heartbeats for `duration`; the frames received meanwhile.
+  const auto beatFor = [&](std::chrono::milliseconds duration) {
+    std::vector<std::vector<zmq::message_t>> received;
+    const auto until = std::chrono::steady_clock::now() + duration;
+    while (std::chrono::steady_clock::now() < until) {
+      announce("HEARTBEAT");
+      zmq::pollitem_t items[] = {{broken.handle(), 0, ZMQ_POLLIN, 0}};
+      zmq::poll(items, 1, std::chrono::milliseconds(40));
+      if ((items[0].revents & ZMQ_POLLIN) != 0) {
+        std::vector<zmq::message_t> frames;
+        if (zmq::recv_multipart(broken, std::back_inserter(frames))) received.push_back(std::move(frames));
+      }
+    }
+    return received;
+  };
+  announce("HELLO");
+  beatFor(std::chrono::milliseconds(300));
+  (*dispatcher)->submit(item(7), "k");
+  const auto work = beatFor(std::chrono::milliseconds(300));
+  REQUIRE(work.size() == 1);
+  REQUIRE(work[0].size() == 2);
+  CHECK(work[0][0].to_string() == "WORK");
+  // A healthy worker joins (owning no key yet); then the broken one answers garbage.
+  std::atomic<bool> stop{false};
+  std::thread healthy([&] {
+    iwmo::bus::WorkerOptions worker;
+    worker.endpoint = iwmo::bus::kInprocEndpoint;
+    worker.name = "healthy";
+    worker.heartbeat_ms = 100;
+    (void)iwmo::bus::runWorker(context, worker, echo, [&] { return stop.load(); });
+  });
+  beatFor(std::chrono::milliseconds(300));
+  {
+    std::lock_guard lock(collected.mutex);
+    CHECK(collected.results.empty());  // still with the broken worker, which is alive
+  }
+  std::vector<zmq::message_t> garbage;
+  garbage.emplace_back(std::string("RESULT"));
+  garbage.emplace_back(std::string("\xff\xff\xff\xff", 4));
+  zmq::send_multipart(broken, garbage);
+  beatFor(std::chrono::milliseconds(300));
+  REQUIRE(collected.waitFor(1));
+  {
+    std::lock_guard lock(collected.mutex);
+    CHECK(collected.results[7].worker() == "healthy");
+    CHECK(collected.results[7].decisions(0).summary() == "attempt 2");
+  }
+  CHECK((*dispatcher)->counters().redelivered == 1);
+  stop = true;
+  healthy.join();
   (*dispatcher)->stop();
 }
