@@ -1,7 +1,5 @@
 #include "gateway/cli/import_command.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +20,7 @@
 #include "gateway/journal/reference_store.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "gateway/reference_data/cak_period_rows.h"
+#include "gateway/cli/state_lock.h"
 #include "gateway/reference_data/reference_rows.h"
 
 namespace iwmo::cli {
@@ -34,25 +33,19 @@ namespace fs = std::filesystem;
 Result<int> lockJournalDirectory(const fs::path& journal_file) {
   std::error_code ec;
   const fs::path lock_file = fs::weakly_canonical(fs::absolute(journal_file), ec).parent_path() / "iwmo-gateway.lock";
-  const int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-  if (fd < 0) return Status::unavailable("cannot open " + lock_file.string() + ": " + std::strerror(errno));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    const int error = errno;
-    if (error != EWOULDBLOCK) {
-      ::close(fd);
-      return Status::unavailable("cannot lock " + lock_file.string() + ": " + std::strerror(error));
-    }
-    char holder[32] = {};
-    const bool named = ::pread(fd, holder, sizeof holder - 1, 0) > 0;
-    ::close(fd);
-    std::string pid(holder);
-    while (!pid.empty() && (pid.back() == '\n' || pid.back() == '\0')) pid.pop_back();
-    return Status::unavailable("a daemon" + (named && !pid.empty() ? " (pid " + pid + ")" : std::string()) +
-                               " is running on " + journal_file.string() +
-                               "; stop it (systemctl stop iwmo-gateway), import, then start it again: the import "
-                               "changes the eigen-bijdrage state the daemon works on");
+  StateLockHolder holder;
+  Result<int> fd = takeStateLock(lock_file, "iwmo-gateway import cak-periods", holder);
+  if (fd) return *fd;
+  if (!holder.held) return fd.status();
+  const bool daemon = holder.command.empty() || holder.command == "iwmo-gateway run";
+  const std::string pid = holder.pid.empty() ? std::string() : " (pid " + holder.pid + ")";
+  if (!daemon) {
+    return Status::unavailable("`" + holder.command + "`" + pid + " is working on " + journal_file.string() +
+                               "; wait until it is done, then import");
   }
-  return fd;
+  return Status::unavailable("a daemon" + pid + " is running on " + journal_file.string() +
+                             "; stop it (systemctl stop iwmo-gateway), import, then start it again: the import "
+                             "changes the eigen-bijdrage state the daemon works on");
 }
 
 // `import cak-periods FILE`: the CAK's AT / BW periods on adoption day (issue 17).

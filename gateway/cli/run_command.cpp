@@ -1,8 +1,6 @@
 #include "gateway/cli/run_command.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -23,6 +21,7 @@
 #include "adapters/xml/schema_set.h"
 #include "gateway/cli/ieb_command.h"
 #include "gateway/base/peer.h"
+#include "gateway/cli/state_lock.h"
 #include "gateway/cli/wiring.h"
 #include "gateway/journal/sqlite_journal.h"
 #include "gateway/pipeline/pipeline.h"
@@ -95,27 +94,21 @@ Result<int> lockStateDirectory(const config::Config& config) {
                                "; create it for the user the gateway runs as, or point gateway.state_dir elsewhere");
   }
   const std::filesystem::path lock_file = config.state_dir / "iwmo-gateway.lock";
-  const int lock_fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-  if (lock_fd < 0) {
-    return Status::unavailable("cannot open the lock file " + lock_file.string() + ": " + std::strerror(errno) +
-                               "; gateway.state_dir must be writable for the user the gateway runs as");
-  }
-  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-    const int error = errno;
-    if (error != EWOULDBLOCK) return Status::unavailable("cannot lock " + lock_file.string() + ": " + std::strerror(error));
-    std::string holder;
-    char buffer[32] = {};
-    if (::pread(lock_fd, buffer, sizeof buffer - 1, 0) > 0) holder = std::string(buffer);
-    while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
-    return Status::unavailable("another `iwmo-gateway run`" + (holder.empty() ? std::string() : " (pid " + holder + ")") +
+  StateLockHolder holder;
+  Result<int> lock_fd = takeStateLock(lock_file, "iwmo-gateway run", holder);
+  if (!lock_fd) {
+    if (!holder.held) {
+      return Status::unavailable(lock_fd.status().message() +
+                                 "; gateway.state_dir must be writable for the user the gateway runs as");
+    }
+    const std::string who = holder.command.empty() || holder.command == "iwmo-gateway run"
+                                ? std::string("another `iwmo-gateway run`")
+                                : "`" + holder.command + "`";
+    return Status::unavailable(who + (holder.pid.empty() ? std::string() : " (pid " + holder.pid + ")") +
                                " is using " + config.state_dir.string() + " (lock " + lock_file.string() +
                                "); stop it first, or give this one its own gateway.state_dir");
   }
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(lock_fd, 0) == 0) {
-    [[maybe_unused]] const auto written = ::write(lock_fd, pid.data(), pid.size());
-  }
-  return lock_fd;
+  return *lock_fd;
 }
 
 // Where each peer's messages are delivered.

@@ -573,6 +573,7 @@ TEST_CASE("import cak-periods: bad rows are named and nothing is imported, a sec
   result = iwmo::test::runCommand(gateway + " import cak-periods " + iwmo::test::shellQuote(more.string()));
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("is running on"));
+  CHECK_THAT(result.err, Catch::Contains("(pid " + std::to_string(daemon.pid()) + ")"));
   CHECK_THAT(result.err, Catch::Contains("stop it (systemctl stop iwmo-gateway), import, then start it again"));
   CHECK(daemon.terminate() == 0);
 }
