@@ -295,12 +295,14 @@ int runReplay(const config::Config& config, const ReplayOptions& options) {
     for (Date day = last_ticked.plusDays(1); day <= through; day = day.plusDays(1)) {
       if (!pipeline.waitHandled(std::chrono::hours(1))) {
         return Status::unavailable("the messages before the tick of " + day.toString() +
-                                        " were not handled within an hour; the replay stops rather than tick "
-                                        "out of order (see the routing log for what waits)");
+                                   " were not handled within an hour; the replay stops rather than tick "
+                                   "out of order (see the routing log for what waits)");
       }
       auto ticked = pipeline.tickEigenBijdrage(
           day, Timestamp::fromSeconds(static_cast<std::int64_t>(day.daysSinceEpoch()) * 86400));
-      if (!ticked) return Status::unavailable("the eigen-bijdrage tick could not read the journal: " + ticked.status().message());
+      if (!ticked) {
+        return Status::unavailable("the eigen-bijdrage tick could not read the journal: " + ticked.status().message());
+      }
     }
     return Status::ok();
   };
