@@ -541,7 +541,13 @@ class Reconciler {
       if (compare == last) {
         rec_.step("EB-NO-CHANGE", periodLabel(period) + ": the CAK already has " + start.toString() + " .. " +
                                       text(values.stopdatum));
-        if (withheld.empty()) period.held.clear();
+        // What still waits is the stop beyond the window, whatever held the period before (an
+        // EB-SAME-DAY text would say a change goes out that is not coming).
+        if (withheld.empty()) {
+          period.held.clear();
+        } else {
+          hold(period, "held", "EB-WINDOW-FUTURE", withheld);
+        }
         return;
       }
     }

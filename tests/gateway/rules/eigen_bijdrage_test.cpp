@@ -655,3 +655,25 @@ TEST_CASE("eigen bijdrage: a record the CAK rejected does not hold its correctio
   REQUIRE(decided.records.size() == 1);
   CHECK(decided.records[0].values.startdatum == d("2026-06-30"));
 }
+
+TEST_CASE("eigen bijdrage: a change undone the same day leaves the period waiting for its stop, not for a change "
+          "(issue 17)",
+          "[rules][ieb][tick]") {
+  const EbParams p = atToewijzing("02");
+  // The start goes out, the stop (more than a month ahead) waits for its day.
+  auto decided = decideEigenBijdrage(EbClient{}, event("WMO301", 1, "2026-03-05", {toewijzingLine(1, "02", "2026-03-01", "2026-12-31")}), p);
+  REQUIRE(decided.records.size() == 1);
+  CHECK_FALSE(decided.records[0].values.stopdatum);
+  // The same day the start moves (held to the next day), then moves back: nothing to send.
+  decided = decideEigenBijdrage(decided.state, event("WMO301", 2, "2026-03-05", {toewijzingLine(1, "02", "2026-03-02", "2026-12-31")}), p);
+  CHECK(decided.records.empty());
+  REQUIRE(decided.state.periods.size() == 1);
+  CHECK(decided.state.periods[0].held.starts_with("EB-SAME-DAY:"));
+  decided = decideEigenBijdrage(decided.state, event("WMO301", 3, "2026-03-05", {toewijzingLine(1, "02", "2026-03-01", "2026-12-31")}), p);
+  CHECK(decided.records.empty());
+  CHECK(hasRule(decided, "EB-NO-CHANGE"));
+  REQUIRE(decided.state.periods.size() == 1);
+  CHECK(decided.state.periods[0].held.starts_with("EB-WINDOW-FUTURE:"));
+  REQUIRE(decided.review_on);
+  CHECK(*decided.review_on == d("2026-12-01"));  // the first day 2026-12-31 is within a month
+}
