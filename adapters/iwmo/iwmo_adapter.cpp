@@ -27,9 +27,9 @@ proto::Finding& addFinding(proto::Envelope& envelope, std::uint32_t level, std::
 }
 
 std::string knownNamespacesHint() {
-  return "expected the root element Bericht in http://www.istandaarden.nl/iwmo/3_2/wmoNNN/schema "
-         "for one of WMO301, 302, 305-308, 315-320, 323, 325, or in "
-         "http://www.istandaarden.nl/ieb/4_0/wmoNNN/schema for one of WMO405-408";
+  return "expected the root element Bericht in http://www.istandaarden.nl/iwmo/3_2/wmoNNN/schema for one of " +
+         std::string(kIwmoTypesText) + ", or in http://www.istandaarden.nl/ieb/4_0/wmoNNN/schema for one of " +
+         std::string(kIebTypesText);
 }
 
 // What to tell about a root in a namespace none of our schemas declares: the standard and release

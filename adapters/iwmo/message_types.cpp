@@ -84,7 +84,7 @@ const MessageType* messageTypeByName(std::string_view name) {
 }
 
 std::string supportedReleases() {
-  return "iWmo 3.2 (WMO301, 302, 305-308, 315-320, 323, 325) and iEb 4.0 (WMO405-408)";
+  return "iWmo 3.2 (" + std::string(kIwmoTypesText) + ") and iEb 4.0 (" + std::string(kIebTypesText) + ")";
 }
 
 std::optional<std::string> foreignRelease(std::string_view ns) {

@@ -34,6 +34,9 @@ const MessageType* messageTypeByNamespace(std::string_view ns);
 const MessageType* messageTypeByCode(std::uint32_t bericht_code);
 const MessageType* messageTypeByName(std::string_view name);
 
+// The iWmo 3.2 and iEb types as operators read them ("WMO301, 302, 305-308, ...").
+inline constexpr std::string_view kIwmoTypesText = "WMO301, 302, 305-308, 315-320, 323, 325";
+inline constexpr std::string_view kIebTypesText = "WMO405-408";
 // What the gateway handles, for operators and senders: "iWmo 3.2 (WMO301, ...) and iEb 4.0 (...)".
 std::string supportedReleases();
 

@@ -203,11 +203,10 @@ int runConfigCheck(const fs::path& file) {
   }
   // The schema folders; the installed ones (deploy/gateway.toml.example) exist once installed.
   // How a relative path was resolved (config::loadConfigFile), to say with the error.
-  std::error_code own_ec;
-  const bool own_folder = fs::weakly_canonical(fs::absolute(file).parent_path(), own_ec) ==
-                          fs::weakly_canonical(fs::absolute(dataDir()) / "config", own_ec);
-  const std::string relative_rule = own_folder ? " (a relative path in this file resolves against " + dataDir().string() + ")"
-                                               : " (a relative path resolves against the configuration file's folder)";
+  const std::string relative_rule = config->base_dir == fs::absolute(file).parent_path()
+                                         ? " (a relative path resolves against the configuration file's folder)"
+                                         : " (a relative path in this file resolves against " +
+                                               config->base_dir.string() + ")";
   const auto schemaDirMissing = [&](const char* key, const fs::path& dir, const char* what) {
     std::error_code ec;
     if (fs::is_directory(dir, ec)) return false;

@@ -12,6 +12,9 @@ constexpr const char* kDim = "\033[2m";
 constexpr const char* kBold = "\033[1m";
 constexpr const char* kReset = "\033[0m";
 
+// Whether the envelope came from a StUF-GGk document (pipeline::readGgkDocument fills ggk.kind).
+bool fromGgkDocument(const proto::Envelope& envelope) { return envelope.has_ggk() && !envelope.ggk().kind().empty(); }
+
 // The first line of a StUF-GGk document's report: "Di01 envelope valid (functie WMO301,
 // referentienummer ..., 0548 -> 01023456)"; "" for a bare message.
 std::string envelopeLine(const proto::Envelope& envelope, bool colour) {
@@ -77,7 +80,7 @@ std::string verdictJson(const std::string& file, const proto::Envelope& envelope
     e["message"] = f.message();
     errors.push_back(std::move(e));
   }
-  if (envelope.has_ggk() && !envelope.ggk().kind().empty()) {
+  if (fromGgkDocument(envelope)) {
     const proto::GgkEnvelopeInfo& ggk = envelope.ggk();
     auto text = [](const std::string& value) {
       return value.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(value);
@@ -105,8 +108,7 @@ std::string verdictText(const std::string& file, const proto::Envelope& envelope
   const proto::Verdict& verdict = envelope.verdict();
   const std::string& type = envelope.summary().message_type();
   std::string out = paint(colour, kBold) + file + paint(colour, kReset) + ": ";
-  const bool ggk = envelope.has_ggk() && !envelope.ggk().kind().empty();
-  if (ggk) {
+  if (fromGgkDocument(envelope)) {
     out += envelopeLine(envelope, colour) + "\n";
     const std::string& kind = envelope.ggk().kind();
     if (kind == "Fo01" || kind == "refused") {

@@ -847,6 +847,7 @@ Result<Config> parseConfig(std::string_view toml_text, const std::string& origin
   }
   Config config;
   config.origin = origin;
+  config.base_dir = base_dir;
   Problems problems(origin);
   checkSections(root, problems);
   readGatewaySection(root, base_dir, problems, config);

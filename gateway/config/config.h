@@ -136,6 +136,7 @@ struct GgkConfig {
 
 struct Config {
   std::string origin;  // the file it came from, or "embedded default"
+  std::filesystem::path base_dir;  // what its relative paths were resolved against
   std::vector<std::string> own_gemeente;
   std::filesystem::path state_dir;       // journal and key live here
   std::filesystem::path iwmo_schema_dir;
